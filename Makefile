@@ -1,0 +1,36 @@
+# Loket: `make demo` runs it, `make test` checks it. Needs only python3 and make.
+SHELL := /bin/bash
+PYTHON ?= python3
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.uv/bin/uv)
+VENV := $(CURDIR)/.venv
+PYTEST_ARGS ?=
+
+.PHONY: install demo test lint bench clean
+
+$(CURDIR)/.uv/bin/uv:
+	$(PYTHON) -m venv $(CURDIR)/.uv
+	$(CURDIR)/.uv/bin/pip install --quiet --disable-pip-version-check 'uv>=0.5,<1'
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: $(VENV)/.installed
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+test: lint
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+demo: install
+	$(VENV)/bin/loket demo
+
+bench: install
+	$(VENV)/bin/python -m bench
+
+clean:
+	rm -rf $(VENV) .uv var

@@ -1,0 +1,1 @@
+"""Loket: the WhatsApp service counter of a Dukcapil office."""

@@ -1,0 +1,245 @@
+"""Cases: one per request a resident sends, with its documents and its history.
+
+The state machine lives here and nowhere else: every change of state, from the channel,
+the console, the command line or the admin, goes through `Case.move_to`, which refuses an
+illegal transition with a clear message and records who made it and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class IllegalTransition(Exception):
+    """A state change the workflow does not allow. `str()` is fit to show an officer."""
+
+
+class State(models.TextChoices):
+    WAITING_DOCUMENTS = "waiting_documents", "Menunggu dokumen"
+    QUEUED = "queued", "Lengkap, dalam antrean"
+    IN_REVIEW = "in_review", "Sedang diperiksa"
+    NEEDS_CORRECTION = "needs_correction", "Perlu perbaikan"
+    APPROVED = "approved", "Disetujui"
+    READY_FOR_PICKUP = "ready_for_pickup", "Siap diambil"
+    COLLECTED = "collected", "Sudah diambil"
+    REJECTED = "rejected", "Ditolak"
+    CANCELLED = "cancelled", "Dibatalkan"
+    EXPIRED = "expired", "Kedaluwarsa"
+
+
+OPEN_STATES = frozenset(
+    {
+        State.WAITING_DOCUMENTS,
+        State.QUEUED,
+        State.IN_REVIEW,
+        State.NEEDS_CORRECTION,
+        State.APPROVED,
+        State.READY_FOR_PICKUP,
+    }
+)
+CLOSED_STATES = frozenset(set(State) - OPEN_STATES)
+
+# from-state -> the states it may move to
+TRANSITIONS: dict[str, frozenset[str]] = {
+    State.WAITING_DOCUMENTS: frozenset(
+        {State.QUEUED, State.CANCELLED, State.EXPIRED, State.REJECTED, State.IN_REVIEW}
+    ),
+    State.QUEUED: frozenset({State.IN_REVIEW, State.WAITING_DOCUMENTS, State.CANCELLED, State.REJECTED}),
+    State.IN_REVIEW: frozenset(
+        {State.NEEDS_CORRECTION, State.APPROVED, State.REJECTED, State.QUEUED, State.CANCELLED}
+    ),
+    State.NEEDS_CORRECTION: frozenset(
+        {State.QUEUED, State.IN_REVIEW, State.CANCELLED, State.EXPIRED, State.REJECTED}
+    ),
+    State.APPROVED: frozenset({State.READY_FOR_PICKUP, State.COLLECTED, State.CANCELLED}),
+    State.READY_FOR_PICKUP: frozenset({State.COLLECTED, State.CANCELLED}),
+    State.COLLECTED: frozenset(),
+    State.REJECTED: frozenset(),
+    State.CANCELLED: frozenset(),
+    State.EXPIRED: frozenset(),
+}
+
+
+class Resident(models.Model):
+    """A person writing to one of the office's numbers.
+
+    Keyed on (office number, user id): the user id is the WhatsApp id when there is one,
+    else the business-scoped user id (since 2026 some users have no phone number).
+    """
+
+    channel_number = models.CharField(max_length=32, help_text="phone_number_id of the office number")
+    user_id = models.CharField(max_length=128)
+    wa_id = models.CharField(max_length=32, blank=True)
+    bsuid = models.CharField(max_length=128, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    profile_name = models.CharField(max_length=200, blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    consent_version = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel_number", "user_id"], name="resident_per_number")
+        ]
+        verbose_name = "pemohon"
+        verbose_name_plural = "pemohon"
+
+    def __str__(self) -> str:
+        return self.profile_name or f"pemohon #{self.pk}"
+
+    @property
+    def masked_phone(self) -> str:
+        digits = self.phone or self.wa_id
+        return f"{digits[:4]}••••{digits[-3:]}" if len(digits) >= 8 else "••••"
+
+
+class RequestCounter(models.Model):
+    """Per service and day, the last sequence number handed out (KIA-20261130-0042)."""
+
+    service = models.CharField(max_length=10)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "day"], name="one_counter_per_service_day")]
+
+
+def next_request_number(service: str, day: dt.date) -> str:
+    """Hand out the next number for (service, day); safe under concurrent callers."""
+    with transaction.atomic():
+        RequestCounter.objects.get_or_create(service=service, day=day)
+        RequestCounter.objects.filter(service=service, day=day).update(last=F("last") + 1)
+        last = RequestCounter.objects.get(service=service, day=day).last
+    return f"{service}-{day:%Y%m%d}-{last:04d}"
+
+
+class Case(models.Model):
+    request_number = models.CharField(max_length=32, unique=True)
+    service = models.CharField(max_length=10, db_index=True)
+    # What the request is about: NIK (KIA, KTP, SKPWNI), NO_KK (KK) or NO_SKPWNI (SKDWNI).
+    subject = models.CharField(max_length=64)
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="cases")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.WAITING_DOCUMENTS)
+    fields = models.JSONField(default=dict)
+    derived = models.JSONField(default=dict)
+    warnings = models.JSONField(default=list)
+    raw_text = models.TextField(blank=True)
+    # Where the request comes from, for area-scoped access (dotted Kemendagri codes).
+    kode_kecamatan = models.CharField(max_length=8, blank=True, db_index=True)
+    kode_desa = models.CharField(max_length=13, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    reject_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # One open case per resident, service and subject: a parent has one per child,
+            # and sending the same request again updates it instead of opening a second.
+            models.UniqueConstraint(
+                fields=["resident", "service", "subject"],
+                condition=Q(state__in=sorted(OPEN_STATES)),
+                name="one_open_case_per_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["service", "state", "state_changed_at"])]
+        verbose_name = "permohonan"
+        verbose_name_plural = "permohonan"
+
+    def __str__(self) -> str:
+        return self.request_number
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def can_move_to(self, new_state: str) -> bool:
+        return new_state in TRANSITIONS.get(self.state, frozenset())
+
+    def move_to(self, new_state: str, *, actor=None, note: str = "", source: str = "system") -> CaseEvent:
+        """Change state if the workflow allows it, recording the transition.
+
+        Locks the row so that two officers (or an officer and the channel) cannot both
+        move the same case from the same state.
+        """
+        with transaction.atomic():
+            current = Case.objects.select_for_update().get(pk=self.pk)
+            if new_state not in TRANSITIONS.get(current.state, frozenset()):
+                raise IllegalTransition(
+                    f"Permohonan {current.request_number} berstatus '{State(current.state).label}' "
+                    f"dan tidak dapat diubah menjadi '{State(new_state).label}'."
+                )
+            now = timezone.now()
+            Case.objects.filter(pk=self.pk).update(state=new_state, state_changed_at=now, updated_at=now)
+            event = CaseEvent.objects.create(
+                case=current,
+                from_state=current.state,
+                to_state=new_state,
+                actor=actor,
+                source=source,
+                note=note,
+                at=now,
+            )
+        self.state, self.state_changed_at = new_state, now
+        return event
+
+
+class CaseEvent(models.Model):
+    """One transition of a case: who (or what) moved it, from where, when and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=20, choices=State.choices)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    source = models.CharField(max_length=20, default="system")  # channel | console | cli | admin | system
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+def document_path(document: Document, filename: str) -> str:
+    # One folder per case (or per resident while unfiled): purging a case's files is
+    # deleting one folder.
+    owner = f"cases/{document.case_id}" if document.case_id else f"unfiled/{document.resident_id}"
+    return f"{owner}/{filename}"
+
+
+class Document(models.Model):
+    """A file a resident sent (photo, PDF), filed to a case or waiting for an officer."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Diterima"
+        ACCEPTED = "accepted", "Sesuai"
+        NEEDS_CORRECTION = "needs_correction", "Perlu dikirim ulang"
+        UNAVAILABLE = "unavailable", "Gagal diunduh"
+
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="documents")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents")
+    label = models.CharField(max_length=30, blank=True, help_text="checklist key, e.g. akta_kelahiran")
+    caption = models.CharField(max_length=500, blank=True)
+    file = models.FileField(upload_to=document_path, max_length=300, blank=True)
+    mime_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    source_message_id = models.CharField(max_length=128, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "dokumen"
+        verbose_name_plural = "dokumen"
+
+    def __str__(self) -> str:
+        return f"{self.label or 'dokumen'} #{self.pk}"

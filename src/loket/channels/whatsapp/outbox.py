@@ -1,0 +1,39 @@
+"""The one door through which any part of Loket sends a message to a resident."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+
+from loket.channels.whatsapp.models import OutboundMessage
+
+
+def enqueue(
+    resident,
+    *,
+    text: str = "",
+    case=None,
+    kind: str = OutboundMessage.Kind.REPLY,
+    interactive: dict | None = None,
+    document: bytes | None = None,
+    document_name: str = "",
+    template_name: str = "",
+    template_params: list | None = None,
+) -> OutboundMessage:
+    """Record a message for the resident; the worker sends it (in order, within Meta's rules).
+
+    Call inside the transaction that caused it: if that rolls back, nothing is sent.
+    """
+    message = OutboundMessage(
+        resident=resident,
+        case=case,
+        kind=kind,
+        text=text,
+        interactive=interactive,
+        document_name=document_name,
+        template_name=template_name,
+        template_params=template_params or [],
+    )
+    if document is not None:
+        message.document.save(document_name or "dokumen.pdf", ContentFile(document), save=False)
+    message.save()
+    return message

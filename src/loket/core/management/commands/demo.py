@@ -1,0 +1,43 @@
+"""`loket demo` (what `make demo` runs): Loket on the embedded defaults with demo data."""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from loket.core.secrets import ensure_secret_key
+
+DEMO_ADMIN = ("admin", "loket-demo-admin")
+
+
+class Command(BaseCommand):
+    help = "Migrate, load demo data and run Loket (web server and background work)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("LOKET_DEMO_PORT", "8000")))
+        parser.add_argument("--no-serve", action="store_true", help="prepare the demo but do not serve")
+
+    def handle(self, *args, host, port, no_serve, **options):
+        # The demo keeps a generated key under the data directory; the web server's
+        # worker processes inherit it through the environment.
+        settings.SECRET_KEY = ensure_secret_key(settings.DATA_DIR)
+        call_command("migrate", interactive=False, verbosity=0)
+        self.load_demo_data()
+        self.stdout.write("")
+        self.stdout.write(f"Data dan berkas demo: {settings.DATA_DIR}")
+        self.stdout.write(
+            f"Admin: http://{host}:{port}/admin/  (pengguna {DEMO_ADMIN[0]}, sandi {DEMO_ADMIN[1]})"
+        )
+        self.stdout.write(f"Buka: http://{host}:{port}/")
+        if not no_serve:
+            call_command("serve", host=host, port=port)
+
+    def load_demo_data(self) -> None:
+        user_model = get_user_model()
+        if not user_model.objects.filter(username=DEMO_ADMIN[0]).exists():
+            user_model.objects.create_superuser(DEMO_ADMIN[0], "", DEMO_ADMIN[1])

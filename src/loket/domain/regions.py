@@ -1,0 +1,257 @@
+"""Region lists (Kemendagri codes) and forgiving matching of place names.
+
+Pure domain code: no Django. The office's own list (kecamatan and desa/kelurahan of its
+regency) and the national list of provinces, regencies and kecamatan are read from CSV
+files: the packaged Kabupaten Tangerang files by default, or the files an office names
+in LOKET_REGION_FILE / LOKET_REGION_ALIAS_FILE.
+
+Matching forgives what a person would (case, spacing, dots, known aliases, truncation,
+small misspellings) but never guesses between two close candidates: it reports them.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+PACKAGED_REGION_FILE = DATA_DIR / "wilayah_3603.csv"
+PACKAGED_ALIAS_FILE = DATA_DIR / "wilayah_3603_alias.csv"
+NATIONAL_FILE = DATA_DIR / "wilayah_indonesia_kecamatan.csv"
+
+# A fuzzy candidate must score at least this (rapidfuzz ratio, 0-100) ...
+FUZZY_MIN_SCORE = 80.0
+# ... and beat the runner-up by this margin, or we ask which one was meant.
+FUZZY_MARGIN = 6.0
+# Truncations shorter than this are too vague to complete ("SE" -> ?).
+MIN_PREFIX_LENGTH = 5
+
+
+@dataclass(frozen=True)
+class Place:
+    kode: str  # dotted: 36.03.01 (kecamatan) or 36.03.01.2005 (desa/kelurahan)
+    level: str  # kecamatan | desa | kelurahan
+    nama: str
+    kode_kecamatan: str
+    nama_kecamatan: str
+
+    @property
+    def digits(self) -> str:
+        return self.kode.replace(".", "")
+
+
+@dataclass(frozen=True)
+class Match:
+    """The outcome of matching one name: one place, several candidates, or none."""
+
+    place: Place | None = None
+    candidates: tuple[Place, ...] = ()
+    how: str = "none"  # exact | alias | prefix | fuzzy | ambiguous | none
+
+    @property
+    def found(self) -> bool:
+        return self.place is not None
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.place is None and len(self.candidates) > 1
+
+
+def normalise_name(text: str) -> str:
+    """Upper-case letters and digits only: 'Teluk Naga', 'TELUKNAGA' and 'teluk-naga' meet."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[^0-9A-Z]", "", text.upper())
+
+
+@dataclass
+class _Names:
+    """Names (normalised) of a set of places, with aliases, for matching."""
+
+    exact: dict[str, list[Place]] = field(default_factory=dict)
+
+    def add(self, key: str, place: Place) -> None:
+        bucket = self.exact.setdefault(key, [])
+        if place not in bucket:
+            bucket.append(place)
+
+
+def _match(text: str, places: Iterable[Place], aliases: dict[str, list[Place]]) -> Match:
+    key = normalise_name(text)
+    if not key:
+        return Match()
+    places = list(places)
+    by_name: dict[str, list[Place]] = {}
+    for place in places:
+        by_name.setdefault(normalise_name(place.nama), []).append(place)
+    allowed = set(places)
+
+    hits = by_name.get(key, [])
+    if len(hits) == 1:
+        return Match(place=hits[0], candidates=(hits[0],), how="exact")
+    if len(hits) > 1:
+        return Match(candidates=tuple(hits), how="ambiguous")
+
+    alias_hits = [p for p in aliases.get(key, []) if p in allowed]
+    if len(alias_hits) == 1:
+        return Match(place=alias_hits[0], candidates=(alias_hits[0],), how="alias")
+    if len(alias_hits) > 1:
+        return Match(candidates=tuple(alias_hits), how="ambiguous")
+
+    if len(key) >= MIN_PREFIX_LENGTH:
+        prefixed = [p for name, group in by_name.items() if name.startswith(key) for p in group]
+        if len(prefixed) == 1:
+            return Match(place=prefixed[0], candidates=(prefixed[0],), how="prefix")
+
+    scored: list[tuple[float, Place]] = []
+    for name, group in by_name.items():
+        score = fuzz.ratio(key, name)
+        # A truncated name typed with a typo ("SEPATAN TIMU") is compared with the
+        # official name cut to the same length as well.
+        if len(key) >= MIN_PREFIX_LENGTH and len(name) > len(key):
+            score = max(score, fuzz.ratio(key, name[: len(key)]) - 2.0)
+        scored.extend((score, p) for p in group)
+    for alias_key, group in aliases.items():
+        score = fuzz.ratio(key, alias_key)
+        scored.extend((score, p) for p in group if p in allowed)
+    best: dict[Place, float] = {}
+    for score, place in scored:
+        if score > best.get(place, -1.0):
+            best[place] = score
+    ranked = sorted(best.items(), key=lambda item: -item[1])
+    if not ranked or ranked[0][1] < FUZZY_MIN_SCORE:
+        return Match()
+    close = [p for p, s in ranked if s >= FUZZY_MIN_SCORE and ranked[0][1] - s < FUZZY_MARGIN]
+    if len(close) == 1:
+        return Match(place=close[0], candidates=(close[0],), how="fuzzy")
+    return Match(candidates=tuple(close), how="ambiguous")
+
+
+@dataclass(frozen=True)
+class NationalCode:
+    kode: str
+    level: str  # provinsi | kabupaten_kota | kecamatan
+    nama: str
+    kode_induk: str
+
+
+class RegionIndex:
+    """The office's regency (kecamatan, desa) plus the national code list."""
+
+    def __init__(
+        self,
+        places: list[Place],
+        aliases: list[tuple[str, str]],
+        national: list[NationalCode],
+        regency_code: str,
+    ) -> None:
+        self.regency_code = regency_code
+        self.places = places
+        self.by_code = {p.kode: p for p in places}
+        self.kecamatan = [p for p in places if p.level == "kecamatan"]
+        self.desa_by_kecamatan: dict[str, list[Place]] = {}
+        for p in places:
+            if p.level != "kecamatan":
+                self.desa_by_kecamatan.setdefault(p.kode_kecamatan, []).append(p)
+        self._aliases: dict[str, list[Place]] = {}
+        for kode, alias in aliases:
+            place = self.by_code.get(kode)
+            if place is not None:
+                self._aliases.setdefault(normalise_name(alias), []).append(place)
+        self.national = {n.kode: n for n in national}
+        self.regency = self.national.get(regency_code)
+
+    # --- names -------------------------------------------------------------------
+    def match_kecamatan(self, text: str) -> Match:
+        return _match(text, self.kecamatan, self._aliases)
+
+    def match_desa(self, text: str, kode_kecamatan: str | None = None) -> Match:
+        """Match a desa/kelurahan; within one kecamatan when it is known."""
+        pool = (
+            self.desa_by_kecamatan.get(kode_kecamatan, [])
+            if kode_kecamatan
+            else [p for p in self.places if p.level != "kecamatan"]
+        )
+        return _match(text, pool, self._aliases)
+
+    def desa_anywhere(self, text: str) -> Match:
+        return self.match_desa(text, None)
+
+    # --- codes -------------------------------------------------------------------
+    def national_code(self, digits: str) -> NationalCode | None:
+        """Look up a 2-, 4- or 6-digit code ('36', '3603', '360301')."""
+        dotted = ".".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+        return self.national.get(dotted)
+
+    def is_office_kecamatan_code(self, digits6: str) -> bool:
+        dotted = ".".join(digits6[i : i + 2] for i in range(0, 6, 2))
+        place = self.by_code.get(dotted)
+        return place is not None and place.level == "kecamatan"
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def read_places(path: Path) -> list[Place]:
+    rows = _read_csv(path)
+    return [
+        Place(
+            kode=row["kode"].strip(),
+            level=row["level"].strip(),
+            nama=row["nama"].strip(),
+            kode_kecamatan=row["kode_kecamatan"].strip(),
+            nama_kecamatan=row["nama_kecamatan"].strip(),
+        )
+        for row in rows
+    ]
+
+
+def read_aliases(path: Path) -> list[tuple[str, str]]:
+    if not path.exists():
+        return []
+    return [(row["kode"].strip(), row["alias"].strip()) for row in _read_csv(path)]
+
+
+def read_national(path: Path = NATIONAL_FILE) -> list[NationalCode]:
+    return [
+        NationalCode(
+            kode=row["kode"].strip(),
+            level=row["level"].strip(),
+            nama=row["nama"].strip(),
+            kode_induk=(row.get("kode_induk") or "").strip(),
+        )
+        for row in _read_csv(path)
+    ]
+
+
+def configured_files() -> tuple[Path, Path, str]:
+    """The region files and regency code of this office, from the environment.
+
+    Read from the environment (not Django settings) so that `loket parse` works before
+    any database or settings module exists.
+    """
+    region_file = os.environ.get("LOKET_REGION_FILE") or str(PACKAGED_REGION_FILE)
+    alias_file = os.environ.get("LOKET_REGION_ALIAS_FILE") or (
+        str(PACKAGED_ALIAS_FILE) if not os.environ.get("LOKET_REGION_FILE") else ""
+    )
+    regency = os.environ.get("LOKET_REGION_CODE") or "36.03"
+    return Path(region_file), Path(alias_file) if alias_file else Path("/nonexistent"), regency
+
+
+@lru_cache(maxsize=4)
+def load_index(region_file: Path, alias_file: Path, regency_code: str) -> RegionIndex:
+    return RegionIndex(read_places(region_file), read_aliases(alias_file), read_national(), regency_code)
+
+
+def office_regions() -> RegionIndex:
+    """The region index of the configured office (cached per configuration)."""
+    return load_index(*configured_files())

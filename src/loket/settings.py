@@ -1,0 +1,191 @@
+"""Django settings for Loket, read from the environment (12-factor).
+
+Every setting an office may change is a LOKET_* variable; defaults run the embedded
+set-up (SQLite file and media folder under LOKET_DATA_DIR, background work in the same
+database) with no other service.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from loket.core.env import envbool, envint, envlist, envstr
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(envstr("LOKET_DATA_DIR", "./var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = envbool("LOKET_DEBUG", False)
+DEMO = envbool("LOKET_DEMO", False)
+
+# Required when debug is off; left empty here so that commands needing no secret
+# (parse, migrate, calendar, coverage ...) run without one. Django raises a clear
+# ImproperlyConfigured the moment something actually signs with an empty key, and
+# `loket serve` / `loket worker` refuse to start without it.
+SECRET_KEY = envstr("LOKET_SECRET_KEY") or ("insecure-debug-only-key" if DEBUG else "")
+
+ALLOWED_HOSTS = envlist("LOKET_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = envlist("LOKET_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_htmx",
+    "axes",
+    "loket.core",
+    "loket.regions",
+    "loket.jobs",
+    "loket.cases",
+    "loket.channels.whatsapp",
+    "loket.scheduling",
+    "loket.console",
+    "loket.coverage",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "loket.urls"
+WSGI_APPLICATION = "loket.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database ---------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        envstr("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'loket.sqlite3'}",
+        conn_max_age=envint("LOKET_DB_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + a busy timeout let `loket serve` and `loket worker` share one file;
+    # IMMEDIATE transactions take the write lock up front instead of failing on upgrade.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+else:
+    test_name = envstr("LOKET_TEST_DB_NAME")
+    if test_name:
+        DATABASES["default"]["TEST"] = {"NAME": test_name}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- auth ---------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/console/login/"
+LOGIN_REDIRECT_URL = "/console/"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+AXES_FAILURE_LIMIT = envint("LOKET_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ENABLED = envbool("LOKET_AXES_ENABLED", True)
+SESSION_COOKIE_AGE = envint("LOKET_SESSION_SECONDS", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("LOKET_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- i18n ---------------------------------------------------------------------
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+# --- files --------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = Path(envstr("LOKET_MEDIA_DIR", str(DATA_DIR / "media"))).resolve()
+MEDIA_URL = "/media/"  # never served publicly: documents go through access-checked views
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("LOKET_MAX_BODY_BYTES", 4 * 1024 * 1024)
+
+# --- cache ----------------------------------------------------------------------
+REDIS_URL = envstr("LOKET_REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- logging: no personal data (NIK, names, phone numbers) in any log line --------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("LOKET_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- the office -------------------------------------------------------------------
+# The regency (kabupaten/kota) this office serves, and its region list (same CSV shape
+# as the packaged wilayah_3603.csv). Another office names its own file here.
+LOKET_OFFICE_NAME = envstr("LOKET_OFFICE_NAME", "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Tangerang")
+LOKET_OFFICE_ADDRESS = envstr(
+    "LOKET_OFFICE_ADDRESS", "Jl. Atiek Soeardi No. 1, Kadu Agung, Tigaraksa, Kabupaten Tangerang, Banten"
+)
+LOKET_REGION_CODE = envstr("LOKET_REGION_CODE", "36.03")
+LOKET_REGION_FILE = envstr("LOKET_REGION_FILE")  # empty: the packaged Kabupaten Tangerang list
+LOKET_REGION_ALIAS_FILE = envstr("LOKET_REGION_ALIAS_FILE")
+
+# --- WhatsApp Cloud API -------------------------------------------------------------
+LOKET_WA_APP_SECRET = envstr("LOKET_WA_APP_SECRET")
+LOKET_WA_VERIFY_TOKEN = envstr("LOKET_WA_VERIFY_TOKEN")
+LOKET_WA_ACCESS_TOKEN = envstr("LOKET_WA_ACCESS_TOKEN")
+LOKET_WA_GRAPH_URL = envstr("LOKET_WA_GRAPH_URL", "https://graph.facebook.com").rstrip("/")
+LOKET_WA_API_VERSION = envstr("LOKET_WA_API_VERSION", "v26.0")

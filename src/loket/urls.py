@@ -1,0 +1,19 @@
+"""URL map. Each capability owns its paths in its own urls module."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from loket.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("loket.channels.whatsapp.urls")),
+    path("", include("loket.scheduling.urls")),
+    path("", include("loket.console.urls")),
+    path("", include("loket.coverage.urls")),
+    path("", include("loket.cases.urls")),
+    path("", include("loket.regions.urls")),
+    path("", include("loket.jobs.urls")),
+]
