@@ -169,7 +169,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOKET_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- the office -------------------------------------------------------------------
@@ -189,3 +189,19 @@ LOKET_WA_VERIFY_TOKEN = envstr("LOKET_WA_VERIFY_TOKEN")
 LOKET_WA_ACCESS_TOKEN = envstr("LOKET_WA_ACCESS_TOKEN")
 LOKET_WA_GRAPH_URL = envstr("LOKET_WA_GRAPH_URL", "https://graph.facebook.com").rstrip("/")
 LOKET_WA_API_VERSION = envstr("LOKET_WA_API_VERSION", "v26.0")
+# (end of WhatsApp settings)
+
+# --- intake (loket.domain.intake) ----------------------------------------------------
+# (end of intake settings)
+
+# --- jobs (loket.jobs) ------------------------------------------------------------------
+# (end of jobs settings)
+
+# --- cases and console (loket.cases, loket.console) -----------------------------------
+# (end of cases and console settings)
+
+# --- scheduling (loket.scheduling) -------------------------------------------------------
+# (end of scheduling settings)
+
+# --- coverage (loket.coverage) -----------------------------------------------------------
+# (end of coverage settings)

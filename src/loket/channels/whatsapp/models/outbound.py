@@ -8,6 +8,8 @@ talks to the Graph API itself.
 from __future__ import annotations
 
 from django.db import models
+
+__all__ = ["OutboundMessage"]
 from django.utils import timezone
 
 

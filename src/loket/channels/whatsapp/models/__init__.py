@@ -1,0 +1,5 @@
+"""WhatsApp channel models, one module per concern (numbers, inbound, outbound)."""
+
+from loket.channels.whatsapp.models.inbound import *  # noqa: F403
+from loket.channels.whatsapp.models.numbers import *  # noqa: F403
+from loket.channels.whatsapp.models.outbound import *  # noqa: F403

@@ -1,0 +1,25 @@
+"""The office's WhatsApp numbers and the services each one serves."""
+
+from __future__ import annotations
+
+from django.db import models
+
+__all__ = ["PhoneNumber"]
+
+
+class PhoneNumber(models.Model):
+    phone_number_id = models.CharField(max_length=32, unique=True, help_text="Meta's phone_number_id")
+    display_number = models.CharField(max_length=20, help_text="international digits, e.g. 6285694012597")
+    services = models.JSONField(default=list, help_text='services served, e.g. ["KIA"]')
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "nomor WhatsApp"
+        verbose_name_plural = "nomor WhatsApp"
+
+    def __str__(self) -> str:
+        return f"+{self.display_number} ({', '.join(self.services)})"
+
+    def serves(self, service: str) -> bool:
+        return service in self.services

@@ -1,0 +1,212 @@
+"""Enqueue, claim and run jobs. The table is the record; nothing lives only in memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from loket.jobs.models import Job
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[dict], None]
+_HANDLERS: dict[str, Handler] = {}
+
+LEASE = dt.timedelta(seconds=60)
+BACKOFF_FIRST = 2.0  # seconds
+BACKOFF_CAP = 30 * 60.0
+
+
+class RetryLater(Exception):  # noqa: N818 - reads as an instruction: raise RetryLater(30)
+    """Raised by a handler to run again after `delay` seconds (does not count as an error)."""
+
+    def __init__(self, delay: float, reason: str = "") -> None:
+        super().__init__(reason or f"retry in {delay:.0f}s")
+        self.delay = delay
+
+
+class GiveUp(Exception):  # noqa: N818
+    """Raised by a handler when retrying cannot help: the job ends failed at once."""
+
+
+def handler(name: str) -> Callable[[Handler], Handler]:
+    """Register a function as the handler of jobs called `name`."""
+
+    def register(func: Handler) -> Handler:
+        _HANDLERS[name] = func
+        return func
+
+    return register
+
+
+def registered(name: str) -> Handler | None:
+    return _HANDLERS.get(name)
+
+
+def enqueue(
+    name: str,
+    payload: dict | None = None,
+    *,
+    key: str | None = None,
+    ordering_key: str = "",
+    priority: int = 0,
+    run_after: dt.datetime | None = None,
+    max_attempts: int = 8,
+) -> Job:
+    """Record a job. With a key, a second enqueue of the same key returns the first job."""
+    fields = {
+        "name": name,
+        "payload": payload or {},
+        "ordering_key": ordering_key,
+        "priority": priority,
+        "run_after": run_after or timezone.now(),
+        "max_attempts": max_attempts,
+    }
+    if key is None:
+        return Job.objects.create(**fields)
+    try:
+        with transaction.atomic():
+            return Job.objects.create(key=key, **fields)
+    except IntegrityError:
+        return Job.objects.get(key=key)
+
+
+def backoff(attempt: int) -> float:
+    """Exponential backoff with full jitter: a few seconds first, growing to a cap."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_FIRST * (2 ** max(0, attempt - 1)))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def _claimable(now: dt.datetime, names: list[str] | None):
+    due = Q(state=Job.State.PENDING, run_after__lte=now) | Q(state=Job.State.RUNNING, lease_until__lt=now)
+    qs = Job.objects.filter(due)
+    if names:
+        qs = qs.filter(name__in=names)
+    # Within one ordering key only the oldest unfinished job may run.
+    earlier = Job.objects.filter(
+        ordering_key=OuterRef("ordering_key"),
+        pk__lt=OuterRef("pk"),
+        state__in=[Job.State.PENDING, Job.State.RUNNING],
+    )
+    qs = qs.filter(Q(ordering_key="") | ~Exists(earlier))
+    return qs.order_by("-priority", "run_after", "pk")
+
+
+def claim(worker_id: str, *, limit: int = 1, names: list[str] | None = None) -> list[Job]:
+    """Lease up to `limit` due jobs to this worker."""
+    now = timezone.now()
+    with transaction.atomic():
+        qs = _claimable(now, names)
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        candidates = list(qs[:limit])
+        claimed = []
+        for job in candidates:
+            lease_until = now + LEASE
+            # Conditional update: only if nobody claimed it since we read it.
+            updated = Job.objects.filter(pk=job.pk, state=job.state, lease_until=job.lease_until).update(
+                state=Job.State.RUNNING,
+                lease_until=lease_until,
+                leased_by=worker_id,
+                attempts=job.attempts + 1,
+            )
+            if updated:
+                job.state, job.lease_until, job.leased_by = Job.State.RUNNING, lease_until, worker_id
+                job.attempts += 1
+                claimed.append(job)
+    return claimed
+
+
+def extend_lease(job: Job, seconds: float = LEASE.total_seconds()) -> None:
+    Job.objects.filter(pk=job.pk, leased_by=job.leased_by).update(
+        lease_until=timezone.now() + dt.timedelta(seconds=seconds)
+    )
+
+
+def run(job: Job) -> str:
+    """Run one claimed job and record its outcome. Returns the new state."""
+    func = _HANDLERS.get(job.name)
+    now = timezone.now
+    mine = Job.objects.filter(pk=job.pk, leased_by=job.leased_by, state=Job.State.RUNNING)
+    if func is None:
+        mine.update(state=Job.State.FAILED, last_error=f"no handler for {job.name}", finished_at=now())
+        log.error("job %s #%s has no handler", job.name, job.pk)
+        return Job.State.FAILED
+    try:
+        func(job.payload)
+    except RetryLater as exc:
+        # Asked to wait: give back the attempt, it was not a failure.
+        mine.update(
+            state=Job.State.PENDING,
+            run_after=now() + dt.timedelta(seconds=exc.delay),
+            attempts=max(0, job.attempts - 1),
+            lease_until=None,
+            last_error=str(exc),
+        )
+        return Job.State.PENDING
+    except Exception as exc:
+        error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
+        final = isinstance(exc, GiveUp) or job.attempts >= job.max_attempts
+        if final:
+            mine.update(state=Job.State.FAILED, last_error=error, finished_at=now(), lease_until=None)
+            log.error("job %s #%s failed for good: %s", job.name, job.pk, type(exc).__name__)
+            return Job.State.FAILED
+        mine.update(
+            state=Job.State.PENDING,
+            run_after=now() + dt.timedelta(seconds=backoff(job.attempts)),
+            last_error=error,
+            lease_until=None,
+        )
+        log.warning("job %s #%s attempt %s failed: %s", job.name, job.pk, job.attempts, type(exc).__name__)
+        return Job.State.PENDING
+    mine.update(state=Job.State.DONE, finished_at=now(), lease_until=None, last_error="")
+    return Job.State.DONE
+
+
+@dataclass
+class Drained:
+    done: int = 0
+    failed: int = 0
+    retried: int = 0
+
+
+def run_pending(
+    worker_id: str = "inline", *, names: list[str] | None = None, max_jobs: int = 10_000
+) -> Drained:
+    """Run due jobs until none is due (tests, `loket worker --once`)."""
+    outcome = Drained()
+    for _ in range(max_jobs):
+        jobs = claim(worker_id, names=names)
+        if not jobs:
+            break
+        state = run(jobs[0])
+        if state == Job.State.DONE:
+            outcome.done += 1
+        elif state == Job.State.FAILED:
+            outcome.failed += 1
+        else:
+            outcome.retried += 1
+    return outcome
+
+
+_PERIODIC: dict[str, float] = {}
+
+
+def periodic(name: str, every_seconds: float) -> None:
+    """Ask workers to enqueue job `name` once per interval (one job per slot, whatever the worker count)."""
+    _PERIODIC[name] = every_seconds
+
+
+def enqueue_periodic(now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
+    for name, every in _PERIODIC.items():
+        slot = int(now.timestamp() // every)
+        enqueue(name, {}, key=f"periodic:{name}:{slot}", priority=-1, max_attempts=1)
