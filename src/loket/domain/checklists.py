@@ -49,9 +49,7 @@ def required_documents(service: str, fields: dict, derived: dict) -> list[Docume
     elif service == "KTP":
         jenis = (fields.get("jenis") or "").upper()
         keys = {"HILANG": ["surat_kehilangan", "kk"], "RUSAK": ["ktp_rusak", "kk"]}.get(jenis, ["kk"])
-    elif service == "KK":
-        keys = ["kk", "ktp_el"]
-    elif service == "SKPWNI":
+    elif service == "KK" or service == "SKPWNI":
         keys = ["kk", "ktp_el"]
     elif service == "SKDWNI":
         keys = ["skpwni", "ktp_el"]
