@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -41,3 +43,15 @@ class Command(BaseCommand):
         user_model = get_user_model()
         if not user_model.objects.filter(username=DEMO_ADMIN[0]).exists():
             user_model.objects.create_superuser(DEMO_ADMIN[0], "", DEMO_ADMIN[1])
+        # Each capability loads its own demo data from `<app>/demo.py`, `load(out)`
+        # (idempotent: `make demo` runs it on every start).
+        for app_config in apps.get_app_configs():
+            if not app_config.name.startswith("loket."):
+                continue
+            try:
+                module = import_module(f"{app_config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app_config.name}.demo":
+                    raise
+                continue
+            module.load(self.stdout)
