@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 export UV_PYTHON_DOWNLOADS := never
+# Use the platform certificate store (offices and CI often sit behind their own CA).
+export UV_SYSTEM_CERTS := 1
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.uv/bin/uv)
 VENV := $(CURDIR)/.venv
@@ -11,7 +13,7 @@ PYTEST_ARGS ?=
 
 $(CURDIR)/.uv/bin/uv:
 	$(PYTHON) -m venv $(CURDIR)/.uv
-	$(CURDIR)/.uv/bin/pip install --quiet --disable-pip-version-check 'uv>=0.5,<1'
+	$(CURDIR)/.uv/bin/pip install --quiet --disable-pip-version-check 'uv>=0.9,<1'
 
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
