@@ -60,7 +60,20 @@ def dotted(digits: str) -> str:
 
 
 def long_date(day: date) -> str:
-    months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
+    months = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ]
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
