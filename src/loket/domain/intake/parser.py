@@ -75,7 +75,9 @@ def parse(text: str, today: date | None = None) -> ParseResult:
     given = parts[:expected]
     _check_fields(draft, given, split.by_lines)
 
-    if len(given) < expected and any(p.field in service.keys[: len(given)] for p in draft.problems):
+    if len(given) < expected and (
+        not given or any(p.field in service.keys[: len(given)] for p in draft.problems)
+    ):
         # With a field left out in the middle, every later field sits in the wrong place:
         # checking them one by one would only confuse. Say what is expected instead.
         return ParseResult(

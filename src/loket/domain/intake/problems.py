@@ -46,7 +46,7 @@ PROBLEMS: dict[str, str] = {
         "(hari, bulan, tahun; untuk perempuan hari ditambah 40). Mohon periksa lagi."
     ),
     "nik_birth_date_future": (
-        "NIK tidak benar: tanggal lahir di dalam NIK ({date}) belum terjadi. Mohon periksa lagi."
+        "NIK tidak benar: tanggal lahir di dalam NIK ({date}) belum terjadi.{hint} Mohon periksa lagi."
     ),
     "nik_serial_zero": "NIK tidak benar: 4 angka terakhir tidak mungkin 0000. Mohon periksa lagi.",
     # --- KK number -------------------------------------------------------------------------
@@ -84,10 +84,12 @@ PROBLEMS: dict[str, str] = {
     "kecamatan_ambiguous": "Nama kecamatan {value} belum jelas: maksud Anda {options}? Tulis nama yang benar.",
     "desa_unknown": "Desa/kelurahan {value} tidak ada di {where}. Mohon periksa lagi nama desa/kelurahan.",
     "desa_not_in_kecamatan": (
-        "{desa} tidak ada di Kecamatan {kecamatan}. {desa} ada di {elsewhere}. "
+        "{desa} tidak ada di Kecamatan {kecamatan}. {desa} ada di {elsewhere}.{hint} "
         "Mohon periksa lagi nama desa dan kecamatan."
     ),
-    "desa_ambiguous": "Nama desa/kelurahan {value} belum jelas: maksud Anda {options}? Tulis nama yang benar.",
+    "desa_ambiguous": (
+        "Nama desa/kelurahan {value} belum jelas: maksud Anda {options}?{hint} Tulis nama yang benar."
+    ),
     # --- the other fields ------------------------------------------------------------------
     "jenis_unknown": (
         "Jenis permohonan KTP-el harus salah satu dari: PEMULA (KTP-el pertama), HILANG, atau RUSAK. "
@@ -122,12 +124,12 @@ WARNINGS: dict[str, str] = {
 }
 
 
-def problem(code: str, field: str, **params: object) -> Problem:
+def problem(code: str, field: str, /, **params: object) -> Problem:
     text = PROBLEMS[code].format(**params)
     hinted = text if code == "service_unknown" else f"{text} {OFFICER_HINT}"
     return Problem(code=code, field=field, message=hinted, text=text)
 
 
-def warning(code: str, field: str, **params: object) -> Problem:
+def warning(code: str, field: str, /, **params: object) -> Problem:
     text = WARNINGS[code].format(**params)
     return Problem(code=code, field=field, message=text, text=text)

@@ -7,13 +7,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from loket.domain import nik as numbers
 from loket.domain.intake.problems import Problem, problem, warning
-from loket.domain.regions import Match, Place, RegionIndex
+from loket.domain.regions import Match, NationalCode, Place, RegionIndex, normalise_name
 
 if TYPE_CHECKING:
     from loket.domain.intake.services import Field, Service
@@ -32,10 +33,10 @@ class Draft:
     warnings: list[Problem] = field(default_factory=list)
     birth_date: date | None = None
 
-    def problem(self, code: str, field_key: str, **params: object) -> None:
+    def problem(self, code: str, field_key: str, /, **params: object) -> None:
         self.problems.append(problem(code, field_key, **params))
 
-    def warn(self, code: str, field_key: str, **params: object) -> None:
+    def warn(self, code: str, field_key: str, /, **params: object) -> None:
         self.warnings.append(warning(code, field_key, **params))
 
     def has_problem(self, field_key: str) -> bool:
@@ -102,7 +103,11 @@ def check_nik(raw: str, spec: Field, draft: Draft) -> None:
             draft.problem("nik_birth_date_invalid", spec.key, part=digits[6:12])
         elif error == "date_future":
             assert facts.tanggal_lahir is not None
-            draft.problem("nik_birth_date_future", spec.key, date=long_date(facts.tanggal_lahir))
+            hint = ""
+            if draft.service.child and numbers.nik_facts(digits, draft.today).tanggal_lahir:
+                # Often the parent's own NIK, typed where the child's belongs.
+                hint = " KIA hanya untuk anak yang lahir tahun 2000 atau sesudahnya: tulis NIK anak, bukan NIK orang tua."
+            draft.problem("nik_birth_date_future", spec.key, date=long_date(facts.tanggal_lahir), hint=hint)
         else:
             draft.problem("nik_serial_zero", spec.key)
     if facts.errors:
@@ -245,6 +250,16 @@ def check_no_skpwni(raw: str, spec: Field, draft: Draft) -> None:
 PLACE_MAX = 60
 
 
+# "Kec. Tigaraksa", "Desa Pasir Bolang", "Kel. Sukamulya": the kind of place is not its name.
+_PLACE_WORD = re.compile(r"^(kecamatan|kec|desa|ds|kelurahan|kel)\b\.?\s*", re.IGNORECASE)
+
+
+def place_name(raw: str) -> str:
+    text = one_line(raw)
+    stripped = _PLACE_WORD.sub("", text, count=1)
+    return stripped if stripped else text
+
+
 def _office_regency_name(regions: RegionIndex) -> str:
     return regions.regency.nama if regions.regency else f"wilayah {regions.regency_code}"
 
@@ -277,7 +292,7 @@ def check_places(desa_raw: str, kecamatan_raw: str, desa: Field, kecamatan: Fiel
     """Kecamatan in the office's regency, then the desa within that kecamatan."""
     regions = draft.regions
     regency = _office_regency_name(regions)
-    kec_text, desa_text = one_line(kecamatan_raw), one_line(desa_raw)
+    kec_text, desa_text = place_name(kecamatan_raw), place_name(desa_raw)
     kec = _match(kec_text, regions.match_kecamatan) if kec_text else Match()
     if kec.found:
         assert kec.place is not None
@@ -318,24 +333,27 @@ def _kecamatan_problem(
         return
     hint = ""
     desa_match = _match(desa_text, regions.desa_anywhere) if desa_text else Match()
-    if desa_match.found:
+    swapped = _match(desa_text, regions.match_kecamatan) if desa_text else Match()
+    if swapped.found and _match(text, regions.desa_anywhere).found:
+        hint = " Sepertinya nama desa dan kecamatan tertukar: tulis DESA dulu, lalu KECAMATAN."
+    elif desa_match.found:
         assert desa_match.place is not None
         hint = f" {_desa_label(desa_match.place)} ada di Kecamatan {desa_match.place.nama_kecamatan}."
     draft.problem("kecamatan_unknown", spec.key, value=quoted(text), regency=regency, hint=hint)
 
 
-def _kecamatan_elsewhere(text: str, regions: RegionIndex) -> list:
+def _kecamatan_elsewhere(text: str, regions: RegionIndex) -> list[NationalCode]:
     """Kecamatan of that exact name in other regencies (Ciputat is in Tangerang Selatan)."""
-    from loket.domain.regions import normalise_name
+    return _national_kecamatan_by_name(regions).get(normalise_name(text), [])
 
-    key = normalise_name(text)
-    return [
-        n
-        for n in regions.national.values()
-        if n.level == "kecamatan"
-        and not n.kode.startswith(regions.regency_code + ".")
-        and normalise_name(n.nama) == key
-    ]
+
+@lru_cache(maxsize=4)
+def _national_kecamatan_by_name(regions: RegionIndex) -> dict[str, list[NationalCode]]:
+    by_name: dict[str, list[NationalCode]] = {}
+    for code in regions.national.values():
+        if code.level == "kecamatan" and not code.kode.startswith(regions.regency_code + "."):
+            by_name.setdefault(normalise_name(code.nama), []).append(code)
+    return by_name
 
 
 def _desa_in_kecamatan(text: str, kecamatan: Place, spec: Field, draft: Draft) -> None:
@@ -348,36 +366,34 @@ def _desa_in_kecamatan(text: str, kecamatan: Place, spec: Field, draft: Draft) -
     # "Caringin" typed with kecamatan Tigaraksa is Caringin of Cisoka or Legok, not a
     # Tigaraksa desa that happens to look alike.
     elsewhere = [
-        p
-        for p in (_match(text, regions.desa_anywhere).candidates or ())
-        if p.kode_kecamatan != kecamatan.kode
+        p for p in _match(text, regions.desa_anywhere).candidates if p.kode_kecamatan != kecamatan.kode
     ]
     exact_elsewhere = [p for p in elsewhere if _same_name(text, p, regions)]
     if inside.found and not exact_elsewhere:
         _accept_desa(inside.place, spec, draft)
         return
-    if inside.ambiguous and not exact_elsewhere:
+    if inside.ambiguous:
+        hint = "".join(f" {_desa_label(p)} ada di Kecamatan {p.nama_kecamatan}." for p in exact_elsewhere)
         options = _or_list([_desa_label(p) for p in inside.candidates])
-        draft.problem("desa_ambiguous", spec.key, value=quoted(text), options=options)
+        draft.problem("desa_ambiguous", spec.key, value=quoted(text), options=options, hint=hint)
         return
     found_elsewhere = exact_elsewhere or elsewhere
     if found_elsewhere:
         names = sorted({_desa_label(p) for p in found_elsewhere})
-        where = _and_list([f"Kecamatan {p.nama_kecamatan}" for p in found_elsewhere])
+        hint = f" Atau maksud Anda {_desa_label(inside.place)}?" if inside.place else ""
         draft.problem(
             "desa_not_in_kecamatan",
             spec.key,
-            desa=_or_list(names) if len(names) > 1 else names[0],
+            desa=_or_list(names),
             kecamatan=kecamatan.nama,
-            elsewhere=where,
+            elsewhere=_and_list([f"Kecamatan {p.nama_kecamatan}" for p in found_elsewhere]),
+            hint=hint,
         )
         return
     draft.problem("desa_unknown", spec.key, value=quoted(text), where=f"Kecamatan {kecamatan.nama}")
 
 
 def _same_name(text: str, place: Place, regions: RegionIndex) -> bool:
-    from loket.domain.regions import normalise_name
-
     key = normalise_name(text)
     return key == normalise_name(place.nama) or place in regions._aliases.get(key, [])
 

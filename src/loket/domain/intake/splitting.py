@@ -36,19 +36,27 @@ def split_message(text: str) -> Split:
     if "#" not in text:
         return Split(None)
     prefix, *rest = text.split("#")
-    words = _WORD_SEPARATORS.split(prefix.strip())
-    service = service_for_keyword(words[-1]) if words and words[-1] else None
-    if service is None:
-        # The keyword is the first non-empty part after the greeting ("##KIA#..." too).
-        while rest and not rest[0].strip():
-            rest.pop(0)
-        if not rest:
-            return Split(None)
-        service = service_for_keyword(rest[0].strip())
+    while rest and not rest[0].strip():
+        rest.pop(0)  # "##KIA#..."
+    service = _keyword(rest[0]) if rest else None
+    if service is not None:
         rest = rest[1:]
+    else:
+        # "KIA#3603...#..." or "Permisi min, KIA#...": the keyword ends the greeting.
+        words = _WORD_SEPARATORS.split(prefix.strip())
+        service = service_for_keyword(words[-1]) if words[-1] else None
         if service is None:
             return Split(None)
     return Split(service, tuple(_drop_closing(_trim(rest))))
+
+
+def _keyword(part: str) -> Service | None:
+    """The service a keyword part names: 'KIA', ' kia ', 'KTP-EL', or 'KIA anak' (first word)."""
+    part = part.strip()
+    service = service_for_keyword(part)
+    if service is None and part:
+        service = service_for_keyword(_WORD_SEPARATORS.split(part)[0])
+    return service
 
 
 def _split_by_lines(text: str) -> Split | None:
