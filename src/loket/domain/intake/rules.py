@@ -415,11 +415,18 @@ CHECKS: dict[str, Callable[[str, Field, Draft], None]] = {
 }
 
 
+# Control characters (but tab and line feed), format characters such as zero-width
+# spaces and direction marks, and lone surrogates: nothing a field should keep.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]"
+)
+
+
 def normalise_text(text: str) -> str:
     """NFKC folds full-width '＃' and digits; invisible and control characters go."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _INVISIBLE.sub("", text)
 
 
 # --- rules across fields ----------------------------------------------------------------------

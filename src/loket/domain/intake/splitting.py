@@ -36,8 +36,8 @@ def split_message(text: str) -> Split:
     if "#" not in text:
         return Split(None)
     prefix, *rest = text.split("#")
-    while rest and not rest[0].strip():
-        rest.pop(0)  # "##KIA#..."
+    first = next((i for i, part in enumerate(rest) if part.strip()), len(rest))
+    rest = rest[first:]  # "##KIA#..."
     service = _keyword(rest[0]) if rest else None
     if service is not None:
         rest = rest[1:]
