@@ -212,6 +212,12 @@ class RegionIndex:
     def desa_anywhere(self, text: str) -> Match:
         return self.match_desa(text, None)
 
+    def desa_named(self, text: str) -> list[Place]:
+        """Every desa/kelurahan whose official name or alias is exactly `text` (no fuzzy step)."""
+        key = normalise_name(text)
+        pool = self._desa_pool
+        return list(dict.fromkeys([*pool.by_name.get(key, []), *pool.aliases.get(key, [])]))
+
     # --- codes -------------------------------------------------------------------
     def national_code(self, digits: str) -> NationalCode | None:
         """Look up a 2-, 4- or 6-digit code ('36', '3603', '360301')."""
@@ -282,4 +288,15 @@ def load_index(region_file: Path, alias_file: Path, regency_code: str) -> Region
 
 def office_regions() -> RegionIndex:
     """The region index of the configured office (cached per configuration)."""
+    # Keyed on the raw variables: building Paths on every call would cost more than a parse.
+    environ = os.environ
+    return _office_regions(
+        environ.get("LOKET_REGION_FILE"),
+        environ.get("LOKET_REGION_ALIAS_FILE"),
+        environ.get("LOKET_REGION_CODE"),
+    )
+
+
+@lru_cache(maxsize=4)
+def _office_regions(region_file: str | None, alias_file: str | None, regency_code: str | None) -> RegionIndex:
     return load_index(*configured_files())

@@ -365,10 +365,7 @@ def _desa_in_kecamatan(text: str, kecamatan: Place, spec: Field, draft: Draft) -
     # Before trusting a near miss inside the kecamatan, look for the exact name elsewhere:
     # "Caringin" typed with kecamatan Tigaraksa is Caringin of Cisoka or Legok, not a
     # Tigaraksa desa that happens to look alike.
-    elsewhere = [
-        p for p in _match(text, regions.desa_anywhere).candidates if p.kode_kecamatan != kecamatan.kode
-    ]
-    exact_elsewhere = [p for p in elsewhere if _same_name(text, p, regions)]
+    exact_elsewhere = [p for p in regions.desa_named(text) if p.kode_kecamatan != kecamatan.kode]
     if inside.found and not exact_elsewhere:
         _accept_desa(inside.place, spec, draft)
         return
@@ -377,7 +374,9 @@ def _desa_in_kecamatan(text: str, kecamatan: Place, spec: Field, draft: Draft) -
         options = _or_list([_desa_label(p) for p in inside.candidates])
         draft.problem("desa_ambiguous", spec.key, value=quoted(text), options=options, hint=hint)
         return
-    found_elsewhere = exact_elsewhere or elsewhere
+    found_elsewhere = exact_elsewhere or [
+        p for p in _match(text, regions.desa_anywhere).candidates if p.kode_kecamatan != kecamatan.kode
+    ]
     if found_elsewhere:
         names = sorted({_desa_label(p) for p in found_elsewhere})
         hint = f" Atau maksud Anda {_desa_label(inside.place)}?" if inside.place else ""
@@ -391,11 +390,6 @@ def _desa_in_kecamatan(text: str, kecamatan: Place, spec: Field, draft: Draft) -
         )
         return
     draft.problem("desa_unknown", spec.key, value=quoted(text), where=f"Kecamatan {kecamatan.nama}")
-
-
-def _same_name(text: str, place: Place, regions: RegionIndex) -> bool:
-    key = normalise_name(text)
-    return key == normalise_name(place.nama) or place in regions._aliases.get(key, [])
 
 
 def _accept_desa(place: Place | None, spec: Field, draft: Draft) -> None:
