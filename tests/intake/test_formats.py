@@ -93,3 +93,13 @@ def test_a_valid_request_renders_back_to_its_canonical_message():
     message = canonical_message(result.service, result.fields)
     assert message == f"#KIA#{CHILD_NIK}#{FAMILY_KK}#SITI AMINAH#PASIR BOLANG#TIGARAKSA"
     assert check(message).fields == result.fields
+
+
+def test_every_problem_and_warning_code_is_documented():
+    from pathlib import Path
+
+    from loket.domain.intake import PROBLEMS, WARNINGS
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "intake.md").read_text()
+    for code in [*PROBLEMS, *WARNINGS, "input_not_json", "input_no_text", "input_bad_date", "internal_error"]:
+        assert f"`{code}`" in docs, code
