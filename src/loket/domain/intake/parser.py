@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -71,8 +72,12 @@ def parse(text: str, today: date | None = None) -> ParseResult:
     if len(parts) > expected and "" in parts:
         # A doubled '#' inside the message ("#KIA#3603...##SITI") is a slip, not a missing field.
         parts = [p for p in parts if p]
+    last = service.fields[-1]
+    if split.by_lines and len(parts) > expected and last.kind in FREE_TEXT:
+        # A free-text last field (an address) typed over several lines.
+        parts = [*parts[: expected - 1], " ".join(parts[expected - 1 :])]
     extra = parts[expected:]
-    given = parts[:expected]
+    given = [strip_label(part) for part in parts[:expected]]
     _check_fields(draft, given, split.by_lines)
 
     if len(given) < expected and (
@@ -137,6 +142,18 @@ def _check_fields(draft: Draft, given: list[str], by_lines: bool) -> None:
         desa, kecamatan = places["desa"], places["kecamatan"]
         check_places(raw[desa.key], raw[kecamatan.key], desa, kecamatan, draft)
     _sort_problems(draft)
+
+
+# "NIK: 3603...", "Nama = SITI": labels some residents type before each value.
+_LABEL = re.compile(
+    r"^(\s*(nik|no\.?\s*kk|nomor\s*kk|kk|nama(\s+(kepala\s+keluarga|lengkap|anak))?|desa(/kelurahan)?|kelurahan"
+    r"|kecamatan|kec|jenis(\s+permohonan)?|alamat(\s+pindah)?|keperluan|no\.?\s*skpwni|nomor\s*skpwni)\s*[:=]\s*)+",
+    re.IGNORECASE,
+)
+
+
+def strip_label(text: str) -> str:
+    return _LABEL.sub("", text, count=1)
 
 
 def _sort_problems(draft: Draft) -> None:

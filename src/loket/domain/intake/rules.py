@@ -254,9 +254,13 @@ PLACE_MAX = 60
 _PLACE_WORD = re.compile(r"^(kecamatan|kec|desa|ds|kelurahan|kel)\b\.?\s*", re.IGNORECASE)
 
 
+# "PASIR BOLANG RT 02/03", "TIGARAKSA KAB. TANGERANG": what follows is not the name.
+_PLACE_TAIL = re.compile(r"[\s,]+(rt|rw|kab|kabupaten|kota|prov|provinsi)\b.*$", re.IGNORECASE)
+
+
 def place_name(raw: str) -> str:
     text = one_line(raw)
-    stripped = _PLACE_WORD.sub("", text, count=1)
+    stripped = _PLACE_TAIL.sub("", _PLACE_WORD.sub("", text, count=1))
     return stripped if stripped else text
 
 

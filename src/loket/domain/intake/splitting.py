@@ -42,9 +42,13 @@ def split_message(text: str) -> Split:
     if service is not None:
         rest = rest[1:]
     else:
-        # "KIA#3603...#..." or "Permisi min, KIA#...": the keyword ends the greeting.
+        # "KIA#3603...#..." or "Permisi min, KIA#...": the keyword ends the greeting;
+        # "KIA 3603...#3603...#...": the keyword and the first field share the greeting's part.
         words = _WORD_SEPARATORS.split(prefix.strip())
         service = service_for_keyword(words[-1]) if words[-1] else None
+        if service is None and len(words) >= 2 and any(ch.isdigit() for ch in words[-1]):
+            service = service_for_keyword(words[-2])
+            rest = [words[-1], *rest]
         if service is None:
             return Split(None)
     return Split(service, tuple(_drop_closing(_trim(rest))))
@@ -85,7 +89,16 @@ def _trim(parts: list[str]) -> list[str]:
     return parts
 
 
+# ... or at the end of the last field ("#TIGARAKSA. Terima kasih min").
+_CLOSING_TAIL = re.compile(
+    r"[\s.,;!]+(terima\s*kasih|makasih|trims|tks|thanks?|thx|mohon\s+(bantuannya|dibantu)|wassalam\w*)\b.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def _drop_closing(parts: list[str]) -> list[str]:
     while parts and _CLOSING.fullmatch(parts[-1]):
         parts.pop()
+    if parts:
+        parts[-1] = _CLOSING_TAIL.sub("", parts[-1]) or parts[-1]
     return parts
