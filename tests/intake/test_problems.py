@@ -209,3 +209,14 @@ def test_warnings_stay_next_to_problems():
     result = check(kia(nik="3201015512180003", nama="1"))
     assert codes(result) == [("name_has_digits", "nama")]
     assert warning_codes(result) == [("nik_region_outside_office", "nik")]
+
+
+def test_one_reply_names_every_problem_at_once_including_the_age():
+    result = check(kia(nik="3603037011090003", desa="CARINGIN"))
+    assert codes(result) == [("kia_age_17", "nik"), ("desa_not_in_kecamatan", "desa")]
+
+
+def test_a_first_ktp_age_warning_is_given_even_when_something_else_is_wrong():
+    result = check(ktp(nik="3603030505100001", jenis="PEMULA", desa="ANTAH"))
+    assert codes(result) == [("desa_unknown", "desa")]
+    assert warning_codes(result) == [("ktp_pemula_under_17", "nik")]

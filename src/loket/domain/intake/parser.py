@@ -110,9 +110,11 @@ def parse(text: str, today: date | None = None) -> ParseResult:
                 labels=reply.labels(service),
             ),
         )
-    if not draft.problems:
-        for rule in service.rules:
-            rule(draft)
+    # Rules across fields run whenever the fields they read passed, so one reply names
+    # every problem at once.
+    for rule in service.rules:
+        rule(draft)
+    _sort_problems(draft)
     return ParseResult(
         service.keyword,
         fields=_ordered(service, draft.fields),
@@ -141,7 +143,6 @@ def _check_fields(draft: Draft, given: list[str], by_lines: bool) -> None:
     if places:
         desa, kecamatan = places["desa"], places["kecamatan"]
         check_places(raw[desa.key], raw[kecamatan.key], desa, kecamatan, draft)
-    _sort_problems(draft)
 
 
 # "NIK: 3603...", "Nama = SITI": labels some residents type before each value.
@@ -157,6 +158,7 @@ def strip_label(text: str) -> str:
 
 
 def _sort_problems(draft: Draft) -> None:
+    # Stable: within one field, problems keep the order they were found in.
     order = {key: i for i, key in enumerate(("format", "service", *draft.service.keys))}
     draft.problems.sort(key=lambda p: order.get(p.field, len(order)))
 

@@ -183,8 +183,7 @@ def check_name(raw: str, spec: Field, draft: Draft) -> None:
         shown = " ".join(ch if ch.isprintable() else f"U+{ord(ch):04X}" for ch in bad[:5])
         draft.problem("name_invalid_characters", spec.key, words=spec.words, chars=shown)
         return
-    letters = sum(ch.isalpha() for ch in name)
-    if len(name) < NAME_MIN or letters < NAME_MIN:
+    if len(name) < NAME_MIN or not any(ch.isalpha() for ch in name):
         draft.problem("name_too_short", spec.key, words=spec.words)
         return
     if len(name) > NAME_MAX:
