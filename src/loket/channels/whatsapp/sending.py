@@ -379,6 +379,8 @@ def send(message_id: int) -> None:
         return refused(message, number, form, exc)
 
     _accepted(message, accepted.wamid)
+    if isinstance(form, Template):
+        incidents.close_incidents(Incident.Kind.TEMPLATE, scope=form.name)
     if number.throttle_strikes:
         PhoneNumber.objects.filter(pk=number.pk).update(throttle_strikes=0, throttled_until=None)
     incidents.sending_succeeded(phone_number_id)
@@ -534,3 +536,82 @@ def apply_status(phone_number_id: str, status: dict) -> None:
         last_error_details=details or graph_error.rule.explanation,
         uncertain_since=None,
     )
+
+
+# --- watchdog: alerts that no single send would raise ------------------------------------------------------
+
+
+def _in_office_hours(now: dt.datetime) -> dt.datetime | None:
+    """When today's office hours began, if `now` is inside them (Mon-Fri, local time)."""
+    local = timezone.localtime(now)
+    start_text, _, end_text = str(settings.LOKET_WA_OFFICE_HOURS).partition("-")
+    try:
+        start = dt.time.fromisoformat(start_text.strip())
+        end = dt.time.fromisoformat(end_text.strip())
+    except ValueError:
+        return None
+    if local.weekday() >= 5 or not (start <= local.time() < end):
+        return None
+    return local.replace(hour=start.hour, minute=start.minute, second=0, microsecond=0)
+
+
+def last_webhook_at() -> dt.datetime | None | bool:
+    """Newest stored webhook delivery (LOKET_WA_WEBHOOK_CLOCK); False when there is no such model."""
+    from django.apps import apps
+
+    label, _, field_name = str(settings.LOKET_WA_WEBHOOK_CLOCK).rpartition(".")
+    try:
+        model = apps.get_model(label)
+        model._meta.get_field(field_name)
+    except (LookupError, ValueError):
+        return False
+    return model.objects.order_by(f"-{field_name}").values_list(field_name, flat=True).first()
+
+
+def check_outbox_draining(now: dt.datetime) -> None:
+    stall = dt.timedelta(seconds=settings.LOKET_WA_STALL_SECONDS)
+    oldest = (
+        OutboundMessage.objects.filter(status__in=SENDABLE)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if oldest is not None and now - oldest > stall:
+        minutes = int((now - oldest).total_seconds() // 60)
+        waiting = OutboundMessage.objects.filter(status__in=SENDABLE).count()
+        incidents.open_incident(
+            Incident.Kind.STALLED,
+            f"{waiting} pesan menunggu dikirim; yang tertua sudah {minutes} menit. "
+            "Periksa apakah 'loket worker' berjalan dan lihat gangguan lain.",
+        )
+    else:
+        incidents.close_incidents(Incident.Kind.STALLED)
+
+
+def check_webhooks_arriving(now: dt.datetime) -> None:
+    silence = dt.timedelta(minutes=settings.LOKET_WA_WEBHOOK_SILENCE_MINUTES)
+    opened = _in_office_hours(now)
+    last = last_webhook_at()
+    if last is False:
+        return  # no delivery table to read (yet)
+    if opened is None:
+        return  # outside office hours silence is normal: keep whatever state we had
+    if now - opened > silence and (last is None or now - last > silence):
+        incidents.open_incident(
+            Incident.Kind.WEBHOOK_SILENCE,
+            f"Tidak ada webhook WhatsApp masuk selama lebih dari {settings.LOKET_WA_WEBHOOK_SILENCE_MINUTES} "
+            "menit di jam kerja. Periksa langganan webhook di Meta dan alamat server.",
+        )
+    elif last is not None and now - last <= silence:
+        incidents.close_incidents(Incident.Kind.WEBHOOK_SILENCE)
+
+
+@handler(WATCHDOG_JOB)
+def watchdog(payload: dict | None = None) -> None:
+    now = timezone.now()
+    release_held()
+    check_outbox_draining(now)
+    check_webhooks_arriving(now)
+
+
+queue.periodic(WATCHDOG_JOB, 60)
