@@ -92,7 +92,9 @@ def missing_documents(case: Case) -> list[DocumentKind]:
         .exclude(file="")
         .values_list("label", flat=True)
     )
-    return [kind for kind in required_documents(case.service, case.fields, case.derived) if kind.key not in have]
+    return [
+        kind for kind in required_documents(case.service, case.fields, case.derived) if kind.key not in have
+    ]
 
 
 def queue_if_complete(case: Case, *, consent_given: bool) -> bool:

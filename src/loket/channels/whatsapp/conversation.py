@@ -142,12 +142,17 @@ def status_text(resident: Resident) -> str:
 def _cancel(resident: Resident, words: str) -> None:
     found = REQUEST_NUMBER.search(words)
     if not found:
-        _reply(resident, "Ketik BATAL lalu nomor permohonan, contoh: BATAL KIA-20261130-0042.\n\n" + status_text(resident))
+        _reply(
+            resident,
+            "Ketik BATAL lalu nomor permohonan, contoh: BATAL KIA-20261130-0042.\n\n" + status_text(resident),
+        )
         return
     number = found.group(1)
     case = Case.objects.filter(request_number=number, resident__in=same_person(resident)).first()
     if case is None:
-        _reply(resident, f"Nomor permohonan {number} tidak kami temukan. Ketik STATUS untuk melihat nomor Anda.")
+        _reply(
+            resident, f"Nomor permohonan {number} tidak kami temukan. Ketik STATUS untuk melihat nomor Anda."
+        )
         return
     try:
         case.move_to(State.CANCELLED, source="channel", note="Dibatalkan pemohon lewat WhatsApp.")
@@ -289,7 +294,11 @@ def acknowledgement(case: Case, *, created: bool, warnings: list[str] = ()) -> s
         lines += [f"{n}. {kind.label} (ketik: {kind.captions[0]})" for n, kind in enumerate(missing, 1)]
     else:
         lines.append("Dokumen sudah lengkap.")
-    lines += ["", f"Petugas akan memeriksa {officer_time_text(timezone.now())}.", "Ketik STATUS untuk melihat kabar."]
+    lines += [
+        "",
+        f"Petugas akan memeriksa {officer_time_text(timezone.now())}.",
+        "Ketik STATUS untuk melihat kabar.",
+    ]
     return "\n".join(lines).replace("\n\n\n", "\n\n")
 
 
@@ -298,7 +307,9 @@ def acknowledgement(case: Case, *, created: bool, warnings: list[str] = ()) -> s
 
 def _pending_consents(resident: Resident):
     return CaseConsent.objects.filter(
-        case__resident__in=same_person(resident), answered_at__isnull=True, case__state__in=sorted(OPEN_STATES)
+        case__resident__in=same_person(resident),
+        answered_at__isnull=True,
+        case__state__in=sorted(OPEN_STATES),
     )
 
 
@@ -461,7 +472,9 @@ def _receive_file(message: InboundMessage, conversation: Conversation) -> None:
         source_message_id=message.wamid[:128],
     )
     message.document = document
-    queue.enqueue(DOWNLOAD_MEDIA, {"message_id": message.pk}, key=f"wa-media:{message.wamid}"[:200], priority=4)
+    queue.enqueue(
+        DOWNLOAD_MEDIA, {"message_id": message.pk}, key=f"wa-media:{message.wamid}"[:200], priority=4
+    )
 
 
 def schedule_acknowledgement(resident: Resident) -> None:

@@ -63,7 +63,9 @@ def download_media(payload: dict) -> None:
     message = InboundMessage.objects.get(pk=pk)
     body = message.payload.get(message.type) or {}
     try:
-        fetched = media.fetch(str(body.get("id") or ""), kind=message.type, expected_sha256=str(body.get("sha256") or ""))
+        fetched = media.fetch(
+            str(body.get("id") or ""), kind=message.type, expected_sha256=str(body.get("sha256") or "")
+        )
     except media.MediaError as exc:
         if exc.permanent or message.media_attempts >= settings.LOKET_WA_MEDIA_ATTEMPTS:
             _give_up(pk, str(exc))
@@ -82,7 +84,11 @@ def _store(pk: int, fetched: media.Fetched) -> None:
         document = message.document
         name = f"{document.label or message.type}-{message.pk}.{fetched.extension}"
         document.file.save(name, ContentFile(fetched.data), save=False)
-        document.mime_type, document.size, document.sha256 = fetched.mime_type, len(fetched.data), fetched.sha256
+        document.mime_type, document.size, document.sha256 = (
+            fetched.mime_type,
+            len(fetched.data),
+            fetched.sha256,
+        )
         document.save()
         message.media_state, message.media_error = InboundMessage.Media.STORED, ""
         message.save(update_fields=["media_state", "media_error"])
@@ -111,7 +117,11 @@ def _give_up(pk: int, reason: str) -> None:
 def acknowledge_files(payload: dict) -> None:
     delay = settings.LOKET_WA_ACK_DELAY_SECONDS
     with transaction.atomic():
-        talk = Conversation.objects.select_for_update().select_related("resident").get(resident_id=payload["resident_id"])
+        talk = (
+            Conversation.objects.select_for_update()
+            .select_related("resident")
+            .get(resident_id=payload["resident_id"])
+        )
         now = timezone.now()
         waiting = list(
             InboundMessage.objects.filter(resident_id=talk.resident_id, acknowledged_at__isnull=True)
@@ -119,7 +129,9 @@ def acknowledge_files(payload: dict) -> None:
             .select_related("document")
         )
         still_downloading = [
-            m for m in waiting if m.media_state == InboundMessage.Media.PENDING and now - m.received_at < STUCK_DOWNLOAD
+            m
+            for m in waiting
+            if m.media_state == InboundMessage.Media.PENDING and now - m.received_at < STUCK_DOWNLOAD
         ]
         newest = max((m.received_at for m in waiting), default=now - dt.timedelta(days=1))
         if still_downloading or now - newest < dt.timedelta(seconds=delay):

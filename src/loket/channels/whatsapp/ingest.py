@@ -38,7 +38,9 @@ def ordering_key(resident: Resident) -> str:
 def dispatch_pending(limit: int = 500) -> int:
     """Dispatch stored deliveries not yet split, oldest first. Returns how many."""
     ids = list(
-        Delivery.objects.filter(dispatched_at__isnull=True).order_by("pk").values_list("pk", flat=True)[:limit]
+        Delivery.objects.filter(dispatched_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
     )
     return sum(dispatch(pk) for pk in ids)
 
@@ -199,7 +201,10 @@ def _record_message(
             log.error("delivery %s names unregistered phone_number_id %s", delivery.pk, phone_number_id)
     elif wa_id or bsuid:
         resident = resident_for(
-            phone_number_id, wa_id=wa_id, bsuid=bsuid, name=str((contact.get("profile") or {}).get("name") or "")
+            phone_number_id,
+            wa_id=wa_id,
+            bsuid=bsuid,
+            name=str((contact.get("profile") or {}).get("name") or ""),
         )
     else:
         msg_flags.append("no_sender")
@@ -245,7 +250,9 @@ def summarise(message: dict) -> str:
         place = " ".join(str(body.get(k, "")) for k in ("name", "address")).strip()
         return f"[lokasi] {body.get('latitude')},{body.get('longitude')} {place}".strip()
     if kind == "contacts":
-        names = [str((c.get("name") or {}).get("formatted_name", "")) for c in _items(message.get("contacts"))]
+        names = [
+            str((c.get("name") or {}).get("formatted_name", "")) for c in _items(message.get("contacts"))
+        ]
         return "[kontak] " + ", ".join(names)
     if kind == "interactive":
         reply = body.get(body.get("type", ""), {}) if isinstance(body.get(body.get("type", "")), dict) else {}
