@@ -480,7 +480,7 @@ def _receive_file(message: InboundMessage, conversation: Conversation) -> None:
 def schedule_acknowledgement(resident: Resident) -> None:
     """One acknowledgement for files sent together: a delayed job, at most one waiting per resident."""
     conversation, _ = Conversation.objects.get_or_create(resident=resident)
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
     if conversation.ack_job_key:
         return
     now = timezone.now()

@@ -40,7 +40,7 @@ def dispatch_deliveries(payload: dict) -> None:
 def handle_message(payload: dict) -> None:
     with transaction.atomic():
         message = (
-            InboundMessage.objects.select_for_update()
+            InboundMessage.objects.select_for_update(of=("self",))
             .select_related("resident")
             .filter(pk=payload["message_id"])
             .first()
@@ -78,7 +78,7 @@ def download_media(payload: dict) -> None:
 
 def _store(pk: int, fetched: media.Fetched) -> None:
     with transaction.atomic():
-        message = InboundMessage.objects.select_for_update().select_related("document", "resident").get(pk=pk)
+        message = InboundMessage.objects.select_for_update(of=("self",)).select_related("document", "resident").get(pk=pk)
         if message.media_state != InboundMessage.Media.PENDING:
             return
         document = message.document
@@ -100,7 +100,7 @@ def _store(pk: int, fetched: media.Fetched) -> None:
 
 def _give_up(pk: int, reason: str) -> None:
     with transaction.atomic():
-        message = InboundMessage.objects.select_for_update().select_related("document", "resident").get(pk=pk)
+        message = InboundMessage.objects.select_for_update(of=("self",)).select_related("document", "resident").get(pk=pk)
         if message.media_state != InboundMessage.Media.PENDING:
             return
         message.media_state, message.media_error = InboundMessage.Media.UNAVAILABLE, reason[:300]
@@ -118,7 +118,7 @@ def acknowledge_files(payload: dict) -> None:
     delay = settings.LOKET_WA_ACK_DELAY_SECONDS
     with transaction.atomic():
         talk = (
-            Conversation.objects.select_for_update()
+            Conversation.objects.select_for_update(of=("self",))
             .select_related("resident")
             .get(resident_id=payload["resident_id"])
         )
