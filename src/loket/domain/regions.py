@@ -16,11 +16,11 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PACKAGED_REGION_FILE = DATA_DIR / "wilayah_3603.csv"
@@ -71,67 +71,92 @@ def normalise_name(text: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", text.upper())
 
 
-@dataclass
-class _Names:
-    """Names (normalised) of a set of places, with aliases, for matching."""
+class _Pool:
+    """A set of places prepared for matching: names and aliases normalised once.
 
-    exact: dict[str, list[Place]] = field(default_factory=dict)
+    Matching runs for every message, so the names are normalised when the index is built
+    and the fuzzy step scores all names in one rapidfuzz call.
+    """
 
-    def add(self, key: str, place: Place) -> None:
-        bucket = self.exact.setdefault(key, [])
-        if place not in bucket:
-            bucket.append(place)
+    def __init__(self, places: Iterable[Place], aliases: dict[str, list[Place]]) -> None:
+        self.places = list(places)
+        allowed = set(self.places)
+        self.by_name: dict[str, list[Place]] = {}
+        for place in self.places:
+            self.by_name.setdefault(normalise_name(place.nama), []).append(place)
+        self.names = list(self.by_name)
+        self.aliases = {
+            key: [p for p in group if p in allowed]
+            for key, group in aliases.items()
+            if any(p in allowed for p in group)
+        }
+        self.alias_keys = list(self.aliases)
+
+    def match(self, text: str) -> Match:
+        key = normalise_name(text)
+        if not key:
+            return Match()
+        return self._match_key(key)
+
+    @lru_cache(maxsize=2048)  # noqa: B019 (pools live as long as their cached index)
+    def _match_key(self, key: str) -> Match:
+        hits = self.by_name.get(key, [])
+        if len(hits) == 1:
+            return Match(place=hits[0], candidates=(hits[0],), how="exact")
+        if len(hits) > 1:
+            return Match(candidates=tuple(hits), how="ambiguous")
+
+        alias_hits = self.aliases.get(key, [])
+        if len(alias_hits) == 1:
+            return Match(place=alias_hits[0], candidates=(alias_hits[0],), how="alias")
+        if len(alias_hits) > 1:
+            return Match(candidates=tuple(alias_hits), how="ambiguous")
+
+        if len(key) >= MIN_PREFIX_LENGTH:
+            prefixed = [p for name in self.names if name.startswith(key) for p in self.by_name[name]]
+            if len(prefixed) == 1:
+                return Match(place=prefixed[0], candidates=(prefixed[0],), how="prefix")
+
+        best: dict[Place, float] = {}
+
+        def score(place: Place, value: float) -> None:
+            if value > best.get(place, -1.0):
+                best[place] = value
+
+        whole = _scores(key, self.names)
+        # A truncated name typed with a typo ("SEPATAN TIMU") is compared with the
+        # official name cut to the same length as well.
+        truncated = _scores(key, [n[: len(key)] for n in self.names])
+        for name, full, cut in zip(self.names, whole, truncated, strict=True):
+            value = float(full)
+            if len(key) >= MIN_PREFIX_LENGTH and len(name) > len(key):
+                value = max(value, float(cut) - 2.0)
+            for place in self.by_name[name]:
+                score(place, value)
+        if self.alias_keys:
+            for alias_key, value in zip(self.alias_keys, _scores(key, self.alias_keys), strict=True):
+                for place in self.aliases[alias_key]:
+                    score(place, float(value))
+        ranked = sorted(best.items(), key=lambda item: -item[1])
+        if not ranked or ranked[0][1] < FUZZY_MIN_SCORE:
+            return Match()
+        close = [p for p, s in ranked if s >= FUZZY_MIN_SCORE and ranked[0][1] - s < FUZZY_MARGIN]
+        if len(close) == 1:
+            return Match(place=close[0], candidates=(close[0],), how="fuzzy")
+        return Match(candidates=tuple(close), how="ambiguous")
+
+
+def _scores(key: str, names: list[str]) -> list[float]:
+    """fuzz.ratio of `key` against every name, in order, in one call into rapidfuzz."""
+    scores = [0.0] * len(names)
+    for _, value, index in process.extract(key, names, scorer=fuzz.ratio, limit=None):
+        scores[index] = value
+    return scores
 
 
 def _match(text: str, places: Iterable[Place], aliases: dict[str, list[Place]]) -> Match:
-    key = normalise_name(text)
-    if not key:
-        return Match()
-    places = list(places)
-    by_name: dict[str, list[Place]] = {}
-    for place in places:
-        by_name.setdefault(normalise_name(place.nama), []).append(place)
-    allowed = set(places)
-
-    hits = by_name.get(key, [])
-    if len(hits) == 1:
-        return Match(place=hits[0], candidates=(hits[0],), how="exact")
-    if len(hits) > 1:
-        return Match(candidates=tuple(hits), how="ambiguous")
-
-    alias_hits = [p for p in aliases.get(key, []) if p in allowed]
-    if len(alias_hits) == 1:
-        return Match(place=alias_hits[0], candidates=(alias_hits[0],), how="alias")
-    if len(alias_hits) > 1:
-        return Match(candidates=tuple(alias_hits), how="ambiguous")
-
-    if len(key) >= MIN_PREFIX_LENGTH:
-        prefixed = [p for name, group in by_name.items() if name.startswith(key) for p in group]
-        if len(prefixed) == 1:
-            return Match(place=prefixed[0], candidates=(prefixed[0],), how="prefix")
-
-    scored: list[tuple[float, Place]] = []
-    for name, group in by_name.items():
-        score = fuzz.ratio(key, name)
-        # A truncated name typed with a typo ("SEPATAN TIMU") is compared with the
-        # official name cut to the same length as well.
-        if len(key) >= MIN_PREFIX_LENGTH and len(name) > len(key):
-            score = max(score, fuzz.ratio(key, name[: len(key)]) - 2.0)
-        scored.extend((score, p) for p in group)
-    for alias_key, group in aliases.items():
-        score = fuzz.ratio(key, alias_key)
-        scored.extend((score, p) for p in group if p in allowed)
-    best: dict[Place, float] = {}
-    for score, place in scored:
-        if score > best.get(place, -1.0):
-            best[place] = score
-    ranked = sorted(best.items(), key=lambda item: -item[1])
-    if not ranked or ranked[0][1] < FUZZY_MIN_SCORE:
-        return Match()
-    close = [p for p, s in ranked if s >= FUZZY_MIN_SCORE and ranked[0][1] - s < FUZZY_MARGIN]
-    if len(close) == 1:
-        return Match(place=close[0], candidates=(close[0],), how="fuzzy")
-    return Match(candidates=tuple(close), how="ambiguous")
+    """Match a name among any places (uncached; the index keeps prepared pools)."""
+    return _Pool(places, aliases).match(text)
 
 
 @dataclass(frozen=True)
@@ -167,19 +192,22 @@ class RegionIndex:
                 self._aliases.setdefault(normalise_name(alias), []).append(place)
         self.national = {n.kode: n for n in national}
         self.regency = self.national.get(regency_code)
+        self._kecamatan_pool = _Pool(self.kecamatan, self._aliases)
+        self._desa_pool = _Pool([p for p in places if p.level != "kecamatan"], self._aliases)
+        self._desa_pools = {
+            kode: _Pool(group, self._aliases) for kode, group in self.desa_by_kecamatan.items()
+        }
+        self._empty_pool = _Pool([], {})
 
     # --- names -------------------------------------------------------------------
     def match_kecamatan(self, text: str) -> Match:
-        return _match(text, self.kecamatan, self._aliases)
+        return self._kecamatan_pool.match(text)
 
     def match_desa(self, text: str, kode_kecamatan: str | None = None) -> Match:
         """Match a desa/kelurahan; within one kecamatan when it is known."""
-        pool = (
-            self.desa_by_kecamatan.get(kode_kecamatan, [])
-            if kode_kecamatan
-            else [p for p in self.places if p.level != "kecamatan"]
-        )
-        return _match(text, pool, self._aliases)
+        if not kode_kecamatan:
+            return self._desa_pool.match(text)
+        return self._desa_pools.get(kode_kecamatan, self._empty_pool).match(text)
 
     def desa_anywhere(self, text: str) -> Match:
         return self.match_desa(text, None)

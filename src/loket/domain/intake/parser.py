@@ -1,0 +1,149 @@
+"""parse(): one WhatsApp text in, a checked request or the list of its problems out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from loket.domain.intake import reply
+from loket.domain.intake.problems import Problem, problem
+from loket.domain.intake.rules import CHECKS, Draft, check_places, normalise_text
+from loket.domain.intake.services import SERVICES, Service
+from loket.domain.intake.splitting import split_message
+from loket.domain.nik import today_in_jakarta
+from loket.domain.regions import office_regions
+
+FREE_TEXT = ("alamat", "keperluan")
+
+
+@dataclass
+class ParseResult:
+    service: str | None
+    fields: dict[str, object] = field(default_factory=dict)
+    derived: dict[str, object] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.service is not None and not self.problems
+
+    @property
+    def declaration(self) -> Service | None:
+        return SERVICES.get(self.service) if self.service else None
+
+    @property
+    def subject(self) -> str | None:
+        """What the request is about: the NIK (KIA, KTP, SKPWNI), NO_KK (KK), NO_SKPWNI (SKDWNI)."""
+        declaration = self.declaration
+        if not self.ok or declaration is None:
+            return None
+        value = self.fields.get(declaration.subject)
+        return str(value) if value is not None else None
+
+    def to_dict(self) -> dict[str, object]:
+        """The `loket parse` JSON contract (docs/intake.md)."""
+        return {
+            "ok": self.ok,
+            "service": self.service,
+            "fields": dict(self.fields),
+            "derived": dict(self.derived),
+            "problems": [p.to_dict() for p in self.problems],
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
+
+    def reply_text(self) -> str:
+        """The whole message to send the resident about this text."""
+        return reply.reply_text(self)
+
+
+def parse(text: str, today: date | None = None) -> ParseResult:
+    """Check one message. Ages are computed on `today` (default: today in Asia/Jakarta)."""
+    today = today or today_in_jakarta()
+    split = split_message(normalise_text(text or ""))
+    service = split.service
+    if service is None:
+        return ParseResult(None, problems=[problem("service_unknown", "service", help=reply.help_text())])
+
+    draft = Draft(service=service, today=today, regions=office_regions())
+    expected = len(service.fields)
+    parts = list(split.parts)
+    if len(parts) > expected and "" in parts:
+        # A doubled '#' inside the message ("#KIA#3603...##SITI") is a slip, not a missing field.
+        parts = [p for p in parts if p]
+    extra = parts[expected:]
+    given = parts[:expected]
+    _check_fields(draft, given, split.by_lines)
+
+    if len(given) < expected and (
+        not given or any(p.field in service.keys[: len(given)] for p in draft.problems)
+    ):
+        # With a field left out in the middle, every later field sits in the wrong place:
+        # checking them one by one would only confuse. Say what is expected instead.
+        return ParseResult(
+            service.keyword,
+            problems=[
+                problem(
+                    "format_missing_fields",
+                    "format",
+                    service=service.name,
+                    given=len(given),
+                    expected=expected,
+                    labels=reply.labels(service),
+                )
+            ],
+        )
+    if extra:
+        draft.problems.insert(
+            0,
+            problem(
+                "format_extra_fields",
+                "format",
+                extra=", ".join(reply.quoted(e) for e in extra[:3]),
+                service=service.name,
+                expected=expected,
+                labels=reply.labels(service),
+            ),
+        )
+    if not draft.problems:
+        for rule in service.rules:
+            rule(draft)
+    return ParseResult(
+        service.keyword,
+        fields=_ordered(service, draft.fields),
+        derived=draft.derived,
+        problems=draft.problems,
+        warnings=draft.warnings,
+    )
+
+
+def _check_fields(draft: Draft, given: list[str], by_lines: bool) -> None:
+    service = draft.service
+    raw: dict[str, str] = {}
+    for index, spec in enumerate(service.fields):
+        text = given[index] if index < len(given) else ""
+        if "\n" in text and spec.kind not in FREE_TEXT and index == len(given) - 1 and not by_lines:
+            # Chatter on the lines after the last field ("...#TIGARAKSA\nTerima kasih").
+            text = next(line for line in text.split("\n") if line.strip()).strip()
+        raw[spec.key] = text
+    places = {spec.kind: spec for spec in service.fields if spec.kind in ("desa", "kecamatan")}
+    for spec in service.fields:
+        text = raw[spec.key]
+        if not text.strip():
+            draft.problem("field_missing", spec.key, words=spec.words)
+        elif spec.kind not in places:
+            CHECKS[spec.kind](text, spec, draft)
+    if places:
+        desa, kecamatan = places["desa"], places["kecamatan"]
+        check_places(raw[desa.key], raw[kecamatan.key], desa, kecamatan, draft)
+    _sort_problems(draft)
+
+
+def _sort_problems(draft: Draft) -> None:
+    order = {key: i for i, key in enumerate(("format", "service", *draft.service.keys))}
+    draft.problems.sort(key=lambda p: order.get(p.field, len(order)))
+
+
+def _ordered(service: Service, fields: dict[str, object]) -> dict[str, object]:
+    keys = [*service.keys, "kode_desa", "kode_kecamatan"]
+    return {k: fields[k] for k in keys if k in fields}

@@ -1,0 +1,149 @@
+"""The one declaration of the request formats residents send over WhatsApp.
+
+A sixth service is one more `Service(...)` in SERVICES (keyword and aliases, fields in
+order, rules) plus its tests: splitting, field checks, replies and docs all read from here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from loket.domain.intake import rules
+from loket.domain.intake.rules import ServiceRule
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str  # JSON key in `fields`
+    label: str  # placeholder in the format shown to residents: NO_KK, NAMA KEPALA KELUARGA
+    kind: str  # nik | no_kk | name | desa | kecamatan | jenis | alamat | no_skpwni | keperluan
+    words: str  # how a message names it, in Bahasa Indonesia: "NIK", "nomor KK"
+
+
+NIK = Field("nik", "NIK", "nik", "NIK")
+NO_KK = Field("no_kk", "NO_KK", "no_kk", "Nomor KK")
+NAMA = Field("nama", "NAMA", "name", "Nama")
+DESA = Field("desa", "DESA", "desa", "Nama desa/kelurahan")
+KECAMATAN = Field("kecamatan", "KECAMATAN", "kecamatan", "Nama kecamatan")
+
+
+@dataclass(frozen=True)
+class Service:
+    keyword: str  # KIA
+    aliases: tuple[str, ...]  # other keywords residents use for it
+    name: str  # Bahasa Indonesia, for residents: "Kartu Identitas Anak (KIA)"
+    fields: tuple[Field, ...]
+    subject: str  # the key of the field that identifies what the request is about
+    default_number: str  # the office's WhatsApp number for this service (LOKET_SERVICE_NUMBERS overrides)
+    child: bool = False  # the NIK is a child's: born in the 2000s
+    rules: tuple[ServiceRule, ...] = field(default=())  # checks across fields, after each field passed
+
+    @property
+    def format(self) -> str:
+        """The format as residents are shown it: #KIA#NIK#NO_KK#NAMA#DESA#KECAMATAN."""
+        return "#" + "#".join([self.keyword, *(f.label for f in self.fields)])
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields)
+
+    @property
+    def number(self) -> str:
+        return service_numbers().get(self.keyword, self.default_number)
+
+
+SERVICES: dict[str, Service] = {
+    s.keyword: s
+    for s in [
+        Service(
+            keyword="KK",
+            aliases=(),
+            name="Kartu Keluarga (KK)",
+            fields=(
+                NO_KK,
+                Field("nama_kepala_keluarga", "NAMA KEPALA KELUARGA", "name", "Nama kepala keluarga"),
+                DESA,
+                KECAMATAN,
+            ),
+            subject="no_kk",
+            default_number="081282372016",
+        ),
+        Service(
+            keyword="KTP",
+            aliases=("KTPEL", "KTP-EL"),
+            name="KTP Elektronik (KTP-el)",
+            fields=(
+                NIK,
+                NO_KK,
+                NAMA,
+                DESA,
+                KECAMATAN,
+                Field("jenis", "PEMULA/HILANG/RUSAK", "jenis", "Jenis permohonan"),
+            ),
+            subject="nik",
+            default_number="081212492477",
+            rules=(rules.pemula_under_17,),
+        ),
+        Service(
+            keyword="KIA",
+            aliases=(),
+            name="Kartu Identitas Anak (KIA)",
+            fields=(NIK, NO_KK, NAMA, DESA, KECAMATAN),
+            subject="nik",
+            default_number="085694012597",
+            child=True,
+            rules=(rules.kia_child_under_17,),
+        ),
+        Service(
+            keyword="SKPWNI",
+            aliases=(),
+            name="Surat Pindah Keluar (SKPWNI)",
+            fields=(NIK, NO_KK, NAMA, Field("alamat_pindah", "ALAMAT PINDAH", "alamat", "Alamat pindah")),
+            subject="nik",
+            default_number="081338020399",
+        ),
+        Service(
+            keyword="SKDWNI",
+            aliases=("SKDWN",),
+            name="Surat Pindah Datang (SKDWNI)",
+            fields=(
+                Field("no_skpwni", "NO_SKPWNI", "no_skpwni", "Nomor SKPWNI"),
+                Field("keperluan", "KEPERLUAN", "keperluan", "Keperluan"),
+            ),
+            subject="no_skpwni",
+            default_number="081338020399",
+        ),
+    ]
+}
+
+
+def keyword_key(text: str) -> str:
+    """'ktp-el', 'KTP EL' and 'Ktpel' meet: upper-case letters and digits only."""
+    return re.sub(r"[^0-9A-Z]", "", text.upper())
+
+
+_BY_KEYWORD: dict[str, Service] = {
+    keyword_key(word): service
+    for service in SERVICES.values()
+    for word in (service.keyword, *service.aliases)
+}
+
+
+def service_for_keyword(text: str) -> Service | None:
+    return _BY_KEYWORD.get(keyword_key(text)) if len(text) <= 20 else None
+
+
+def service_numbers() -> dict[str, str]:
+    """Office WhatsApp numbers per service from LOKET_SERVICE_NUMBERS ("KIA=0856...,KK=0812...").
+
+    Read from the environment, not Django settings, so the domain works without Django.
+    """
+    raw = os.environ.get("LOKET_SERVICE_NUMBERS", "")
+    numbers: dict[str, str] = {}
+    for item in raw.split(","):
+        keyword, _, number = item.partition("=")
+        if keyword.strip() and number.strip():
+            numbers[keyword.strip().upper()] = number.strip()
+    return numbers
