@@ -41,7 +41,7 @@ PRIVACY_NOTICE = (
     "• Data yang kami minta (NIK, nama, akta, KK, KTP orang tua, foto) hanya dipakai "
     "untuk mengurus dokumen kependudukan yang Anda minta, oleh Disdukcapil.\n"
     "• Data anak hanya boleh dikirim oleh orang tua atau wali.\n"
-    "• Berkas disimpan selama permohonan diproses dan sesuai aturan arsip kependudukan.\n"
+    "• Berkas foto/PDF disimpan selama permohonan diproses dan paling lama 1 tahun sesudahnya, lalu dihapus.\n"
     "• Anda berhak melihat, membetulkan, atau meminta data dihapus, dan boleh menarik "
     "persetujuan: ketik PETUGAS.\n\n"
     "Tekan *Saya setuju* bila Anda orang tua/wali dan setuju."
@@ -252,39 +252,24 @@ def wrong_number_text(service: str, here: PhoneNumber) -> str:
     )
 
 
-FIELD_LABELS = {
-    "nik": "NIK",
-    "nik_anak": "NIK anak",
-    "nama": "Nama",
-    "nama_anak": "Nama anak",
-    "no_kk": "Nomor KK",
-    "nik_ayah": "NIK ayah",
-    "nik_ibu": "NIK ibu",
-    "nama_ayah": "Nama ayah",
-    "nama_ibu": "Nama ibu",
-    "desa": "Desa/kelurahan",
-    "kecamatan": "Kecamatan",
-    "no_skpwni": "Nomor SKPWNI",
-    "jenis": "Jenis",
-    "alasan": "Alasan",
-}
+def understood_lines(service: str, fields: dict) -> list[str]:
+    """'• NIK: 3603...' for each field as the intake declaration names it."""
+    from loket.domain.intake import SERVICES
 
-
-def understood_lines(fields: dict) -> list[str]:
+    declaration = SERVICES.get(service)
+    words = {f.key: f.words for f in declaration.fields} if declaration else {}
     lines = []
     for key, value in fields.items():
-        if key.startswith("kode_") or value in (None, "", [], {}):
+        if key.startswith("kode_") or value in (None, "", [], {}) or isinstance(value, dict | list):
             continue
-        if isinstance(value, dict | list):
-            continue
-        lines.append(f"• {FIELD_LABELS.get(key, key.replace('_', ' ').capitalize())}: {value}")
+        lines.append(f"• {words.get(key, key.replace('_', ' ').capitalize())}: {value}")
     return lines
 
 
 def acknowledgement(case: Case, *, created: bool, warnings: list[str] = ()) -> str:
     head = "Permohonan Anda kami terima." if created else "Permohonan Anda kami perbarui."
     lines = [head, f"Nomor permohonan: *{case.request_number}*", ""]
-    understood = understood_lines(case.fields)
+    understood = understood_lines(case.service, case.fields)
     if understood:
         lines += ["Yang kami catat:", *understood, ""]
     lines += [f"Catatan: {w}" for w in warnings]

@@ -78,7 +78,11 @@ def download_media(payload: dict) -> None:
 
 def _store(pk: int, fetched: media.Fetched) -> None:
     with transaction.atomic():
-        message = InboundMessage.objects.select_for_update(of=("self",)).select_related("document", "resident").get(pk=pk)
+        message = (
+            InboundMessage.objects.select_for_update(of=("self",))
+            .select_related("document", "resident")
+            .get(pk=pk)
+        )
         if message.media_state != InboundMessage.Media.PENDING:
             return
         document = message.document
@@ -100,7 +104,11 @@ def _store(pk: int, fetched: media.Fetched) -> None:
 
 def _give_up(pk: int, reason: str) -> None:
     with transaction.atomic():
-        message = InboundMessage.objects.select_for_update(of=("self",)).select_related("document", "resident").get(pk=pk)
+        message = (
+            InboundMessage.objects.select_for_update(of=("self",))
+            .select_related("document", "resident")
+            .get(pk=pk)
+        )
         if message.media_state != InboundMessage.Media.PENDING:
             return
         message.media_state, message.media_error = InboundMessage.Media.UNAVAILABLE, reason[:300]
