@@ -35,23 +35,43 @@ def ordering_key(resident: Resident) -> str:
     return f"wa-resident:{resident.pk}"
 
 
-def dispatch_pending(limit: int = 500) -> int:
-    """Dispatch stored deliveries not yet split, oldest first. Returns how many."""
+def dispatch_pending(limit: int = 200) -> int:
+    """Dispatch stored deliveries not yet split, oldest first, in one batch. Returns how many.
+
+    One batch sorts the messages of all its deliveries together, so that one resident's
+    messages arriving in separate, shuffled deliveries still run in timestamp order. A
+    delivery that makes the batch fail is then dispatched alone, so it cannot block others.
+    """
+    try:
+        with transaction.atomic():
+            return _dispatch(Delivery.objects.filter(dispatched_at__isnull=True).order_by("pk")[:limit])
+    except Exception:
+        log.exception("batch dispatch failed; dispatching deliveries one by one")
     ids = list(
         Delivery.objects.filter(dispatched_at__isnull=True)
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(dispatch(pk) for pk in ids)
+    done = 0
+    for pk in ids:
+        try:
+            done += dispatch(pk)
+        except Exception:
+            log.exception("delivery %s could not be dispatched; it stays stored for another try", pk)
+    return done
 
 
-def dispatch(delivery_id: int) -> bool:
+def dispatch(delivery_id: int) -> int:
     """Record every message and status of one delivery; safe to run twice or concurrently."""
     with transaction.atomic():
-        rows = Delivery.objects.filter(pk=delivery_id, dispatched_at__isnull=True)
-        delivery = rows.select_for_update(skip_locked=True).first()
-        if delivery is None:
-            return False  # done already, or another worker has it
+        return _dispatch(Delivery.objects.filter(pk=delivery_id, dispatched_at__isnull=True))
+
+
+def _dispatch(deliveries) -> int:
+    # Call inside a transaction: rows another worker is splitting are skipped, not waited for.
+    batch = list(deliveries.select_for_update(skip_locked=True))
+    pending: list[tuple[InboundMessage, Resident]] = []
+    for delivery in batch:
         flags: list[str] = list(delivery.flags)
         try:
             data = json.loads(bytes(delivery.body))
@@ -61,12 +81,22 @@ def dispatch(delivery_id: int) -> bool:
             flags.append("invalid_json")
             log.warning("delivery %s is not a JSON object; kept and flagged", delivery.pk)
         else:
-            _split(delivery, data, flags)
-        rows.update(dispatched_at=timezone.now(), flags=flags)
-    return True
+            pending += _split(delivery, data, flags)
+        Delivery.objects.filter(pk=delivery.pk).update(dispatched_at=timezone.now(), flags=flags)
+    # One resident's messages in WhatsApp's timestamp order, whatever order they came in.
+    pending.sort(key=lambda pair: (pair[0].sent_at, pair[0].pk))
+    for message, resident in pending:
+        queue.enqueue(
+            HANDLE_MESSAGE,
+            {"message_id": message.pk},
+            key=f"wa-msg:{message.wamid}",
+            ordering_key=ordering_key(resident),
+            priority=5,
+        )
+    return len(batch)
 
 
-def _split(delivery: Delivery, data: dict, flags: list[str]) -> None:
+def _split(delivery: Delivery, data: dict, flags: list[str]) -> list[tuple[InboundMessage, Resident]]:
     if data.get("object") not in (None, "whatsapp_business_account"):
         flags.append(f"object:{data.get('object')}")
     pending: list[tuple[InboundMessage, Resident]] = []
@@ -91,16 +121,7 @@ def _split(delivery: Delivery, data: dict, flags: list[str]) -> None:
                 recorded = _record_message(delivery, number, phone_number_id, contacts, message, flags)
                 if recorded is not None:
                     pending.append(recorded)
-    # One resident's messages in WhatsApp's timestamp order, whatever order they came in.
-    pending.sort(key=lambda pair: (pair[0].sent_at, pair[0].pk))
-    for message, resident in pending:
-        queue.enqueue(
-            HANDLE_MESSAGE,
-            {"message_id": message.pk},
-            key=f"wa-msg:{message.wamid}",
-            ordering_key=ordering_key(resident),
-            priority=5,
-        )
+    return pending
 
 
 def _items(value) -> list[dict]:
