@@ -198,6 +198,32 @@ LOKET_WA_FLOOD_PER_MINUTE = envint("LOKET_WA_FLOOD_PER_MINUTE", 20)
 LOKET_WA_DISPATCH_SECONDS = envint("LOKET_WA_DISPATCH_SECONDS", 1)
 # Reference views for bench/bench_ingest.py (never on in production).
 LOKET_WA_BENCH_VIEWS = envbool("LOKET_WA_BENCH_VIEWS", False)
+# Outbound (docs/whatsapp.md): rates, retries, the 24-hour window, templates, alerts.
+LOKET_WA_RATE_PER_NUMBER = envint("LOKET_WA_RATE_PER_NUMBER", 80)  # messages per second per office number
+LOKET_WA_PAIR_BURST = envint("LOKET_WA_PAIR_BURST", 4)  # quick messages in a row to one resident
+LOKET_WA_PAIR_WINDOW_SECONDS = envint("LOKET_WA_PAIR_WINDOW_SECONDS", 24)  # ...within this many seconds
+LOKET_WA_SEND_TIMEOUT_SECONDS = envint("LOKET_WA_SEND_TIMEOUT_SECONDS", 30)
+LOKET_WA_CONNECT_TIMEOUT_SECONDS = envint("LOKET_WA_CONNECT_TIMEOUT_SECONDS", 10)
+LOKET_WA_TIMEOUT_WAIT_SECONDS = envint(
+    "LOKET_WA_TIMEOUT_WAIT_SECONDS", 120
+)  # wait for a status before resending
+LOKET_WA_RETRY_FIRST_SECONDS = envint("LOKET_WA_RETRY_FIRST_SECONDS", 2)
+LOKET_WA_RETRY_CAP_SECONDS = envint("LOKET_WA_RETRY_CAP_SECONDS", 900)
+LOKET_WA_RETRY_FOR_HOURS = envint("LOKET_WA_RETRY_FOR_HOURS", 24)
+LOKET_WA_WINDOW_HOURS = envint("LOKET_WA_WINDOW_HOURS", 24)
+LOKET_WA_WINDOW_MARGIN_SECONDS = envint("LOKET_WA_WINDOW_MARGIN_SECONDS", 300)
+# message kind=template_name:language, comma separated; a kind left out is held outside the window.
+LOKET_WA_TEMPLATES = envstr(
+    "LOKET_WA_TEMPLATES",
+    "reply=loket_kabar_permohonan:id,case_update=loket_kabar_permohonan:id,officer=loket_kabar_permohonan:id,"
+    "receipt=loket_bukti_pengambilan:id,reminder=loket_pengingat_pengambilan:id",
+)
+LOKET_WA_PAUSE_PROBE_SECONDS = envint("LOKET_WA_PAUSE_PROBE_SECONDS", 60)
+LOKET_WA_STALL_SECONDS = envint("LOKET_WA_STALL_SECONDS", 900)  # oldest waiting message older: alert
+LOKET_WA_WEBHOOK_SILENCE_MINUTES = envint("LOKET_WA_WEBHOOK_SILENCE_MINUTES", 120)
+LOKET_WA_OFFICE_HOURS = envstr("LOKET_WA_OFFICE_HOURS", "08:00-16:00")  # Mon-Fri, TIME_ZONE
+# model label.field of the stored raw deliveries, read by the webhook-silence alert
+LOKET_WA_WEBHOOK_CLOCK = envstr("LOKET_WA_WEBHOOK_CLOCK", "whatsapp.Delivery.received_at")
 # (end of WhatsApp settings)
 
 # --- intake (loket.domain.intake) ----------------------------------------------------

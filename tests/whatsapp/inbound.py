@@ -8,6 +8,7 @@ import hashlib
 import io
 import itertools
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,9 @@ KK_NUMBER = "109876543210001"
 SITI = "6281298765432"
 SITI_BSUID = "ID.1234567890123456"
 _ids = itertools.count(1)
+# Tests write timestamps around 1764400000 (2025-11-29); messages carry them shifted to now,
+# so the resident's 24-hour window is open as it would be in real life.
+SHIFT = int(time.time()) - 1764400000
 
 
 def fixture(name: str) -> dict:
@@ -41,7 +45,12 @@ def office_numbers() -> None:
 
 
 def message(kind: str = "text", *, wamid: str = "", ts: int = 1764400000, frm: str = SITI, **content) -> dict:
-    body = {"id": wamid or f"wamid.TEST-{next(_ids)}", "timestamp": str(ts), "type": kind, kind: content}
+    body = {
+        "id": wamid or f"wamid.TEST-{next(_ids)}",
+        "timestamp": str(ts + SHIFT),
+        "type": kind,
+        kind: content,
+    }
     if frm:
         body["from"] = frm
     return body
@@ -132,8 +141,9 @@ def photo(
 
 
 @pytest.fixture(autouse=True)
-def inbound_settings(settings, tmp_path):
-    """Imported by each inbound test module: secrets, no acknowledgement delay, files in tmp."""
+def inbound_settings(settings, tmp_path, fake_graph):
+    """Imported by each inbound test module: the fake Graph API (replies really go out to it),
+    secrets, no acknowledgement delay, files in tmp."""
     # tests/conftest.py sets LOKET_SECRET_KEY after pytest-django has read the settings.
     from django.conf import settings as django_settings
 

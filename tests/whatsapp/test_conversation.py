@@ -160,3 +160,13 @@ def test_documents_sent_before_consent_wait_and_the_case_queues_once_consent_is_
     deliver(consent_button(ts=1764400100))
     case.refresh_from_db()
     assert case.state == State.QUEUED
+
+
+def test_replies_really_reach_the_graph_api_from_the_number_written_to(fake_graph):
+    deliver(text(KIA_BUDI, ts=1764400000))
+    deliver(text("STATUS", ts=1764400010), number=KK_NUMBER)
+    (notice,) = fake_graph.messages(KIA_NUMBER)
+    assert notice.to == SITI and notice.type == "interactive"
+    assert notice.body["interactive"]["action"]["buttons"][0]["reply"]["id"] == "consent:yes"
+    (status,) = fake_graph.messages(KK_NUMBER)
+    assert Case.objects.get().request_number in status.text

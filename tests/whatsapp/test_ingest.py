@@ -14,6 +14,7 @@ from loket.jobs.models import Job
 from tests.whatsapp.inbound import (  # noqa: F401
     KIA_NUMBER,
     KK_NUMBER,
+    SHIFT,
     SITI,
     deliver,
     envelope,
@@ -170,7 +171,7 @@ def test_a_message_opens_the_24_hour_window_and_a_late_old_one_does_not_move_it_
     deliver(text("STATUS", ts=1764400500))
     deliver(text("STATUS", ts=1764400100))
     resident = Resident.objects.get()
-    assert resident.last_inbound_at == dt.datetime.fromtimestamp(1764400500, tz=dt.UTC)
+    assert resident.last_inbound_at == dt.datetime.fromtimestamp(1764400500 + SHIFT, tz=dt.UTC)
 
 
 def test_petugas_flags_the_conversation_for_an_officer_and_says_so():

@@ -177,3 +177,20 @@ def test_a_voice_note_is_kept_for_an_officer(fake_graph):
     document = Document.objects.get()
     assert document.case is None and document.mime_type == "audio/ogg"
     assert Resident.objects.get().conversation.needs_officer
+
+
+def test_a_file_sent_as_a_reply_to_our_message_joins_that_messages_case(fake_graph):
+    from loket.channels.whatsapp import outbox
+
+    first = kia_case()
+    outbox.enqueue(first.resident, text=f"Mohon kirim akta untuk {first.request_number}", case=first)
+    work()
+    asked = OutboundMessage.objects.get(case=first)
+    assert asked.wamid
+    second, _ = open_or_update(
+        first.resident, Request(service="KIA", subject="3603011105200099", fields={}, derived={}, warnings=[])
+    )
+    item = photo(fake_graph, jpeg(), caption="AKTA")
+    item["context"] = {"from": "6285694012597", "id": asked.wamid}
+    deliver(item)
+    assert Document.objects.get().case == first

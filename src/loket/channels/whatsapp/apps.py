@@ -5,3 +5,8 @@ class WhatsAppConfig(AppConfig):
     name = "loket.channels.whatsapp"
     label = "whatsapp"
     verbose_name = "WhatsApp"
+
+    def ready(self) -> None:
+        # Outbound job handlers (whatsapp.send, whatsapp.apply_status, whatsapp.watchdog) live
+        # beside the sender; `tasks.py` stays free for the inbound handlers.
+        from loket.channels.whatsapp import sending  # noqa: F401

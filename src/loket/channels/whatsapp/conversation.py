@@ -425,11 +425,9 @@ def case_for_file(message: InboundMessage, resident: Resident, caption: str) -> 
 
 
 def _case_of_quoted(wamid: str, mine) -> Case | None:
+    """The case of our message the resident replied to (WhatsApp's quoted-message context)."""
     from loket.channels.whatsapp.models import OutboundMessage
 
-    field_names = {f.name for f in OutboundMessage._meta.get_fields()}
-    if "wamid" not in field_names:
-        return None
     sent = OutboundMessage.objects.filter(wamid=wamid, case__isnull=False).first()
     if sent and mine.filter(pk=sent.case_id, state__in=sorted(OPEN_STATES)).exists():
         return sent.case

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 
 from loket.channels.whatsapp.models import OutboundMessage
+from loket.channels.whatsapp.sending import PRIORITY, schedule
 
 
 def enqueue(
@@ -25,6 +26,8 @@ def enqueue(
     """
     message = OutboundMessage(
         resident=resident,
+        phone_number_id=resident.channel_number,
+        priority=PRIORITY.get(kind, 0),
         case=case,
         kind=kind,
         text=text,
@@ -36,4 +39,5 @@ def enqueue(
     if document is not None:
         message.document.save(document_name or "dokumen.pdf", ContentFile(document), save=False)
     message.save()
+    schedule(message)  # the send job is recorded in the same transaction as the message
     return message

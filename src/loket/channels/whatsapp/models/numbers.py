@@ -13,6 +13,11 @@ class PhoneNumber(models.Model):
     services = models.JSONField(default=list, help_text='services served, e.g. ["KIA"]')
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Outbound pacing, shared by every worker: the next free send slot of this number, and
+    # a pause after Meta said the number is over its rate (130429 and friends).
+    send_slot_at = models.DateTimeField(null=True, blank=True, editable=False)
+    throttled_until = models.DateTimeField(null=True, blank=True, editable=False)
+    throttle_strikes = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "nomor WhatsApp"

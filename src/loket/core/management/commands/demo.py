@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from importlib import import_module
 
 from django.apps import apps
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         # The demo keeps a generated key under the data directory; the web server's
         # worker processes inherit it through the environment.
         settings.SECRET_KEY = ensure_secret_key(settings.DATA_DIR)
+        fake = None if no_serve else self.start_fake_graph(host, port)
         call_command("migrate", interactive=False, verbosity=0)
         self.load_demo_data()
         self.stdout.write("")
@@ -36,8 +38,59 @@ class Command(BaseCommand):
             f"Admin: http://{host}:{port}/admin/  (pengguna {DEMO_ADMIN[0]}, sandi {DEMO_ADMIN[1]})"
         )
         self.stdout.write(f"Buka: http://{host}:{port}/")
-        if not no_serve:
+        if no_serve:
+            return
+        self.stdout.write(
+            f"Fake Graph API (pengganti Meta): {fake.url}  (pesan keluar: {fake.url}/_fake/messages)"
+        )
+        stop = self.start_worker()
+        try:
             call_command("serve", host=host, port=port)
+        finally:
+            stop.set()
+            fake.stop()
+
+    def start_fake_graph(self, host: str, port: int):
+        """Stand in for Meta: the fake Graph API in this process, posting statuses to our webhook."""
+        from loket.channels.whatsapp.fake_graph import FakeGraph
+
+        demo_values = {
+            "LOKET_DEMO": "1",
+            "LOKET_WA_APP_SECRET": "demo-app-secret",
+            "LOKET_WA_VERIFY_TOKEN": "demo-verify-token",
+            "LOKET_WA_ACCESS_TOKEN": "demo-access-token",
+        }
+        for name, value in demo_values.items():
+            os.environ.setdefault(name, value)
+        graph_port = int(os.environ.get("LOKET_DEMO_GRAPH_PORT", str(port + 1)))
+        fake = FakeGraph(
+            host=host,
+            port=graph_port,
+            access_token=os.environ["LOKET_WA_ACCESS_TOKEN"],
+            app_secret=os.environ["LOKET_WA_APP_SECRET"],
+            webhook_url=f"http://{host}:{port}/webhooks/whatsapp",
+            statuses=("sent", "delivered", "read"),
+        ).start()
+        os.environ["LOKET_WA_GRAPH_URL"] = fake.url
+        # This process already read its settings: the worker thread needs the same values
+        # as the web server's processes, which read the environment afresh.
+        settings.DEMO = True
+        for name in (
+            "LOKET_WA_APP_SECRET",
+            "LOKET_WA_VERIFY_TOKEN",
+            "LOKET_WA_ACCESS_TOKEN",
+            "LOKET_WA_GRAPH_URL",
+        ):
+            setattr(settings, name, os.environ[name])
+        return fake
+
+    def start_worker(self) -> threading.Event:
+        """Background work in a thread of this process (`loket worker` in production)."""
+        from loket.jobs.worker import run_forever
+
+        stop = threading.Event()
+        threading.Thread(target=run_forever, kwargs={"stop": stop}, daemon=True, name="loket-worker").start()
+        return stop
 
     def load_demo_data(self) -> None:
         user_model = get_user_model()

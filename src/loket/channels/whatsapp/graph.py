@@ -1,0 +1,121 @@
+"""A small client of the Graph API (WhatsApp Cloud API): send, upload, media lookup, download.
+
+Every call goes to `{LOKET_WA_GRAPH_URL}/{LOKET_WA_API_VERSION}/...` with the bearer token
+`LOKET_WA_ACCESS_TOKEN`. Refusals raise `GraphError` (code, title, the rule that decides
+retry or give up: see `errors.py`); a network failure before the request went out raises
+`NetworkError` (certainly not sent); no answer in time raises `SendTimeout` (maybe sent).
+
+Written on httpx rather than on pywa: the outbox stores the Graph API's own message
+objects (interactive, template), so a typed builder layer would only translate them back;
+and the outbox needs exact control over what a timeout means, which pywa hides behind its
+own exception handling and session set-up.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import httpx
+from django.conf import settings
+
+from loket.channels.whatsapp.errors import GraphError, NetworkError, SendTimeout
+
+
+@dataclass(frozen=True)
+class Accepted:
+    wamid: str
+    wa_id: str
+    raw: dict
+
+
+class GraphClient:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        version: str,
+        token: str,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+    ) -> None:
+        self.base_url = f"{base_url.rstrip('/')}/{version}"
+        self.token = token
+        self._http = httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            headers={"Authorization": f"Bearer {token}"},
+            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(self, method: str, url: str, **kwargs) -> httpx.Response:
+        try:
+            answer = self._http.request(method, url, **kwargs)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
+            raise NetworkError(type(exc).__name__) from exc
+        except httpx.TimeoutException as exc:
+            raise SendTimeout(type(exc).__name__) from exc
+        except httpx.TransportError as exc:
+            # The connection broke after the request may have been read: the outcome is unknown.
+            raise SendTimeout(type(exc).__name__) from exc
+        if answer.status_code >= 400:
+            try:
+                payload = answer.json()
+            except ValueError:
+                payload = None
+            raise GraphError.from_answer(answer.status_code, payload)
+        return answer
+
+    def send(self, phone_number_id: str, message: dict) -> Accepted:
+        """POST a message object (without `messaging_product`; it is added here)."""
+        body = {"messaging_product": "whatsapp", "recipient_type": "individual", **message}
+        answer = self._call("POST", f"{self.base_url}/{phone_number_id}/messages", json=body)
+        data = answer.json()
+        try:
+            wamid = data["messages"][0]["id"]
+        except (KeyError, IndexError, TypeError):
+            raise GraphError(None, "answer without a message id", http_status=answer.status_code) from None
+        contacts = data.get("contacts") or [{}]
+        return Accepted(wamid=wamid, wa_id=contacts[0].get("wa_id", ""), raw=data)
+
+    def upload_media(self, phone_number_id: str, data: bytes, mime_type: str, filename: str) -> str:
+        answer = self._call(
+            "POST",
+            f"{self.base_url}/{phone_number_id}/media",
+            data={"messaging_product": "whatsapp", "type": mime_type},
+            files={"file": (filename, data, mime_type)},
+        )
+        return str(answer.json()["id"])
+
+    def media_info(self, media_id: str) -> dict:
+        """`{url, mime_type, sha256, file_size, id}` of a media id (the url lives minutes)."""
+        return self._call("GET", f"{self.base_url}/{media_id}").json()
+
+    def download(self, url: str) -> httpx.Response:
+        """GET a media url (bearer token required); the whole body is read."""
+        return self._call("GET", url)
+
+
+_clients: dict[tuple, GraphClient] = {}
+_lock = threading.Lock()
+
+
+def client() -> GraphClient:
+    """The client for the current settings (one per configuration and process; thread-safe)."""
+    config = (
+        settings.LOKET_WA_GRAPH_URL,
+        settings.LOKET_WA_API_VERSION,
+        settings.LOKET_WA_ACCESS_TOKEN,
+        float(settings.LOKET_WA_SEND_TIMEOUT_SECONDS),
+        float(settings.LOKET_WA_CONNECT_TIMEOUT_SECONDS),
+    )
+    with _lock:
+        found = _clients.get(config)
+        if found is None:
+            url, version, token, timeout, connect = config
+            found = _clients[config] = GraphClient(
+                base_url=url, version=version, token=token, timeout=timeout, connect_timeout=connect
+            )
+    return found
