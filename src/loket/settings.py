@@ -189,6 +189,15 @@ LOKET_WA_VERIFY_TOKEN = envstr("LOKET_WA_VERIFY_TOKEN")
 LOKET_WA_ACCESS_TOKEN = envstr("LOKET_WA_ACCESS_TOKEN")
 LOKET_WA_GRAPH_URL = envstr("LOKET_WA_GRAPH_URL", "https://graph.facebook.com").rstrip("/")
 LOKET_WA_API_VERSION = envstr("LOKET_WA_API_VERSION", "v26.0")
+# Inbound (webhook, ingestion, media, conversation): docs/whatsapp-inbound.md
+# Meta sends up to ~3 MB; a bigger body is refused with 413 before it is read.
+LOKET_WA_MAX_BODY_BYTES = envint("LOKET_WA_MAX_BODY_BYTES", 4 * 1024 * 1024)
+LOKET_WA_MEDIA_ATTEMPTS = envint("LOKET_WA_MEDIA_ATTEMPTS", 5)
+LOKET_WA_ACK_DELAY_SECONDS = envint("LOKET_WA_ACK_DELAY_SECONDS", 4)
+LOKET_WA_FLOOD_PER_MINUTE = envint("LOKET_WA_FLOOD_PER_MINUTE", 20)
+LOKET_WA_DISPATCH_SECONDS = envint("LOKET_WA_DISPATCH_SECONDS", 1)
+# Reference views for bench/bench_ingest.py (never on in production).
+LOKET_WA_BENCH_VIEWS = envbool("LOKET_WA_BENCH_VIEWS", False)
 # Outbound (docs/whatsapp.md): rates, retries, the 24-hour window, templates, alerts.
 LOKET_WA_RATE_PER_NUMBER = envint("LOKET_WA_RATE_PER_NUMBER", 80)  # messages per second per office number
 LOKET_WA_PAIR_BURST = envint("LOKET_WA_PAIR_BURST", 4)  # quick messages in a row to one resident

@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.conf import settings
+from django.urls import path
 
-urlpatterns: list = []
+from loket.channels.whatsapp import simulator, webhook
+
+urlpatterns: list = [
+    # Exactly this path: Meta does not follow a trailing-slash redirect.
+    path("webhooks/whatsapp", webhook.whatsapp_webhook, name="whatsapp-webhook"),
+    path("simulator/", simulator.page, name="whatsapp-simulator"),
+    path("simulator/send", simulator.send, name="whatsapp-simulator-send"),
+    path("simulator/chat", simulator.chat, name="whatsapp-simulator-chat"),
+]
+
+if settings.LOKET_WA_BENCH_VIEWS:
+    from loket.channels.whatsapp import bench_views
+
+    urlpatterns += bench_views.urlpatterns

@@ -1,0 +1,108 @@
+"""Opening a case from a request, or updating the open one it repeats.
+
+One open case per resident, service and subject (the NIK of the child, the NO_KK ...):
+a parent has one case per child, and sending the same request again updates its case
+instead of opening a second. The database's partial unique constraint backs this up
+when two deliveries race.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from loket.cases.models import OPEN_STATES, Case, CaseEvent, Resident, State, next_request_number
+from loket.domain.checklists import DocumentKind, required_documents
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a valid request says, independent of how it was parsed."""
+
+    service: str
+    subject: str
+    fields: dict
+    derived: dict
+    warnings: list
+    raw_text: str = ""
+    kode_kecamatan: str = ""
+    kode_desa: str = ""
+
+
+def _open_case(resident: Resident, service: str, subject: str) -> Case | None:
+    return (
+        Case.objects.select_for_update()
+        .filter(resident=resident, service=service, subject=subject, state__in=sorted(OPEN_STATES))
+        .first()
+    )
+
+
+def _apply(case: Case, request: Request) -> None:
+    case.fields, case.derived, case.warnings = request.fields, request.derived, request.warnings
+    case.raw_text = request.raw_text
+    case.kode_kecamatan, case.kode_desa = request.kode_kecamatan, request.kode_desa
+
+
+def open_or_update(resident: Resident, request: Request, *, source: str = "channel") -> tuple[Case, bool]:
+    """The open case for this request, updated, or a new one. Returns (case, created)."""
+    with transaction.atomic():
+        case = _open_case(resident, request.service, request.subject)
+        if case is not None:
+            _apply(case, request)
+            case.save()
+            return case, False
+        now = timezone.now()
+        case = Case(
+            request_number=next_request_number(request.service, timezone.localdate(now)),
+            service=request.service,
+            subject=request.subject,
+            resident=resident,
+            created_at=now,
+            state_changed_at=now,
+        )
+        _apply(case, request)
+        try:
+            with transaction.atomic():
+                case.save()
+        except IntegrityError:
+            # Another worker opened it a moment ago: update that one.
+            case = _open_case(resident, request.service, request.subject)
+            if case is None:
+                raise
+            _apply(case, request)
+            case.save()
+            return case, False
+        note(case, "Permohonan dibuka lewat WhatsApp.", source=source)
+        return case, True
+
+
+def note(case: Case, text: str, *, source: str = "channel") -> CaseEvent:
+    """A history entry that does not change the state (consent given, files received ...)."""
+    return CaseEvent.objects.create(
+        case=case, from_state=case.state, to_state=case.state, source=source, note=text
+    )
+
+
+def missing_documents(case: Case) -> list[DocumentKind]:
+    """Required documents with no usable file yet (an officer labels unlabelled files)."""
+    have = set(
+        case.documents.exclude(status__in=["unavailable", "needs_correction"])
+        .exclude(file="")
+        .values_list("label", flat=True)
+    )
+    return [
+        kind for kind in required_documents(case.service, case.fields, case.derived) if kind.key not in have
+    ]
+
+
+def queue_if_complete(case: Case, *, consent_given: bool) -> bool:
+    """Move a case whose required documents are all there into the officers' queue."""
+    case.refresh_from_db(fields=["state"])
+    if not consent_given or case.state not in (State.WAITING_DOCUMENTS, State.NEEDS_CORRECTION):
+        return False
+    if missing_documents(case):
+        return False
+    case.move_to(State.QUEUED, source="channel", note="Dokumen lengkap dikirim lewat WhatsApp.")
+    return True

@@ -1,0 +1,518 @@
+"""What Loket answers a resident, message by message (runs in the worker).
+
+`respond(message)` is called once per inbound message, inside the transaction that marks
+it handled, so a crash leaves either everything (case, documents, replies in the outbox)
+or nothing. Texts go through the intake parser; files join a case; keywords STATUS,
+BATAL and PETUGAS work on any office number; the first request asks for the parent's or
+guardian's consent. Every reply goes through `outbox.enqueue`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from loket.cases.models import OPEN_STATES, Case, Document, IllegalTransition, Resident, State
+from loket.cases.opening import Request, missing_documents, note, open_or_update, queue_if_complete
+from loket.channels.whatsapp import outbox
+from loket.channels.whatsapp.hours import officer_time_text
+from loket.channels.whatsapp.models import CaseConsent, Conversation, InboundMessage, PhoneNumber
+from loket.domain.checklists import KINDS, kind_from_caption
+from loket.jobs import queue
+
+log = logging.getLogger(__name__)
+
+DOWNLOAD_MEDIA = "whatsapp.download_media"
+ACKNOWLEDGE_FILES = "whatsapp.acknowledge_files"
+NOTICE_VERSION = "2026-11"
+REQUEST_NUMBER = re.compile(r"\b([A-Z]{2,6}-\d{8}-\d{4})\b")
+CONSENT_YES, CONSENT_NO = "consent:yes", "consent:no"
+YES_WORDS = {"YA", "SETUJU", "YA SETUJU", "SAYA SETUJU"}
+NO_WORDS = {"TIDAK", "TIDAK SETUJU"}
+FLOOD_NOTICE_EVERY = dt.timedelta(minutes=10)
+
+PRIVACY_NOTICE = (
+    "Sebelum kami proses, mohon dibaca:\n"
+    "• Data yang kami minta (NIK, nama, akta, KK, KTP orang tua, foto) hanya dipakai "
+    "untuk mengurus dokumen kependudukan yang Anda minta, oleh Disdukcapil.\n"
+    "• Data anak hanya boleh dikirim oleh orang tua atau wali.\n"
+    "• Berkas foto/PDF disimpan selama permohonan diproses dan paling lama 1 tahun sesudahnya, lalu dihapus.\n"
+    "• Anda berhak melihat, membetulkan, atau meminta data dihapus, dan boleh menarik "
+    "persetujuan: ketik PETUGAS.\n\n"
+    "Tekan *Saya setuju* bila Anda orang tua/wali dan setuju."
+)
+
+
+# --- entry point -------------------------------------------------------------------------
+
+
+def respond(message: InboundMessage) -> None:
+    resident = message.resident
+    number = PhoneNumber.objects.filter(phone_number_id=message.phone_number_id).first()
+    conversation, _ = Conversation.objects.get_or_create(resident=resident)
+    if _flooded(message):
+        _flood(message, conversation)
+        if message.media_state == InboundMessage.Media.PENDING:
+            _receive_file(message, conversation)  # kept and downloaded all the same
+        return
+    kind = message.type
+    if message.media_state == InboundMessage.Media.PENDING:
+        _receive_file(message, conversation)
+    elif kind == "text":
+        _text(message, resident, number, conversation)
+    elif kind in ("interactive", "button"):
+        _choice(message, resident, conversation)
+    elif kind == "system":
+        _identity_change(message, resident)
+    elif "unsupported" in message.flags:
+        _reply(
+            resident,
+            "Maaf, jenis pesan ini belum bisa kami baca. Mohon kirim sebagai teks, foto, atau PDF.",
+        )
+    # Stickers, reactions, locations and shared contacts are kept for officers; no reply.
+
+
+def _reply(resident: Resident, text: str, *, case: Case | None = None, interactive: dict | None = None):
+    return outbox.enqueue(resident, text=text, case=case, interactive=interactive)
+
+
+# --- who is this person, across the office's numbers ----------------------------------------
+
+
+def same_person(resident: Resident):
+    """The resident's records on every office number (same WhatsApp id or BSUID)."""
+    match = Q(pk=resident.pk)
+    if resident.wa_id:
+        match |= Q(wa_id=resident.wa_id)
+    if resident.bsuid:
+        match |= Q(bsuid=resident.bsuid)
+    return Resident.objects.filter(match)
+
+
+def open_cases(resident: Resident):
+    return Case.objects.filter(resident__in=same_person(resident), state__in=sorted(OPEN_STATES)).order_by(
+        "created_at", "pk"
+    )
+
+
+def display(number: str) -> str:
+    """6281282372016 -> 081282372016, as residents write it."""
+    return "0" + number[2:] if number.startswith("62") else number
+
+
+# --- texts ------------------------------------------------------------------------------------
+
+
+def _text(message, resident, number, conversation) -> None:
+    text = (message.payload.get("text") or {}).get("body", "").strip()
+    words = " ".join(text.upper().split())
+    if words == "STATUS":
+        _reply(resident, status_text(resident))
+    elif words.startswith("BATAL"):
+        _cancel(resident, words)
+    elif words == "PETUGAS":
+        _want_officer(resident, conversation)
+    elif words in YES_WORDS | NO_WORDS and _pending_consents(resident).exists():
+        _answer_consent(resident, agreed=words in YES_WORDS, message=message)
+    else:
+        _request(message, resident, number, text)
+
+
+def status_text(resident: Resident) -> str:
+    cases = list(open_cases(resident))
+    if not cases:
+        return "Saat ini tidak ada permohonan Anda yang sedang berjalan."
+    lines = ["Permohonan Anda yang sedang berjalan:"]
+    for n, case in enumerate(cases, 1):
+        line = f"{n}. {case.request_number}: {State(case.state).label}."
+        if case.state in (State.WAITING_DOCUMENTS, State.NEEDS_CORRECTION):
+            missing = missing_documents(case)
+            if missing:
+                line += " Kurang: " + ", ".join(kind.label for kind in missing) + "."
+        lines.append(line)
+    lines.append("Untuk membatalkan, ketik BATAL lalu nomor permohonannya.")
+    return "\n".join(lines)
+
+
+def _cancel(resident: Resident, words: str) -> None:
+    found = REQUEST_NUMBER.search(words)
+    if not found:
+        _reply(
+            resident,
+            "Ketik BATAL lalu nomor permohonan, contoh: BATAL KIA-20261130-0042.\n\n" + status_text(resident),
+        )
+        return
+    number = found.group(1)
+    case = Case.objects.filter(request_number=number, resident__in=same_person(resident)).first()
+    if case is None:
+        _reply(
+            resident, f"Nomor permohonan {number} tidak kami temukan. Ketik STATUS untuk melihat nomor Anda."
+        )
+        return
+    try:
+        case.move_to(State.CANCELLED, source="channel", note="Dibatalkan pemohon lewat WhatsApp.")
+    except IllegalTransition as exc:
+        _reply(resident, str(exc), case=case)
+        return
+    _reply(resident, f"Permohonan {number} sudah dibatalkan.", case=case)
+
+
+def _want_officer(resident: Resident, conversation: Conversation) -> None:
+    conversation.needs_officer = True
+    conversation.officer_requested_at = timezone.now()
+    conversation.save(update_fields=["needs_officer", "officer_requested_at"])
+    _reply(
+        resident,
+        "Baik, pesan Anda kami teruskan ke petugas. Petugas akan membalas "
+        f"{officer_time_text(timezone.now())}. Mohon ditunggu.",
+    )
+
+
+def _request(message, resident: Resident, number: PhoneNumber | None, text: str) -> None:
+    from loket.domain.intake import parse  # the intake capability's parser
+
+    result = parse(text)
+    if not result.ok:
+        _reply(resident, result.reply_text())
+        return
+    service = result.service
+    if number is not None and not number.serves(service):
+        _reply(resident, wrong_number_text(service, number))
+        return
+    request = Request(
+        service=service,
+        subject=str(result.subject),
+        fields=_jsonable(result.fields),
+        derived=_jsonable(result.derived),
+        warnings=_jsonable(list(result.warnings)),
+        raw_text=text,
+        kode_kecamatan=_code(result, "kode_kecamatan"),
+        kode_desa=_code(result, "kode_desa"),
+    )
+    case, created = open_or_update(resident, request)
+    consent = CaseConsent.objects.filter(case=case).first()
+    if consent is None:
+        consent = CaseConsent.objects.create(case=case, notice_version=NOTICE_VERSION)
+        if resident.consent_at is not None:
+            # Consent is per resident and notice version; it covers the new case too.
+            _record_consent(case, consent, agreed=True, wamid="", earlier=resident.consent_at)
+    if consent.agreed:
+        _reply(resident, acknowledgement(case, created=created, warnings=_warning_texts(result)), case=case)
+        queue_if_complete(case, consent_given=True)
+    else:
+        _ask_consent(resident, case)
+
+
+def _code(result, name: str) -> str:
+    for source in (result.derived, result.fields):
+        value = source.get(name) if isinstance(source, dict) else None
+        if value:
+            return str(value)
+    return ""
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if hasattr(value, "to_dict"):
+        return _jsonable(value.to_dict())
+    return str(value)
+
+
+def _warning_texts(result) -> list[str]:
+    texts = []
+    for warning in result.warnings:
+        if isinstance(warning, str):
+            texts.append(warning)
+        elif isinstance(warning, dict):
+            texts.append(str(warning.get("message") or warning.get("text") or ""))
+        else:
+            texts.append(str(getattr(warning, "message", warning)))
+    return [t for t in texts if t]
+
+
+def wrong_number_text(service: str, here: PhoneNumber) -> str:
+    right = [n for n in PhoneNumber.objects.filter(active=True) if n.serves(service)]
+    served = ", ".join(here.services) or "-"
+    if not right:
+        return f"Nomor ini melayani {served}. Permohonan {service} belum dapat dilayani lewat WhatsApp."
+    where = " atau ".join(display(n.display_number) for n in right)
+    return (
+        f"Nomor ini melayani {served}. Untuk permohonan {service}, mohon kirim pesan yang sama ke "
+        f"WhatsApp {where}. Terima kasih."
+    )
+
+
+def understood_lines(service: str, fields: dict) -> list[str]:
+    """'• NIK: 3603...' for each field as the intake declaration names it."""
+    from loket.domain.intake import SERVICES
+
+    declaration = SERVICES.get(service)
+    words = {f.key: f.words for f in declaration.fields} if declaration else {}
+    lines = []
+    for key, value in fields.items():
+        if key.startswith("kode_") or value in (None, "", [], {}) or isinstance(value, dict | list):
+            continue
+        lines.append(f"• {words.get(key, key.replace('_', ' ').capitalize())}: {value}")
+    return lines
+
+
+def acknowledgement(case: Case, *, created: bool, warnings: list[str] = ()) -> str:
+    head = "Permohonan Anda kami terima." if created else "Permohonan Anda kami perbarui."
+    lines = [head, f"Nomor permohonan: *{case.request_number}*", ""]
+    understood = understood_lines(case.service, case.fields)
+    if understood:
+        lines += ["Yang kami catat:", *understood, ""]
+    lines += [f"Catatan: {w}" for w in warnings]
+    missing = missing_documents(case)
+    if missing:
+        lines.append("Mohon kirim foto/PDF dokumen ini, masing-masing dengan keterangan:")
+        lines += [f"{n}. {kind.label} (ketik: {kind.captions[0]})" for n, kind in enumerate(missing, 1)]
+    else:
+        lines.append("Dokumen sudah lengkap.")
+    lines += [
+        "",
+        f"Petugas akan memeriksa {officer_time_text(timezone.now())}.",
+        "Ketik STATUS untuk melihat kabar.",
+    ]
+    return "\n".join(lines).replace("\n\n\n", "\n\n")
+
+
+# --- consent -----------------------------------------------------------------------------------
+
+
+def _pending_consents(resident: Resident):
+    return CaseConsent.objects.filter(
+        case__resident__in=same_person(resident),
+        answered_at__isnull=True,
+        case__state__in=sorted(OPEN_STATES),
+    )
+
+
+def _ask_consent(resident: Resident, case: Case) -> None:
+    interactive = {
+        "type": "button",
+        "body": {"text": f"Nomor permohonan: {case.request_number}\n\n{PRIVACY_NOTICE}"},
+        "action": {
+            "buttons": [
+                {"type": "reply", "reply": {"id": CONSENT_YES, "title": "Saya setuju"}},
+                {"type": "reply", "reply": {"id": CONSENT_NO, "title": "Tidak setuju"}},
+            ]
+        },
+    }
+    _reply(resident, interactive["body"]["text"], case=case, interactive=interactive)
+
+
+def _record_consent(case, consent, *, agreed: bool, wamid: str, earlier=None) -> None:
+    now = timezone.now()
+    consent.answered_at, consent.agreed, consent.answer_wamid = now, agreed, wamid
+    consent.save()
+    if earlier is not None:
+        text = f"Persetujuan orang tua/wali sudah diberikan sebelumnya ({timezone.localtime(earlier):%d-%m-%Y %H:%M})."
+    elif agreed:
+        text = f"Pemohon menyatakan orang tua/wali dan menyetujui pemberitahuan privasi versi {consent.notice_version}."
+    else:
+        text = "Pemohon tidak menyetujui pemberitahuan privasi."
+    note(case, text)
+
+
+def _answer_consent(resident: Resident, *, agreed: bool, message: InboundMessage) -> None:
+    pending = list(_pending_consents(resident).select_related("case"))
+    if not pending:
+        _reply(resident, "Terima kasih. Tidak ada permohonan yang menunggu persetujuan.")
+        return
+    if agreed:
+        now = timezone.now()
+        Resident.objects.filter(pk__in=same_person(resident).values("pk")).update(
+            consent_at=now, consent_version=NOTICE_VERSION
+        )
+    for consent in pending:
+        case = consent.case
+        _record_consent(case, consent, agreed=agreed, wamid=message.wamid)
+        if agreed:
+            _reply(case.resident, acknowledgement(case, created=True), case=case)
+            queue_if_complete(case, consent_given=True)
+        else:
+            try:
+                case.move_to(State.CANCELLED, source="channel", note="Tanpa persetujuan orang tua/wali.")
+            except IllegalTransition:
+                log.warning("case %s could not be cancelled after refused consent", case.pk)
+            _reply(
+                case.resident,
+                f"Baik, permohonan {case.request_number} kami batalkan dan datanya tidak kami proses. "
+                "Anda tetap bisa datang langsung ke kantor Disdukcapil.",
+                case=case,
+            )
+
+
+def _choice(message: InboundMessage, resident: Resident, conversation: Conversation) -> None:
+    body = message.payload.get(message.type) or {}
+    if message.type == "button":
+        choice = str(body.get("payload") or "")
+    else:
+        reply = body.get(body.get("type", "")) or {}
+        choice = str(reply.get("id") or "") if isinstance(reply, dict) else ""
+    if choice in (CONSENT_YES, CONSENT_NO):
+        _answer_consent(resident, agreed=choice == CONSENT_YES, message=message)
+        return
+    # A form, list or template button we do not act on by ourselves: an officer reads it.
+    conversation.needs_officer = True
+    conversation.save(update_fields=["needs_officer"])
+
+
+def _identity_change(message: InboundMessage, resident: Resident) -> None:
+    system = message.payload.get("system") or {}
+    new_wa_id = str(system.get("wa_id") or "")
+    if system.get("type") == "user_changed_number" and new_wa_id:
+        Resident.objects.filter(pk=resident.pk).update(wa_id=new_wa_id, phone=new_wa_id)
+
+
+# --- flood control --------------------------------------------------------------------------------
+
+
+def _flooded(message: InboundMessage) -> bool:
+    window_start = message.sent_at - dt.timedelta(seconds=60)
+    recent = InboundMessage.objects.filter(
+        resident=message.resident, sent_at__gt=window_start, sent_at__lte=message.sent_at
+    ).count()
+    return recent > settings.LOKET_WA_FLOOD_PER_MINUTE
+
+
+def _flood(message: InboundMessage, conversation: Conversation) -> None:
+    message.flags = [*message.flags, "flood"]
+    now = timezone.now()
+    if conversation.flood_notice_at is None or now - conversation.flood_notice_at > FLOOD_NOTICE_EVERY:
+        conversation.flood_notice_at = now
+        conversation.needs_officer = True
+        conversation.save(update_fields=["flood_notice_at", "needs_officer"])
+        _reply(
+            message.resident,
+            "Pesan Anda banyak sekali dalam waktu singkat. Semua pesan tetap kami simpan dan akan "
+            "dibaca petugas. Mohon tunggu sebentar sebelum mengirim lagi.",
+        )
+
+
+# --- files --------------------------------------------------------------------------------------------
+
+
+def case_for_file(message: InboundMessage, resident: Resident, caption: str) -> Case | None:
+    """The case a file belongs to: named in the caption, the quoted reply, else the latest waiting."""
+    mine = Case.objects.filter(resident__in=same_person(resident))
+    named = REQUEST_NUMBER.search(caption.upper())
+    if named:
+        case = mine.filter(request_number=named.group(1), state__in=sorted(OPEN_STATES)).first()
+        if case:
+            return case
+    quoted = (message.payload.get("context") or {}).get("id")
+    if quoted:
+        case = _case_of_quoted(quoted, mine)
+        if case:
+            return case
+    return (
+        mine.filter(resident=resident, state__in=[State.WAITING_DOCUMENTS, State.NEEDS_CORRECTION])
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+
+
+def _case_of_quoted(wamid: str, mine) -> Case | None:
+    """The case of our message the resident replied to (WhatsApp's quoted-message context)."""
+    from loket.channels.whatsapp.models import OutboundMessage
+
+    sent = OutboundMessage.objects.filter(wamid=wamid, case__isnull=False).first()
+    if sent and mine.filter(pk=sent.case_id, state__in=sorted(OPEN_STATES)).exists():
+        return sent.case
+    return None
+
+
+def _receive_file(message: InboundMessage, conversation: Conversation) -> None:
+    resident = message.resident
+    body = message.payload.get(message.type) or {}
+    caption = str(body.get("caption") or "")
+    if message.type in ("image", "document"):
+        case = case_for_file(message, resident, caption)
+        kind = kind_from_caption(caption) or kind_from_caption(str(body.get("filename") or ""))
+    else:
+        # Voice notes and videos are kept for an officer, not filed as a required document.
+        case, kind = None, None
+        conversation.needs_officer = True
+        conversation.save(update_fields=["needs_officer"])
+    document = Document.objects.create(
+        resident=resident,
+        case=case,
+        label=kind.key if kind else "",
+        caption=caption[:500],
+        mime_type=str(body.get("mime_type") or "")[:100],
+        source_message_id=message.wamid[:128],
+    )
+    message.document = document
+    queue.enqueue(
+        DOWNLOAD_MEDIA, {"message_id": message.pk}, key=f"wa-media:{message.wamid}"[:200], priority=4
+    )
+
+
+def schedule_acknowledgement(resident: Resident) -> None:
+    """One acknowledgement for files sent together: a delayed job, at most one waiting per resident."""
+    conversation, _ = Conversation.objects.get_or_create(resident=resident)
+    conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
+    if conversation.ack_job_key:
+        return
+    now = timezone.now()
+    key = f"wa-ack:{resident.pk}:{now.timestamp():.6f}"
+    queue.enqueue(
+        ACKNOWLEDGE_FILES,
+        {"resident_id": resident.pk},
+        key=key,
+        run_after=now + dt.timedelta(seconds=settings.LOKET_WA_ACK_DELAY_SECONDS),
+        priority=2,
+    )
+    conversation.ack_job_key = key
+    conversation.save(update_fields=["ack_job_key"])
+
+
+def files_acknowledgement(messages: list[InboundMessage]) -> tuple[str, Case | None]:
+    """The one reply for a batch of files: what arrived where, what failed, what is still missing."""
+    stored = [m for m in messages if m.media_state == InboundMessage.Media.STORED]
+    failed = [m for m in messages if m.media_state == InboundMessage.Media.UNAVAILABLE]
+    lines: list[str] = []
+    by_case: dict[int | None, list[InboundMessage]] = {}
+    for m in stored:
+        by_case.setdefault(m.document.case_id if m.document else None, []).append(m)
+    last_case = None
+    for case_id, group in by_case.items():
+        if case_id is None:
+            lines.append(f"Kami terima {len(group)} berkas. Petugas akan memeriksa dan mencatatnya.")
+            continue
+        case = Case.objects.get(pk=case_id)
+        last_case = case
+        labels = [KINDS[m.document.label].label for m in group if m.document.label in KINDS]
+        unlabelled = len(group) - len(labels)
+        line = f"Kami terima {len(group)} berkas untuk permohonan {case.request_number}"
+        line += (": " + ", ".join(labels) + ".") if labels else "."
+        lines.append(line)
+        if unlabelled:
+            lines.append(
+                f"{unlabelled} berkas tanpa keterangan; petugas akan mencatatnya, atau kirim ulang dengan "
+                "keterangan seperti AKTA, KK, KTP AYAH, KTP IBU."
+            )
+        if case.state == State.QUEUED:
+            lines.append("Dokumen sudah lengkap. Permohonan masuk antrean pemeriksaan petugas.")
+        elif case.state in (State.WAITING_DOCUMENTS, State.NEEDS_CORRECTION):
+            missing = missing_documents(case)
+            if missing:
+                lines.append("Masih kurang: " + ", ".join(kind.label for kind in missing) + ".")
+    if failed:
+        lines.append(
+            f"Maaf, {len(failed)} berkas tidak berhasil kami terima. Mohon kirim ulang berkas tersebut "
+            "(foto JPG/PNG atau PDF)."
+        )
+    return "\n".join(lines), last_case

@@ -1,0 +1,155 @@
+"""Job handlers of the inbound side. Each is idempotent: a worker killed half-way through
+leaves its job to be run again by another, and running it again changes nothing twice.
+
+- `whatsapp.dispatch_deliveries` (periodic): split stored deliveries into messages/statuses.
+- `whatsapp.handle_message` {message_id}: answer one message (ordered per resident).
+- `whatsapp.download_media` {message_id}: fetch, check and store one file.
+- `whatsapp.acknowledge_files` {resident_id}: one reply for the files sent together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from loket.cases.opening import queue_if_complete
+from loket.channels.whatsapp import conversation, ingest, media, outbox
+from loket.channels.whatsapp.models import CaseConsent, Conversation, InboundMessage
+from loket.jobs import queue
+
+log = logging.getLogger(__name__)
+
+DISPATCH = "whatsapp.dispatch_deliveries"
+queue.periodic(DISPATCH, settings.LOKET_WA_DISPATCH_SECONDS)
+# Files still downloading after this long are acknowledged later, not waited for.
+STUCK_DOWNLOAD = dt.timedelta(minutes=10)
+
+
+@queue.handler(DISPATCH)
+def dispatch_deliveries(payload: dict) -> None:
+    ingest.dispatch_pending()
+
+
+@queue.handler(ingest.HANDLE_MESSAGE)
+def handle_message(payload: dict) -> None:
+    with transaction.atomic():
+        message = (
+            InboundMessage.objects.select_for_update(of=("self",))
+            .select_related("resident")
+            .filter(pk=payload["message_id"])
+            .first()
+        )
+        if message is None or message.handled_at is not None:
+            return  # handled by an earlier run (the worker died after committing)
+        conversation.respond(message)
+        message.handled_at = timezone.now()
+        message.save(update_fields=["handled_at", "flags", "document"])
+
+
+@queue.handler(conversation.DOWNLOAD_MEDIA)
+def download_media(payload: dict) -> None:
+    pk = payload["message_id"]
+    # Count the attempt before trying, so that a worker killed mid-download counts too.
+    if not InboundMessage.objects.filter(pk=pk, media_state=InboundMessage.Media.PENDING).update(
+        media_attempts=F("media_attempts") + 1
+    ):
+        return
+    message = InboundMessage.objects.get(pk=pk)
+    body = message.payload.get(message.type) or {}
+    try:
+        fetched = media.fetch(
+            str(body.get("id") or ""), kind=message.type, expected_sha256=str(body.get("sha256") or "")
+        )
+    except media.MediaError as exc:
+        if exc.permanent or message.media_attempts >= settings.LOKET_WA_MEDIA_ATTEMPTS:
+            _give_up(pk, str(exc))
+            return
+        InboundMessage.objects.filter(pk=pk).update(media_error=str(exc)[:300])
+        log.warning("media of message %s: attempt %s failed: %s", pk, message.media_attempts, exc)
+        raise queue.RetryLater(queue.backoff(message.media_attempts), str(exc)) from None
+    _store(pk, fetched)
+
+
+def _store(pk: int, fetched: media.Fetched) -> None:
+    with transaction.atomic():
+        message = (
+            InboundMessage.objects.select_for_update(of=("self",))
+            .select_related("document", "resident")
+            .get(pk=pk)
+        )
+        if message.media_state != InboundMessage.Media.PENDING:
+            return
+        document = message.document
+        name = f"{document.label or message.type}-{message.pk}.{fetched.extension}"
+        document.file.save(name, ContentFile(fetched.data), save=False)
+        document.mime_type, document.size, document.sha256 = (
+            fetched.mime_type,
+            len(fetched.data),
+            fetched.sha256,
+        )
+        document.save()
+        message.media_state, message.media_error = InboundMessage.Media.STORED, ""
+        message.save(update_fields=["media_state", "media_error"])
+        if document.case_id:
+            consent = CaseConsent.objects.filter(case_id=document.case_id, agreed=True).exists()
+            queue_if_complete(document.case, consent_given=consent)
+        conversation.schedule_acknowledgement(message.resident)
+
+
+def _give_up(pk: int, reason: str) -> None:
+    with transaction.atomic():
+        message = (
+            InboundMessage.objects.select_for_update(of=("self",))
+            .select_related("document", "resident")
+            .get(pk=pk)
+        )
+        if message.media_state != InboundMessage.Media.PENDING:
+            return
+        message.media_state, message.media_error = InboundMessage.Media.UNAVAILABLE, reason[:300]
+        message.flags = [*message.flags, "media_unavailable"]
+        message.save(update_fields=["media_state", "media_error", "flags"])
+        if message.document:
+            message.document.status = message.document.Status.UNAVAILABLE
+            message.document.save(update_fields=["status"])
+        log.error("media of message %s unavailable after %s attempts", pk, message.media_attempts)
+        conversation.schedule_acknowledgement(message.resident)
+
+
+@queue.handler(conversation.ACKNOWLEDGE_FILES)
+def acknowledge_files(payload: dict) -> None:
+    delay = settings.LOKET_WA_ACK_DELAY_SECONDS
+    with transaction.atomic():
+        talk = (
+            Conversation.objects.select_for_update(of=("self",))
+            .select_related("resident")
+            .get(resident_id=payload["resident_id"])
+        )
+        now = timezone.now()
+        waiting = list(
+            InboundMessage.objects.filter(resident_id=talk.resident_id, acknowledged_at__isnull=True)
+            .exclude(media_state="")
+            .select_related("document")
+        )
+        still_downloading = [
+            m
+            for m in waiting
+            if m.media_state == InboundMessage.Media.PENDING and now - m.received_at < STUCK_DOWNLOAD
+        ]
+        newest = max((m.received_at for m in waiting), default=now - dt.timedelta(days=1))
+        if still_downloading or now - newest < dt.timedelta(seconds=delay):
+            # More files of the same batch are on their way: answer once, for all of them.
+            raise queue.RetryLater(delay, "waiting for the rest of the files")
+        done = [m for m in waiting if m.media_state != InboundMessage.Media.PENDING]
+        text, case = conversation.files_acknowledgement(done)
+        if text:
+            outbox.enqueue(talk.resident, text=text, case=case)
+        InboundMessage.objects.filter(pk__in=[m.pk for m in done]).update(acknowledged_at=now)
+        talk.ack_job_key = ""
+        # A download stuck past STUCK_DOWNLOAD schedules its own acknowledgement when it ends.
+        talk.save(update_fields=["ack_job_key"])

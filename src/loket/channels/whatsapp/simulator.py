@@ -1,0 +1,204 @@
+"""The simulator page (demo mode only): chat as a resident with one of the office's numbers.
+
+What you type or upload travels the real path: the file is uploaded to the Graph API
+(the fake one in the demo) like WhatsApp would hold it, the message is wrapped in a
+webhook delivery, signed with the app secret exactly like Meta signs, and posted to
+`/webhooks/whatsapp`. There is no bypass: a wrong secret is refused here as anywhere.
+The chat shows our replies as a phone would (from the outbox, with what the Graph API
+received), so an office can train staff and a newcomer can see Loket work in a minute.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import secrets
+import time
+
+import httpx
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from loket.cases.models import Resident
+from loket.channels.whatsapp.media import graph_url
+from loket.channels.whatsapp.models import InboundMessage, OutboundMessage, PhoneNumber
+from loket.channels.whatsapp.webhook import sign
+
+log = logging.getLogger(__name__)
+DEFAULT_PHONE = "6281200001234"
+
+
+def _demo_only() -> None:
+    if not settings.DEMO:
+        raise Http404("Simulator hanya tersedia dalam mode demo.")
+
+
+def _chosen(request: HttpRequest) -> tuple[PhoneNumber | None, str, str]:
+    data = request.POST if request.method == "POST" else request.GET
+    numbers = PhoneNumber.objects.filter(active=True).order_by("display_number")
+    number = numbers.filter(phone_number_id=data.get("number", "")).first() or numbers.first()
+    phone = "".join(ch for ch in data.get("phone", DEFAULT_PHONE) if ch.isdigit()) or DEFAULT_PHONE
+    return number, phone, data.get("name", "") or "Warga Simulasi"
+
+
+def page(request: HttpRequest) -> HttpResponse:
+    _demo_only()
+    number, phone, name = _chosen(request)
+    return render(
+        request,
+        "whatsapp/simulator.html",
+        {
+            "numbers": PhoneNumber.objects.filter(active=True).order_by("display_number"),
+            "number": number,
+            "phone": phone,
+            "name": name,
+            "items": _chat_items(number, phone),
+        },
+    )
+
+
+def chat(request: HttpRequest) -> HttpResponse:
+    _demo_only()
+    number, phone, _ = _chosen(request)
+    context = {"items": _chat_items(number, phone), "number": number, "phone": phone}
+    return render(request, "whatsapp/_chat.html", context)
+
+
+@require_POST
+def send(request: HttpRequest) -> HttpResponse:
+    _demo_only()
+    number, phone, name = _chosen(request)
+    if number is None:
+        raise Http404("Belum ada nomor kantor.")
+    message = _message(request, number, phone)
+    if message is not None:
+        status = post_delivery(
+            request.build_absolute_uri(reverse("whatsapp-webhook")), number, phone, name, message
+        )
+        if status != 200:
+            log.warning("simulator delivery answered %s", status)
+    query = f"?number={number.phone_number_id}&phone={phone}&name={name}"
+    return redirect(reverse("whatsapp-simulator") + query)
+
+
+def _message(request: HttpRequest, number: PhoneNumber, phone: str) -> dict | None:
+    base = {"from": phone, "id": f"wamid.SIM{secrets.token_hex(12)}", "timestamp": str(int(time.time()))}
+    upload = request.FILES.get("file")
+    caption = request.POST.get("caption", "").strip() or request.POST.get("text", "").strip()
+    if upload is not None:
+        data = upload.read()
+        mime = upload.content_type or "application/octet-stream"
+        kind = "image" if mime in ("image/jpeg", "image/png") else "document"
+        media_id = upload_media(number.phone_number_id, data, mime, upload.name)
+        content = {
+            "id": media_id,
+            "mime_type": mime,
+            "sha256": base64.b64encode(hashlib.sha256(data).digest()).decode(),
+        }
+        if caption:
+            content["caption"] = caption
+        if kind == "document":
+            content["filename"] = upload.name
+        return {**base, "type": kind, kind: content}
+    if request.POST.get("button_id"):
+        reply = {"id": request.POST["button_id"], "title": request.POST.get("button_title", "")}
+        return {**base, "type": "interactive", "interactive": {"type": "button_reply", "button_reply": reply}}
+    text = request.POST.get("text", "").strip()
+    if text:
+        return {**base, "type": "text", "text": {"body": text}}
+    return None
+
+
+def upload_media(phone_number_id: str, data: bytes, mime: str, filename: str) -> str:
+    """Hold the file at the Graph API, as WhatsApp does before it tells us the media id."""
+    answer = httpx.post(
+        graph_url(phone_number_id, "media"),
+        headers={"Authorization": f"Bearer {settings.LOKET_WA_ACCESS_TOKEN}"},
+        data={"messaging_product": "whatsapp", "type": mime},
+        files={"file": (filename or "berkas", data, mime)},
+        timeout=30,
+    )
+    answer.raise_for_status()
+    return answer.json()["id"]
+
+
+def delivery(number: PhoneNumber, phone: str, name: str, message: dict) -> dict:
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "102030405060708",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {
+                                "display_phone_number": number.display_number,
+                                "phone_number_id": number.phone_number_id,
+                            },
+                            "contacts": [
+                                {"profile": {"name": name}, "wa_id": phone, "user_id": f"ID.SIM{phone}"}
+                            ],
+                            "messages": [message],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def post_delivery(url: str, number: PhoneNumber, phone: str, name: str, message: dict) -> int:
+    # Serialised like Meta (non-ASCII escaped) and signed over exactly these bytes.
+    body = json.dumps(delivery(number, phone, name, message), ensure_ascii=True).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "X-Hub-Signature-256": sign(settings.LOKET_WA_APP_SECRET, body),
+    }
+    return httpx.post(url, content=body, headers=headers, timeout=30).status_code
+
+
+def _received_by_graph(phone: str) -> set[str]:
+    """Outbox ids the Graph API (the demo's fake) has received for this phone, if it can tell."""
+    try:
+        answer = httpx.get(f"{settings.LOKET_WA_GRAPH_URL}/_fake/messages", params={"to": phone}, timeout=2)
+        sent = answer.json() if answer.status_code == 200 else []
+    except (httpx.HTTPError, ValueError):
+        return set()
+    return {str(s.get("body", {}).get("biz_opaque_callback_data", "")) for s in sent}
+
+
+def _chat_items(number: PhoneNumber | None, phone: str) -> list[dict]:
+    if number is None:
+        return []
+    resident = Resident.objects.filter(channel_number=number.phone_number_id, wa_id=phone).first()
+    if resident is None:
+        return []
+    received = _received_by_graph(phone)
+    items = [
+        {"at": m.sent_at, "mine": True, "text": m.summary, "flags": m.flags, "media": m.media_state}
+        for m in InboundMessage.objects.filter(resident=resident).order_by("sent_at", "pk")
+    ]
+    for o in OutboundMessage.objects.filter(resident=resident).order_by("created_at", "pk"):
+        buttons = []
+        if o.interactive and o.interactive.get("type") == "button":
+            buttons = [b["reply"] for b in o.interactive.get("action", {}).get("buttons", [])]
+        at_graph = any(str(o.pk) in r.split("=")[-1:] for r in received)
+        items.append(
+            {
+                "at": o.created_at,
+                "mine": False,
+                "text": o.text or o.document_name,
+                "buttons": buttons,
+                "status": o.get_status_display(),
+                "at_graph": at_graph,
+            }
+        )
+    items.sort(key=lambda item: item["at"])
+    return items

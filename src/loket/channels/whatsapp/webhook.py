@@ -1,0 +1,91 @@
+"""`/webhooks/whatsapp`: Meta's door into Loket.
+
+The hot path is deliberately tiny: check the size, check the signature over the raw bytes,
+store the bytes with one INSERT, answer 200. Everything else (JSON, routing, residents,
+media, replies) happens in the worker (`ingest.py`), so a slow step can never make Meta
+time out and redeliver, and nothing is answered 200 that is not stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from loket.channels.whatsapp.models import Delivery
+
+log = logging.getLogger(__name__)
+
+_INSERT = f"INSERT INTO {Delivery._meta.db_table} (body, flags) VALUES (%s, %s)"  # noqa: S608 - constant
+
+
+def signature_ok(app_secret: str, body: bytes, header: str | None) -> bool:
+    if not app_secret or not header or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header[7:].strip().lower())
+
+
+def sign(app_secret: str, body: bytes) -> str:
+    """The header value Meta would send for `body` (the simulator and tests sign like Meta)."""
+    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _text(status: int, text: str = "") -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain")
+
+
+@csrf_exempt
+def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _receive(request)
+    if request.method == "GET":
+        return _handshake(request)
+    return _text(405)
+
+
+def _handshake(request: HttpRequest) -> HttpResponse:
+    token = settings.LOKET_WA_VERIFY_TOKEN
+    given = request.GET.get("hub.verify_token", "")
+    if (
+        token
+        and request.GET.get("hub.mode") == "subscribe"
+        and hmac.compare_digest(token.encode(), given.encode())
+    ):
+        return _text(200, request.GET.get("hub.challenge", ""))
+    return _text(403, "forbidden")
+
+
+def _receive(request: HttpRequest) -> HttpResponse:
+    limit = settings.LOKET_WA_MAX_BODY_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return _text(400, "bad content-length")
+    if declared > limit:
+        return _text(413, "too large")
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return _text(413, "too large")
+    if len(body) > limit:
+        return _text(413, "too large")
+    header = request.headers.get("X-Hub-Signature-256")
+    if not header:
+        return _text(401, "signature missing")
+    if not signature_ok(settings.LOKET_WA_APP_SECRET, body, header):
+        return _text(403, "bad signature")
+    try:
+        # Autocommit: when execute returns, the row is durable; only then do we say 200.
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT, [body, "[]"])
+    except DatabaseError:
+        log.exception("webhook delivery could not be stored; answering 503 so Meta retries")
+        return _text(503, "not stored, retry")
+    return _text(200, "ok")
