@@ -1,5 +1,6 @@
 import os
 
+import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -9,3 +10,9 @@ try:
     settings.SECRET_KEY  # noqa: B018
 except ImproperlyConfigured:
     settings.SECRET_KEY = os.environ.get("LOKET_SECRET_KEY") or "test-secret-key-not-for-production"
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    # Receipts are stored as outbox files: keep them out of the developer's var/.
+    settings.MEDIA_ROOT = tmp_path / "media"
