@@ -72,21 +72,36 @@ def has_decree_data(year: int) -> bool:
     return any(name.startswith(CUTI_BERSAMA) for name in _year_holidays(year).values())
 
 
-def holiday_data_warnings(today: dt.date) -> list[str]:
+@dataclass(frozen=True)
+class CalendarWarning:
+    code: str  # "no-decree" | "estimated"
+    year: int
+    message: str
+
+
+def holiday_data_warnings(today: dt.date) -> list[CalendarWarning]:
     """Problems an administrator should know about, for this year and the coming one."""
     warnings = []
     for year in (today.year, today.year + 1):
         if not has_decree_data(year):
             warnings.append(
-                f"Calendar has no national holiday decree data (cuti bersama) for {year}: "
-                "upgrade the 'holidays' package or add the closures by hand."
+                CalendarWarning(
+                    "no-decree",
+                    year,
+                    f"Calendar has no national holiday decree data (cuti bersama) for {year}: "
+                    "upgrade the 'holidays' package or add the closures by hand.",
+                )
             )
         estimates = {d: n for d, n in estimated_dates(year).items() if d >= today}
         if estimates:
             listed = ", ".join(f"{d.isoformat()} ({n})" for d, n in sorted(estimates.items()))
             warnings.append(
-                f"Holiday dates for {year} are estimates, counted as closed until confirmed: {listed}. "
-                "Check them against the SKB and add a closure or extra service day if they moved."
+                CalendarWarning(
+                    "estimated",
+                    year,
+                    f"Holiday dates for {year} are estimates, counted as closed until confirmed: {listed}. "
+                    "Check them against the SKB and add a closure or extra service day if they moved.",
+                )
             )
     return warnings
 

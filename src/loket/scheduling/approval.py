@@ -31,7 +31,7 @@ def book(
     """Allocate the earliest session with room and record the booking (caller's transaction)."""
     session = allocate(schedule, purpose, earliest, calendar)
     return Booking.objects.create(
-        case=case, schedule=schedule, purpose=purpose, day=session.day, part=session.part
+        case=case, schedule=schedule, purpose=purpose, day=session.day, part=session.part, earliest=earliest
     )
 
 

@@ -196,6 +196,8 @@ class Booking(models.Model):
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     day = models.DateField(db_index=True)
     part = models.CharField(max_length=10, choices=Part.choices)
+    # The first day this booking could be (the lead time's end): rescheduling never goes earlier.
+    earliest = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)

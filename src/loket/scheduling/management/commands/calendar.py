@@ -55,5 +55,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{day.isoformat()}  {name}")
 
     def warnings(self, **_):
-        for line in calendar_warnings() or ["Holiday data complete for this year and the next."]:
-            self.stdout.write(line)
+        found = calendar_warnings()
+        for warning in found:
+            self.stdout.write(warning.message)
+        if not found:
+            self.stdout.write("Holiday data complete for this year and the next.")
