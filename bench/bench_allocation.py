@@ -115,7 +115,7 @@ def bench_allocation_only(threads: int) -> None:
     over += [d for d, n in per_day.items() if n > 70]
     slots_over = Slot.objects.filter(schedule=schedule, booked__gt=40).exclude(part="").count()
     print(
-        f"allocation only: {total} places by {THREADS} threads in {seconds:.2f}s = {total / seconds:.0f} allocations/s"
+        f"allocation only: {total} places by {threads} thread(s) in {seconds:.2f}s = {total / seconds:.0f} allocations/s"
     )
     print(
         f"  sessions used: {len(per_session)}, errors: {len(errors)}, overbooked sessions: {len(over) + slots_over}"
