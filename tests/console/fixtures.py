@@ -18,3 +18,5 @@ django_settings.AXES_ENABLED = os.environ.get("LOKET_AXES_ENABLED", "0") not in 
 @pytest.fixture(autouse=True)
 def console_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Password hashing is deliberately slow; the tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

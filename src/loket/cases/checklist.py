@@ -8,6 +8,7 @@ guardian, which the national rule allows and the office must serve.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -46,10 +47,12 @@ def kind_label(key: str) -> str:
 
 def label_for_caption(caption: str) -> str:
     """The checklist key for a file's caption, or "" (the officer labels it)."""
+    # The office's kinds are more specific ("KTP WALI") than the national "KTP": first.
+    words = " " + " ".join(re.sub(r"[^A-Z0-9]+", " ", caption.upper()).split()) + " "
+    for kind in EXTRA_KINDS.values():
+        if any(f" {phrase} " in words for phrase in kind.captions):
+            return kind.key
     kind = kind_from_caption(caption)
-    if kind is None:
-        upper = f" {caption.upper()} "
-        kind = next((k for k in EXTRA_KINDS.values() if any(f" {c} " in upper for c in k.captions)), None)
     return kind.key if kind else ""
 
 

@@ -64,9 +64,12 @@ def take_next(user, candidates: QuerySet) -> Case | None:
             raise ReviewLimitReached()
         qs = takeable(user, candidates)
         if connection.features.has_select_for_update_skip_locked:
-            # Another officer's transaction holds its row: take the next one instead of waiting.
+            # Lock one row at a time; a row another officer's transaction holds is skipped.
             qs = qs.select_for_update(skip_locked=True, of=("self",))
-        for case in qs[:10]:
+        for _attempt in range(10):
+            case = qs.first()
+            if case is None:
+                return None
             now = timezone.now()
             # Conditional update: only wins if nobody took the case since we read it.
             won = Case.objects.filter(pk=case.pk, state=State.QUEUED, assigned_to__isnull=True).update(
