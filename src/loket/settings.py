@@ -223,6 +223,22 @@ LOKET_CONSOLE_RESERVE_MINUTES = envint("LOKET_CONSOLE_RESERVE_MINUTES", 240)
 # (end of cases and console settings)
 
 # --- scheduling (loket.scheduling) -------------------------------------------------------
+# Defaults for each service's outcome, lead time (working days) and capacity per session;
+# an administrator changes them per service in the admin (scheduling.ServiceSchedule).
+LOKET_PICKUP_LEAD_DAYS = envint("LOKET_PICKUP_LEAD_DAYS", 14)
+LOKET_APPOINTMENT_LEAD_DAYS = envint("LOKET_APPOINTMENT_LEAD_DAYS", 2)
+LOKET_SESSION_CAPACITY = envint("LOKET_SESSION_CAPACITY", 40)  # per session (pagi, siang)
+LOKET_DAY_CAPACITY = envint("LOKET_DAY_CAPACITY", 80)
+# How far ahead approvals look for a session with room, in working days.
+LOKET_BOOKING_HORIZON_DAYS = envint("LOKET_BOOKING_HORIZON_DAYS", 60)
+# Reminder the working day before the date, from this hour (office time).
+LOKET_REMINDER_HOUR = envint("LOKET_REMINDER_HOUR", 9)
+# Not collected: a reminder this many working days after the date, a flag for the officer later.
+LOKET_NO_SHOW_REMINDER_DAYS = envint("LOKET_NO_SHOW_REMINDER_DAYS", 3)
+LOKET_NO_SHOW_FLAG_DAYS = envint("LOKET_NO_SHOW_FLAG_DAYS", 10)
+# Where the QR code on a receipt points: the public address of this Loket.
+LOKET_PUBLIC_URL = envstr("LOKET_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+LOKET_RESCHEDULE_CHOICES = envint("LOKET_RESCHEDULE_CHOICES", 8)  # rows in the WhatsApp list (max 10)
 # (end of scheduling settings)
 
 # --- coverage (loket.coverage) -----------------------------------------------------------
