@@ -237,6 +237,28 @@ LOKET_SERVICE_NUMBERS = envstr("LOKET_SERVICE_NUMBERS")
 # (end of jobs settings)
 
 # --- cases and console (loket.cases, loket.console) -----------------------------------
+# Checklist per service: LOKET_CHECKLIST_<SERVICE>=key,key,... replaces the national
+# default (loket.domain.checklists); local practice below is layered on top.
+LOKET_CHECKLIST_OVERRIDES = {
+    service: envlist(f"LOKET_CHECKLIST_{service}", "")
+    for service in ("KIA", "KTP", "KK", "SKPWNI", "SKDWNI")
+    if envlist(f"LOKET_CHECKLIST_{service}", "")
+}
+# Local practice, not national rule: the family card must list both parents (KIA).
+LOKET_KIA_PARENTS_IN_ONE_KK = envbool("LOKET_KIA_PARENTS_IN_ONE_KK", False)
+LOKET_KIA_PHOTO_SIZE = envstr("LOKET_KIA_PHOTO_SIZE", "2x3")
+# Single parents and guardians are served (national floor); one parent's KTP-el suffices.
+LOKET_KIA_SINGLE_PARENT = envbool("LOKET_KIA_SINGLE_PARENT", True)
+# Expiry of requests waiting on the resident, with a reminder first.
+LOKET_CASE_EXPIRE_DAYS = envint("LOKET_CASE_EXPIRE_DAYS", 14)
+LOKET_CASE_REMINDER_DAYS = envint("LOKET_CASE_REMINDER_DAYS", 10)
+# A subject with a document of the same service issued this recently is a duplicate.
+LOKET_DUPLICATE_DAYS = envint("LOKET_DUPLICATE_DAYS", 90)
+# Console: cases one officer may hold in review; minutes before an untouched case returns
+# to the queue; minutes a resent case waits for the officer who asked for the correction.
+LOKET_CONSOLE_REVIEW_LIMIT = envint("LOKET_CONSOLE_REVIEW_LIMIT", 5)
+LOKET_CONSOLE_IDLE_MINUTES = envint("LOKET_CONSOLE_IDLE_MINUTES", 60)
+LOKET_CONSOLE_RESERVE_MINUTES = envint("LOKET_CONSOLE_RESERVE_MINUTES", 240)
 # (end of cases and console settings)
 
 # --- scheduling (loket.scheduling) -------------------------------------------------------
