@@ -205,3 +205,66 @@ def next_target(today: dt.date) -> tuple[int, Decimal] | None:
     if upcoming:
         return upcoming[0]
     return max(items.items()) if items else None
+
+
+@dataclass
+class ProjectionView:
+    projection: domain.Projection
+    base_period: str
+    base_date: dt.date
+    target_year: int
+    rate_basis: str
+    loket_monthly: float
+
+
+def loket_monthly_rate(days: int = 90, today: dt.date | None = None) -> float:
+    """KIA cards collected through Loket per month, over the last `days` days."""
+    today = today or timezone.localdate()
+    n = ServiceDay.objects.filter(
+        service=KIA, day__gt=today - dt.timedelta(days=days), day__lte=today
+    ).aggregate(n=Sum("collected"))["n"]
+    return (n or 0) / (days / 30.4375)
+
+
+def projection_view(
+    target_year: int | None = None, by_date: dt.date | None = None, today: dt.date | None = None
+) -> ProjectionView | None:
+    """From the latest semester of the series, at the register's recent monthly rate
+    (between the last two unflagged semesters), when is the target reached."""
+    from loket.coverage.calendar import working_days_between
+
+    today = today or timezone.localdate()
+    points = trend_points()
+    if not points:
+        return None
+    last = points[-1]
+    usable = [p for p in points if not p.flagged]
+    loket_rate = loket_monthly_rate(today=today)
+    if len(usable) >= 2:
+        rate = domain.monthly_rate_between(
+            (usable[-2].date, usable[-2].holders), (usable[-1].date, usable[-1].holders)
+        )
+        basis = f"kenaikan pemilik KIA {usable[-2].period} ke {usable[-1].period}"
+    else:
+        rate, basis = loket_rate, "kartu yang diambil lewat Loket, 90 hari terakhir"
+    all_targets = targets()
+    if target_year is None or target_year not in all_targets:
+        chosen = next_target(today)
+        if chosen is None:
+            return None
+        target_year = chosen[0]
+    projection = domain.project(
+        last.holders,
+        last.children,
+        all_targets[target_year],
+        rate,
+        last.date,
+        by_date,
+        working_days_between,
+    )
+    if by_date is not None:
+        # Cards per working day count from today, not from the semester's cut-off.
+        working = working_days_between(today, by_date)
+        projection.working_days = working
+        projection.cards_per_working_day = projection.gap / working if working > 0 else None
+    return ProjectionView(projection, last.period, last.date, target_year, basis, loket_rate)
