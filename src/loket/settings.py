@@ -281,4 +281,15 @@ LOKET_RESCHEDULE_CHOICES = envint("LOKET_RESCHEDULE_CHOICES", 8)  # rows in the 
 # (end of scheduling settings)
 
 # --- coverage (loket.coverage) -----------------------------------------------------------
+# Strategic-plan KIA coverage targets in percent, per year ("2022:41,2023:90").
+LOKET_COVERAGE_TARGETS = {
+    int(year): float(value)
+    for year, value in (
+        item.split(":", 1) for item in envlist("LOKET_COVERAGE_TARGETS", "2022:41,2023:90") if ":" in item
+    )
+}
+# A coverage move between two semesters beyond this many percentage points is flagged.
+LOKET_COVERAGE_JUMP_POINTS = envint("LOKET_COVERAGE_JUMP_POINTS", 20)
+# Ready cards not collected after this many days count as no-shows.
+LOKET_COVERAGE_NO_SHOW_DAYS = envint("LOKET_COVERAGE_NO_SHOW_DAYS", 14)
 # (end of coverage settings)

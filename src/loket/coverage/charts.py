@@ -1,0 +1,147 @@
+"""Chart specifications for plotly.js (data + layout as plain dicts).
+
+Built as plain dicts rather than plotly graph objects: the page stays fast (no
+validation of the 187 KB boundary file per request) and plotly.js draws them from our
+own static copy, never a CDN. The boundaries are fetched once from our own URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from loket.coverage.figures import KecamatanCoverage, TrendPoint
+from loket.domain import coverage as domain
+
+BRAND = "#0b6e4f"
+WARN = "#b44d12"
+BAD = "#ab091e"
+COLOURS = ["#0b6e4f", "#2f80ed", "#b44d12", "#8e44ad", "#616e7c"]
+
+
+def coverage_map(rows: list[KecamatanCoverage], geojson_url: str) -> dict:
+    return {
+        "data": [
+            {
+                "type": "choropleth",
+                "geojson": geojson_url,
+                "featureidkey": "properties.kode",
+                "locations": [r.line.kode_kecamatan for r in rows],
+                "z": [float(r.line.cakupan) for r in rows],
+                "zmin": 0,
+                "zmax": max([50.0] + [float(r.line.cakupan) for r in rows]),
+                "colorscale": "YlGn",
+                "marker": {"line": {"color": "#ffffff", "width": 1}},
+                "colorbar": {"title": {"text": "Cakupan %"}},
+                "text": [r.line.kecamatan for r in rows],
+                "customdata": [
+                    [
+                        domain.fmt_int(r.line.anak),
+                        domain.fmt_int(r.line.pemilik_kia),
+                        domain.fmt_int(r.line.tanpa_kia),
+                        r.period,
+                    ]
+                    for r in rows
+                ],
+                "hovertemplate": "<b>%{text}</b><br>Cakupan %{z:.2f}%<br>Anak %{customdata[0]}"
+                "<br>Pemilik KIA %{customdata[1]}<br>Belum punya %{customdata[2]}<br>Data %{customdata[3]}<extra></extra>",
+            }
+        ],
+        "layout": {
+            "geo": {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"}},
+            "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
+            "height": 520,
+        },
+    }
+
+
+def trend_chart(
+    points: list[TrendPoint],
+    targets: dict[int, Decimal],
+    projection: domain.Projection | None,
+    base_date: dt.date | None,
+) -> dict:
+    flagged = [p for p in points if p.flagged]
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "Cakupan",
+            "x": [p.date.isoformat() for p in points],
+            "y": [float(p.percent) for p in points],
+            "text": [p.period for p in points],
+            "line": {"color": BRAND},
+            "hovertemplate": "%{text}: %{y:.2f}%<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": "Perlu diperiksa",
+            "x": [p.date.isoformat() for p in flagged],
+            "y": [float(p.percent) for p in flagged],
+            "text": [p.period + ": " + "<br>".join(f[:90] for f in p.flags) for p in flagged],
+            "marker": {"color": BAD, "size": 14, "symbol": "x"},
+            "hovertemplate": "%{text}<extra></extra>",
+        },
+    ]
+    dates = [p.date for p in points]
+    if projection and projection.reached_on and base_date:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "Proyeksi",
+                "x": [base_date.isoformat(), projection.reached_on.isoformat()],
+                "y": [
+                    float(domain.percent(projection.holders, projection.children)),
+                    float(projection.target_percent),
+                ],
+                "line": {"color": WARN, "dash": "dot"},
+            }
+        )
+        dates.append(projection.reached_on)
+    for i, (year, value) in enumerate(sorted(targets.items())):
+        start = min(dates + [dt.date(year, 1, 1)]) if dates else dt.date(year, 1, 1)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": f"Target {year}: {value}%",
+                "x": [start.isoformat(), dt.date(year, 12, 31).isoformat()],
+                "y": [float(value), float(value)],
+                "line": {"color": COLOURS[(i + 2) % len(COLOURS)], "dash": "dash", "width": 1},
+                "marker": {"size": [0, 8]},
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            "yaxis": {"title": {"text": "Cakupan KIA (%)"}, "rangemode": "tozero"},
+            "margin": {"l": 60, "r": 10, "t": 10, "b": 40},
+            "height": 420,
+            "legend": {"orientation": "h"},
+        },
+    }
+
+
+def monthly_chart(monthly: dict[str, dict[str, int]]) -> dict:
+    services = sorted({s for v in monthly.values() for s in v})
+    months = list(monthly)
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": s,
+                "x": months,
+                "y": [monthly[m].get(s, 0) for m in months],
+                "marker": {"color": COLOURS[i % len(COLOURS)]},
+            }
+            for i, s in enumerate(services)
+        ],
+        "layout": {
+            "barmode": "stack",
+            "height": 320,
+            "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
+            "legend": {"orientation": "h"},
+        },
+    }

@@ -1,0 +1,270 @@
+"""Coverage figures as the dashboards and the report show them.
+
+Coverage now = holders at the last per-kecamatan import + KIA cards collected through
+Loket since that import, per kecamatan, over the children of that import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+from loket.cases.models import CaseEvent, State
+from loket.coverage.models import Finding, KecamatanFigure, RegencyFigure, Review, ServiceDay
+from loket.domain import coverage as domain
+from loket.domain.regions import office_regions
+
+KIA = "KIA"
+
+
+def regency_name() -> str:
+    regions = office_regions()
+    return regions.regency.nama if regions.regency else settings.LOKET_REGION_CODE
+
+
+def kecamatan_names() -> dict[str, str]:
+    return {p.kode: p.nama for p in office_regions().kecamatan}
+
+
+def collected_since(since: dt.datetime, kodes: set[str] | None = None) -> dict[str, int]:
+    """KIA cards collected through Loket from `since` on, per kecamatan.
+
+    Whole local days after `since` come from the daily aggregate; the day of `since`
+    itself is counted from the events, so a card collected before the import that day
+    is not counted twice.
+    """
+    day = timezone.localdate(since)
+    counts: dict[str, int] = defaultdict(int)
+    rows = ServiceDay.objects.filter(service=KIA, day__gt=day, collected__gt=0)
+    if kodes is not None:
+        rows = rows.filter(kode_kecamatan__in=kodes)
+    for kode, n in (
+        rows.values_list("kode_kecamatan").annotate(n=Sum("collected")).values_list("kode_kecamatan", "n")
+    ):
+        counts[kode] += n
+    next_midnight = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    boundary = CaseEvent.objects.filter(
+        to_state=State.COLLECTED,
+        case__service=KIA,
+        case__state=State.COLLECTED,
+        case__state_changed_at__gte=since,
+        at__gte=since,
+        at__lt=next_midnight,
+    )
+    if kodes is not None:
+        boundary = boundary.filter(case__kode_kecamatan__in=kodes)
+    for kode in boundary.values_list("case__kode_kecamatan", flat=True):
+        counts[kode] += 1
+    return dict(counts)
+
+
+@dataclass
+class KecamatanCoverage:
+    line: domain.CoverageLine
+    period: str
+    holders_at_import: int
+    collected: int
+    imported_at: dt.datetime
+    review: str
+
+
+def current_coverage(kodes: set[str] | None = None) -> list[KecamatanCoverage]:
+    """Per kecamatan (within `kodes` when given), its latest imported period plus cards since."""
+    figures = (
+        KecamatanFigure.objects.filter(is_total=False)
+        .exclude(kode_kecamatan="")
+        .exclude(anak=None)
+        .exclude(kia=None)
+        .select_related("source_import")
+    )
+    if kodes is not None:
+        figures = figures.filter(kode_kecamatan__in=kodes)
+    latest: dict[str, list[KecamatanFigure]] = {}
+    for figure in figures:
+        held = latest.get(figure.kode_kecamatan)
+        if held is None or domain.period_key(figure.period) > domain.period_key(held[0].period):
+            latest[figure.kode_kecamatan] = [figure]
+        elif figure.period == held[0].period:
+            held.append(figure)  # a kecamatan written twice in one table: both rows count
+    by_import: dict[int, tuple[dt.datetime, set[str]]] = {}
+    for kode, group in latest.items():
+        imp = group[0].source_import
+        by_import.setdefault(imp.pk, (imp.imported_at, set()))[1].add(kode)
+    collected: dict[str, int] = {}
+    for imported_at, group_kodes in by_import.values():
+        for kode, n in collected_since(imported_at, group_kodes).items():
+            collected[kode] = collected.get(kode, 0) + n
+    names = kecamatan_names()
+    out = []
+    for kode in sorted(latest):
+        group = latest[kode]
+        children = sum(f.anak for f in group)
+        holders = sum(f.kia for f in group)
+        cards = collected.get(kode, 0)
+        out.append(
+            KecamatanCoverage(
+                domain.CoverageLine(kode, names.get(kode, group[0].name), children, holders + cards),
+                group[0].period,
+                holders,
+                cards,
+                group[0].source_import.imported_at,
+                Review.EXCLUDED if any(f.review == Review.EXCLUDED for f in group) else group[0].review,
+            )
+        )
+    domain.rank_by_coverage([c.line for c in out])
+    return out
+
+
+def report_lines(kodes: set[str] | None = None) -> list[domain.CoverageLine]:
+    """The `loket coverage report` rows: kecamatan in code order, then the regency row."""
+    lines = [c.line for c in current_coverage(kodes)]
+    return [*lines, domain.regency_line(settings.LOKET_REGION_CODE, regency_name(), lines)]
+
+
+# --- trend -------------------------------------------------------------------------------
+@dataclass
+class TrendPoint:
+    period: str
+    date: dt.date
+    children: int
+    holders: int
+    percent: Decimal
+    printed_percent: Decimal | None
+    source: str  # history | kecamatan
+    flags: list[str]
+    review: str
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags) and self.review != Review.ACCEPTED
+
+
+def trend_points(include_excluded: bool = False) -> list[TrendPoint]:
+    """The regency series per semester: the history, completed by per-kecamatan table totals."""
+    flags: dict[str, list[str]] = defaultdict(list)
+    live_imports = set(RegencyFigure.objects.values_list("source_import_id", flat=True)) | set(
+        KecamatanFigure.objects.values_list("source_import_id", flat=True)
+    )
+    for period, code, message in Finding.objects.filter(
+        source_import_id__in=live_imports, kode_kecamatan=""
+    ).values_list("period", "code", "message"):
+        if period:
+            flags[period].append(f"{code}: {message}")
+    points: dict[str, TrendPoint] = {}
+    for f in RegencyFigure.objects.exclude(anak=None).exclude(kia=None):
+        if f.review == Review.EXCLUDED and not include_excluded:
+            continue
+        points[f.period] = TrendPoint(
+            f.period,
+            domain.period_end(f.period),
+            f.anak,
+            f.kia,
+            domain.percent(f.kia, f.anak),
+            f.printed_percent,
+            "history",
+            flags.get(f.period, []),
+            f.review,
+        )
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    excluded: set[str] = set()
+    for f in KecamatanFigure.objects.filter(is_total=False).exclude(anak=None).exclude(kia=None):
+        sums[f.period][0] += f.anak
+        sums[f.period][1] += f.kia
+        if f.review == Review.EXCLUDED:
+            excluded.add(f.period)
+    for period, (children, holders) in sums.items():
+        if period in points or (period in excluded and not include_excluded):
+            continue
+        points[period] = TrendPoint(
+            period,
+            domain.period_end(period),
+            children,
+            holders,
+            domain.percent(holders, children),
+            None,
+            "kecamatan",
+            flags.get(period, []),
+            "",
+        )
+    return [points[p] for p in sorted(points, key=domain.period_key)]
+
+
+def targets() -> dict[int, Decimal]:
+    return {int(y): Decimal(str(v)) for y, v in sorted(settings.LOKET_COVERAGE_TARGETS.items())}
+
+
+def next_target(today: dt.date) -> tuple[int, Decimal] | None:
+    items = targets()
+    upcoming = [(y, v) for y, v in items.items() if y >= today.year]
+    if upcoming:
+        return upcoming[0]
+    return max(items.items()) if items else None
+
+
+@dataclass
+class ProjectionView:
+    projection: domain.Projection
+    base_period: str
+    base_date: dt.date
+    target_year: int
+    rate_basis: str
+    loket_monthly: float
+
+
+def loket_monthly_rate(days: int = 90, today: dt.date | None = None) -> float:
+    """KIA cards collected through Loket per month, over the last `days` days."""
+    today = today or timezone.localdate()
+    n = ServiceDay.objects.filter(
+        service=KIA, day__gt=today - dt.timedelta(days=days), day__lte=today
+    ).aggregate(n=Sum("collected"))["n"]
+    return (n or 0) / (days / 30.4375)
+
+
+def projection_view(
+    target_year: int | None = None, by_date: dt.date | None = None, today: dt.date | None = None
+) -> ProjectionView | None:
+    """From the latest semester of the series, at the register's recent monthly rate
+    (between the last two unflagged semesters), when is the target reached."""
+    from loket.coverage.calendar import working_days_between
+
+    today = today or timezone.localdate()
+    points = trend_points()
+    if not points:
+        return None
+    last = points[-1]
+    usable = [p for p in points if not p.flagged]
+    loket_rate = loket_monthly_rate(today=today)
+    if len(usable) >= 2:
+        rate = domain.monthly_rate_between(
+            (usable[-2].date, usable[-2].holders), (usable[-1].date, usable[-1].holders)
+        )
+        basis = f"kenaikan pemilik KIA {usable[-2].period} ke {usable[-1].period}"
+    else:
+        rate, basis = loket_rate, "kartu yang diambil lewat Loket, 90 hari terakhir"
+    all_targets = targets()
+    if target_year is None or target_year not in all_targets:
+        chosen = next_target(today)
+        if chosen is None:
+            return None
+        target_year = chosen[0]
+    projection = domain.project(
+        last.holders,
+        last.children,
+        all_targets[target_year],
+        rate,
+        last.date,
+        by_date,
+        working_days_between,
+    )
+    if by_date is not None:
+        # Cards per working day count from today, not from the semester's cut-off.
+        working = working_days_between(today, by_date)
+        projection.working_days = working
+        projection.cards_per_working_day = projection.gap / working if working > 0 else None
+    return ProjectionView(projection, last.period, last.date, target_year, basis, loket_rate)

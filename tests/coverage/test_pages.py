@@ -1,0 +1,196 @@
+"""Dashboard pages: who may see them, what they show, and the exports and PDF."""
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from pypdf import PdfReader
+
+from loket.cases.models import Case, State, next_request_number
+from loket.coverage import service, tables
+from loket.coverage.models import KecamatanFigure, Review
+from tests.coverage.builders import collected_kia_case, resident, run_import
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).resolve().parents[2] / "src" / "loket" / "data"
+PAGES = [
+    "/console/coverage/",
+    "/console/coverage/trend/",
+    "/console/coverage/priorities/",
+    "/console/coverage/service/",
+    "/console/coverage/imports/",
+    "/console/coverage/export/cakupan.csv",
+    "/console/coverage/report.pdf",
+]
+
+
+@pytest.fixture
+def seeded():
+    run_import(DATA / "kia_coverage_history.csv")
+    run_import(DATA / "kia_coverage_2020.csv", "2020-S2")
+
+
+@pytest.fixture
+def supervisor(django_user_model):
+    user = django_user_model.objects.create_user("pengawas", password="x")
+    user.groups.add(Group.objects.create(name="supervisor"))
+    return user
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client):
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/console/login/")
+
+
+def test_staff_without_the_supervisor_role_are_refused(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("petugas", password="x"))
+    for url in PAGES:
+        assert client.get(url).status_code == 403
+
+
+def test_a_supervisor_sees_every_page(client, supervisor, seeded):
+    client.force_login(supervisor)
+    for url in PAGES:
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_dashboard_shows_the_map_and_the_table_sorted_as_asked(client, supervisor, seeded):
+    client.force_login(supervisor)
+    page = client.get("/console/coverage/?sort=-cakupan_persen").content.decode()
+    assert '"type": "choropleth"' in page and "/console/coverage/kecamatan.geojson" in page
+    assert "cdn" not in page.lower()
+    page = page[page.index("<table") :]
+    assert page.index("Tigaraksa") < page.index("Jambe") < page.index("Gunung Kaler")
+    ascending = client.get("/console/coverage/?sort=cakupan_persen").content.decode()
+    ascending = ascending[ascending.index("<table") :]
+    assert ascending.index("Gunung Kaler") < ascending.index("Tigaraksa")
+
+
+def test_plotly_is_served_by_us_with_long_caching(client):
+    response = client.get("/console/coverage/plotly.js")
+    assert response.status_code == 200 and b"plotly" in response.content[:2000].lower()
+    assert "max-age=31536000" in response["Cache-Control"]
+
+
+def test_the_trend_marks_the_flagged_semesters_and_draws_the_targets(client, supervisor, seeded):
+    client.force_login(supervisor)
+    page = client.get("/console/coverage/trend/?target=2023&by=2030-12-31").content.decode()
+    assert "Target 2023: 90" in page and "Target 2022: 41" in page
+    assert "2021-S1: jump" in page
+    assert "kartu per hari kerja" in page
+
+
+def test_an_excluded_semester_leaves_the_chart_but_stays_in_the_history(client, supervisor, seeded):
+    from loket.coverage.models import RegencyFigure
+
+    client.force_login(supervisor)
+    figure = RegencyFigure.objects.get(period="2021-S1")
+    response = client.post(
+        f"/console/coverage/review/regency/{figure.pk}/", {"review": "excluded", "note": "kolom tertukar"}
+    )
+    assert response.status_code == 302
+    assert "2021-S1" not in [r["periode"] for r in tables.trend_table().rows]
+    figure.refresh_from_db()
+    assert (figure.review, figure.reviewed_by) == (Review.EXCLUDED, supervisor)
+
+
+def test_accepting_a_flagged_row_needs_a_note(client, supervisor, seeded):
+    client.force_login(supervisor)
+    figure = KecamatanFigure.objects.get(kode_kecamatan="36.03.03")
+    client.post(f"/console/coverage/review/kecamatan/{figure.pk}/", {"review": "accepted", "note": ""})
+    figure.refresh_from_db()
+    assert figure.review == ""
+
+
+def test_exports_hold_the_same_numbers_as_the_report(client, supervisor, seeded):
+    client.force_login(supervisor)
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/console/coverage/export/cakupan.csv").content.decode()))
+    )
+    assert rows[-1]["kode_kecamatan"] == "36.03" and rows[-1]["anak"] == "904154"
+    assert rows[-1]["cakupan_persen"] == "15.91"
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/console/coverage/export/cakupan.xlsx").content))
+    sheet = book.active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "Kode" and values[-1][3] == 904154 and values[-1][6] == 15.91
+    assert client.get("/console/coverage/export/nothing.csv").status_code == 404
+
+
+def test_the_monthly_pdf_has_the_coverage_and_service_figures(client, supervisor, seeded):
+    client.force_login(supervisor)
+    response = client.get("/console/coverage/report.pdf?month=2026-11")
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "15,91%" in text and "Tigaraksa" in text and "Mutu layanan" in text
+
+
+def test_an_upload_is_previewed_before_it_is_imported(client, supervisor):
+    client.force_login(supervisor)
+    with open(DATA / "kia_coverage_2020.csv", "rb") as fh:
+        page = client.post("/console/coverage/imports/", {"file": fh, "period": "2020-S2"}).content.decode()
+    assert "Pratinjau" in page and KecamatanFigure.objects.count() == 0
+    response = client.post("/console/coverage/imports/confirm/")
+    assert response.status_code == 302 and KecamatanFigure.objects.count() == 29
+
+
+def test_area_scoped_tables_show_only_that_area():
+    run_import(DATA / "kia_coverage_2020.csv", "2020-S2")
+    table = tables.coverage_table({"36.03.04", "36.03.32"})
+    assert [r["kode_kecamatan"] for r in table.rows] == ["36.03.04", "36.03.32", "36.03"]
+    assert table.rows[-1]["anak"] == 15829 + 14560
+
+
+def make_case(n, service_name="KTP", kode="36.03.01"):
+    return Case.objects.create(
+        request_number=next_request_number(service_name, dt.date.today()),
+        service=service_name,
+        subject=f"3603000000{n:06d}",
+        resident=resident(n),
+        kode_kecamatan=kode,
+    )
+
+
+def test_service_figures_count_decisions_corrections_and_working_hours(django_user_model):
+    officer = django_user_model.objects.create_user("petugas", password="x")
+    # Monday 2 November 2026, 09:00 in Jakarta.
+    with time_machine.travel(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC), tick=False) as clock:
+        case = make_case(1)
+        case.move_to(State.QUEUED, source="channel")
+        clock.shift(dt.timedelta(hours=2))
+        case.move_to(State.IN_REVIEW, actor=officer, source="console")
+        case.move_to(
+            State.NEEDS_CORRECTION, actor=officer, source="console", note="Foto KK buram\nkirim ulang"
+        )
+        clock.shift(dt.timedelta(days=1))  # Tuesday 11:00: 8 + 2 working hours after the request
+        case.move_to(State.QUEUED, source="channel")
+        case.move_to(State.IN_REVIEW, actor=officer, source="console")
+        case.move_to(State.REJECTED, actor=officer, source="console", note="bukan pemohon")
+        make_case(2)  # still waiting for documents
+        window = service.Window(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+        rows = {r.service: r for r in service.by_service(window)}
+        backlog = service.backlog()
+        workload = service.officers(window)
+    ktp = rows["KTP"]
+    assert ktp.values["received"] == 2 and ktp.values["rejected"] == 1 and ktp.values["corrections"] == 1
+    assert ktp.first_response_avg == pytest.approx(2.0)
+    assert ktp.decision_avg == pytest.approx(10.0)
+    # One of two requests reached the queue complete without an officer's help.
+    assert ktp.auto_share == pytest.approx(0.5)
+    assert service.top_reasons(window) == [("Foto KK buram", 1)]
+    assert backlog.total == 1 and backlog.rows[0]["state"] == State.WAITING_DOCUMENTS
+    assert workload == [{"officer": "petugas", "actions": 4, "decisions": 1, "corrections": 1, "open": 0}]
+
+
+def test_collected_cards_raise_the_dashboard_coverage_too():
+    with time_machine.travel(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC), tick=True):
+        run_import(DATA / "kia_coverage_2020.csv", "2020-S2")
+        collected_kia_case("36.03.32", 1)
+    row = next(r for r in tables.coverage_table().rows if r["kode_kecamatan"] == "36.03.32")
+    assert (row["pemilik_kia"], row["kartu_loket"]) == (222, 1)

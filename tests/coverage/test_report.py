@@ -1,0 +1,116 @@
+"""`loket coverage report`: columns, ranks and ties, the regency row, cards collected since."""
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from loket.coverage import aggregates
+from loket.coverage.models import ServiceDay
+from tests.coverage.builders import (
+    KECAMATAN_HEADER,
+    collected_kia_case,
+    kec_row,
+    run_import,
+    run_report,
+    write_table,
+)
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).resolve().parents[2] / "src" / "loket" / "data"
+HEADER = ["kode_kecamatan", "kecamatan", "anak", "pemilik_kia", "cakupan_persen", "tanpa_kia", "peringkat"]
+
+
+def test_a_fresh_database_reports_only_the_regency_row_with_zeros():
+    rows = run_report()
+    assert rows[0] == HEADER and len(rows) == 2
+    assert rows[1][0] == "36.03" and rows[1][2:] == ["0", "0", "0.00", "0", ""]
+
+
+def test_the_report_matches_the_seed_table():
+    run_import(DATA / "kia_coverage_2020.csv", "2020-S2")
+    rows = run_report()
+    assert rows[0] == HEADER
+    body = {r[0]: r for r in rows[1:]}
+    assert len(body) == 30
+    assert body["36.03.03"][2:] == ["47274", "19378", "40.99", "27896", "1"]
+    assert body["36.03.32"][2:] == ["14560", "221", "1.52", "14339", "29"]
+    assert rows[-1][0] == "36.03" and rows[-1][2:] == ["904154", "143858", "15.91", "760296", ""]
+
+
+def test_equal_coverage_shares_a_rank_and_the_next_rank_skips(tmp_path):
+    rows = [
+        kec_row("Balaraja", 50, 50, 25, 25),  # 50.00
+        kec_row("Jayanti", 100, 100, 50, 50),  # 50.00
+        kec_row("Jambe", 50, 50, 10, 10),  # 20.00
+        kec_row("Kresek", 50, 50, 40, 40),  # 80.00
+    ]
+    run_import(write_table(tmp_path, KECAMATAN_HEADER, rows), "2022-S2")
+    ranks = {r[0]: r[6] for r in run_report()[1:]}
+    assert ranks == {"36.03.01": "2", "36.03.02": "2", "36.03.04": "4", "36.03.06": "1", "36.03": ""}
+
+
+def test_json_report_has_the_same_records_with_two_decimal_percentages(tmp_path):
+    run_import(write_table(tmp_path, KECAMATAN_HEADER, [kec_row("Jambe", 10, 10, 9, 9)]), "2022-S2")
+    out = io.StringIO()
+    call_command("coverage", "report", "--format", "json", stdout=out)
+    assert '"cakupan_persen": 90.00' in out.getvalue()
+    records = json.loads(out.getvalue())
+    assert records[0] == {
+        "kode_kecamatan": "36.03.04",
+        "kecamatan": "Jambe",
+        "anak": 20,
+        "pemilik_kia": 18,
+        "cakupan_persen": 90.0,
+        "tanpa_kia": 2,
+        "peringkat": 1,
+    }
+    assert records[-1]["kode_kecamatan"] == "36.03" and records[-1]["peringkat"] is None
+
+
+def test_cards_collected_through_loket_since_the_import_raise_the_coverage(tmp_path):
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        collected_kia_case("36.03.04", 1)  # before the import: already in the register's figures
+        clock.shift(dt.timedelta(hours=1))
+        run_import(
+            write_table(
+                tmp_path,
+                KECAMATAN_HEADER,
+                [kec_row("Jambe", 50, 50, 10, 10), kec_row("Kresek", 50, 50, 10, 10)],
+            ),
+            "2026-S1",
+        )
+        clock.shift(dt.timedelta(hours=1))
+        collected_kia_case("36.03.04", 2)  # same day, after the import
+        clock.shift(dt.timedelta(days=3))
+        collected_kia_case("36.03.04", 3)  # a later day: from the daily aggregate
+        collected_kia_case("36.03.06", 4, service="KTP")  # not a KIA card
+        rows = {r[0]: r for r in run_report()[1:]}
+    assert rows["36.03.04"][2:] == ["100", "22", "22.00", "78", "1"]
+    assert rows["36.03.06"][2:] == ["100", "20", "20.00", "80", "2"]
+    assert rows["36.03"][2:6] == ["200", "42", "21.00", "158"]
+
+
+def test_the_daily_aggregates_kept_by_signals_equal_a_full_rebuild(django_user_model):
+    officer = django_user_model.objects.create_user("petugas", password="x")
+    with time_machine.travel(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC), tick=True):
+        for n in range(4):
+            collected_kia_case(f"36.03.0{n % 2 + 1}", n, officer=officer if n % 2 else None)
+    live = sorted(
+        ServiceDay.objects.values_list(
+            "day", "service", "kode_kecamatan", "received", "collected", "decisions", "first_responses"
+        )
+    )
+    aggregates.rebuild()
+    rebuilt = sorted(
+        ServiceDay.objects.values_list(
+            "day", "service", "kode_kecamatan", "received", "collected", "decisions", "first_responses"
+        )
+    )
+    assert live == rebuilt
+    assert sum(r[4] for r in live) == 4 and sum(r[6] for r in live) == 2
