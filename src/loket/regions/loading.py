@@ -18,24 +18,27 @@ def load_regions(region_model, alias_model, region_file: Path, alias_file: Path 
     for p in places:
         rows[p.kode] = (p.level, p.nama)
 
+    # Parents before children (codes grow by one dotted segment a level), so that every
+    # row is written once with its parent already known: no second pass over 8,000 rows.
+    ids: dict[str, int] = dict(region_model.objects.values_list("kode", "id"))
     existing = {r.kode: r for r in region_model.objects.all()}
-    to_create = [region_model(kode=k, level=lv, nama=nm) for k, (lv, nm) in rows.items() if k not in existing]
-    region_model.objects.bulk_create(to_create, batch_size=2000)
     to_update = []
-    for kode, region in existing.items():
-        if kode in rows and (region.level, region.nama) != rows[kode]:
-            region.level, region.nama = rows[kode]
-            to_update.append(region)
-    region_model.objects.bulk_update(to_update, ["level", "nama"], batch_size=2000)
-
-    ids = dict(region_model.objects.values_list("kode", "id"))
-    with_parent = []
-    for region in region_model.objects.filter(parent__isnull=True).exclude(kode__regex=r"^[0-9]{2}$"):
-        parent_id = ids.get(region.kode.rsplit(".", 1)[0])
-        if parent_id:
-            region.parent_id = parent_id
-            with_parent.append(region)
-    region_model.objects.bulk_update(with_parent, ["parent"], batch_size=2000)
+    for depth in sorted({kode.count(".") for kode in rows}):
+        fresh = []
+        for kode, (level, nama) in rows.items():
+            if kode.count(".") != depth:
+                continue
+            parent_id = ids.get(kode.rsplit(".", 1)[0]) if depth else None
+            region = existing.get(kode)
+            if region is None:
+                fresh.append(region_model(kode=kode, level=level, nama=nama, parent_id=parent_id))
+            elif (region.level, region.nama, region.parent_id) != (level, nama, parent_id):
+                region.level, region.nama, region.parent_id = level, nama, parent_id
+                to_update.append(region)
+        region_model.objects.bulk_create(fresh, batch_size=2000)
+        ids.update(region_model.objects.filter(kode__in=[r.kode for r in fresh]).values_list("kode", "id"))
+    if to_update:
+        region_model.objects.bulk_update(to_update, ["level", "nama", "parent"], batch_size=500)
 
     if alias_file is not None and alias_file.exists():
         for kode, alias in domain.read_aliases(alias_file):
