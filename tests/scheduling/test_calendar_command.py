@@ -48,3 +48,32 @@ def test_closures_and_extra_days_change_the_answers():
 def test_bad_input_gets_a_clear_error(args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+@pytest.mark.slow
+def test_the_real_command_on_a_fresh_database_prints_only_dates(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LOKET_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    loket = [sys.executable, "-m", "loket"]
+    subprocess.run([*loket, "migrate", "-v0"], env=env, check=True, capture_output=True)
+    done = subprocess.run(
+        [*loket, "calendar", "working-days", "2027-03-05", "2027-03-17"],
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert done.stdout.split() == ["2027-03-05", "2027-03-16", "2027-03-17"]
+    last = subprocess.run(
+        [*loket, "calendar", "add-working-days", "2026-12-23", "1"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert last.stdout.splitlines()[-1] == "2026-12-28"
