@@ -65,3 +65,22 @@ def test_demo_data_loads_twice_without_duplicates():
     from loket.cases.models import Case
 
     assert Case.objects.filter(subject=demo.DEMO_SUBJECT).count() == 1
+
+
+def test_the_admin_pages_open_and_a_closure_records_who_added_it(client):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("kepala", password="x-long-password-1")
+    client.force_login(admin)
+    for model in [
+        "officeclosure", "extraserviceday", "officehours", "serviceschedule",
+        "booking", "receipt", "approval", "handover", "printbatch",
+    ]:  # fmt: skip
+        assert client.get(f"/admin/scheduling/{model}/").status_code == 200, model
+    response = client.post(
+        "/admin/scheduling/officeclosure/add/", {"date": "2026-12-31", "reason": "Tutup buku akhir tahun"}
+    )
+    assert response.status_code == 302
+    closure = OfficeClosure.objects.get()
+    assert (closure.date, closure.created_by) == (dt.date(2026, 12, 31), admin)
+    assert not office_calendar().is_working_day(dt.date(2026, 12, 31))
