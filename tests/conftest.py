@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-# Tests sign things (sessions, receipt tokens): give them a key without touching the
-# developer's environment. Must run before Django reads its settings.
-os.environ.setdefault("LOKET_SECRET_KEY", "test-secret-key-not-for-production")
-os.environ.setdefault("LOKET_AXES_ENABLED", "0")
 
 
 @pytest.fixture(scope="session")
