@@ -92,7 +92,7 @@ def parse(text: str, today: date | None = None) -> ParseResult:
                     "format_missing_fields",
                     "format",
                     service=service.name,
-                    given=len(given),
+                    given=f"baru ada {len(given)} data" if given else "belum ada datanya",
                     expected=expected,
                     labels=reply.labels(service),
                 )

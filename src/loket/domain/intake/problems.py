@@ -31,7 +31,7 @@ PROBLEMS: dict[str, str] = {
     # --- the message as a whole ------------------------------------------------------------
     "service_unknown": "{help}",
     "format_missing_fields": (
-        "Data permohonan {service} belum lengkap: ada {given} data, seharusnya {expected} ({labels}), "
+        "Data permohonan {service} belum lengkap: {given}, seharusnya {expected} data ({labels}), "
         "dipisah dengan tanda #."
     ),
     "format_extra_fields": (
@@ -85,8 +85,7 @@ PROBLEMS: dict[str, str] = {
     "kecamatan_ambiguous": "Nama kecamatan {value} belum jelas: maksud Anda {options}? Tulis nama yang benar.",
     "desa_unknown": "Desa/kelurahan {value} tidak ada di {where}. Mohon periksa lagi nama desa/kelurahan.",
     "desa_not_in_kecamatan": (
-        "{desa} tidak ada di Kecamatan {kecamatan}. {desa} ada di {elsewhere}.{hint} "
-        "Mohon periksa lagi nama desa dan kecamatan."
+        "{desa} tidak ada di Kecamatan {kecamatan}. {where}{hint} Mohon periksa lagi nama desa dan kecamatan."
     ),
     "desa_ambiguous": (
         "Nama desa/kelurahan {value} belum jelas: maksud Anda {options}?{hint} Tulis nama yang benar."

@@ -39,9 +39,6 @@ class Draft:
     def warn(self, code: str, field_key: str, /, **params: object) -> None:
         self.warnings.append(warning(code, field_key, **params))
 
-    def has_problem(self, field_key: str) -> bool:
-        return any(p.field == field_key for p in self.problems)
-
 
 ServiceRule = Callable[[Draft], None]
 
@@ -60,22 +57,25 @@ def dotted(digits: str) -> str:
     return ".".join(digits[i : i + 2] for i in range(0, len(digits), 2))
 
 
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+
+
 def long_date(day: date) -> str:
-    months = [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ]
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    """'15 Desember 2018': a date as residents write it."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 # --- numbers ----------------------------------------------------------------------------------
@@ -381,14 +381,22 @@ def _desa_in_kecamatan(text: str, kecamatan: Place, spec: Field, draft: Draft) -
         p for p in _match(text, regions.desa_anywhere).candidates if p.kode_kecamatan != kecamatan.kode
     ]
     if found_elsewhere:
-        names = sorted({_desa_label(p) for p in found_elsewhere})
+        by_label: dict[str, list[str]] = {}
+        for place in found_elsewhere:
+            by_label.setdefault(_desa_label(place), []).append(f"Kecamatan {place.nama_kecamatan}")
+        if len(by_label) == 1:
+            ((desa_label, kecamatan_names),) = by_label.items()
+            where = f"{desa_label} ada di {_and_list(kecamatan_names)}."
+        else:
+            desa_label = quoted(text)
+            where = "Yang mirip: " + ", ".join(f"{d} di {_and_list(k)}" for d, k in by_label.items()) + "."
         hint = f" Atau maksud Anda {_desa_label(inside.place)}?" if inside.place else ""
         draft.problem(
             "desa_not_in_kecamatan",
             spec.key,
-            desa=_or_list(names),
+            desa=desa_label,
             kecamatan=kecamatan.nama,
-            elsewhere=_and_list([f"Kecamatan {p.nama_kecamatan}" for p in found_elsewhere]),
+            where=where,
             hint=hint,
         )
         return
