@@ -175,3 +175,8 @@ def test_labels_closing_words_and_address_tails_are_forgiven(text):
 def test_an_address_typed_over_several_lines_is_one_field():
     text = "SKPWNI\n3603031203900007\n3603031203150007\nAHMAD FAUZI\nJL. MAWAR NO 3\nRT 01/02 BEKASI TIMUR"
     assert fields_of(text)["alamat_pindah"] == "JL. MAWAR NO 3 RT 01/02 BEKASI TIMUR"
+
+
+def test_a_hash_inside_the_last_free_text_field_is_part_of_it():
+    text = "#SKPWNI#3603031203900007#3603031203150007#AHMAD FAUZI#JL. MAWAR #3 RT 01/02, BEKASI"
+    assert fields_of(text)["alamat_pindah"] == "JL. MAWAR 3 RT 01/02, BEKASI"

@@ -220,3 +220,9 @@ def test_a_first_ktp_age_warning_is_given_even_when_something_else_is_wrong():
     result = check(ktp(nik="3603030505100001", jenis="PEMULA", desa="ANTAH"))
     assert codes(result) == [("desa_unknown", "desa")]
     assert warning_codes(result) == [("ktp_pemula_under_17", "nik")]
+
+
+def test_a_near_miss_found_in_several_places_lists_each_with_its_kecamatan():
+    result = check(kk(desa="PASIR BOLAN", kecamatan="BALARAJA"))
+    assert codes(result) == [("desa_not_in_kecamatan", "desa")]
+    assert "Desa Pasir Bolang ada di Kecamatan Tigaraksa." in result.problems[0].message

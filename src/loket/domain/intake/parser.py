@@ -73,8 +73,9 @@ def parse(text: str, today: date | None = None) -> ParseResult:
         # A doubled '#' inside the message ("#KIA#3603...##SITI") is a slip, not a missing field.
         parts = [p for p in parts if p]
     last = service.fields[-1]
-    if split.by_lines and len(parts) > expected and last.kind in FREE_TEXT:
-        # A free-text last field (an address) typed over several lines.
+    if len(parts) > expected and last.kind in FREE_TEXT:
+        # A free-text last field (an address) typed over several lines, or with a '#'
+        # inside ("JL. MAWAR #3"): the rest of the message is that field.
         parts = [*parts[: expected - 1], " ".join(parts[expected - 1 :])]
     extra = parts[expected:]
     given = [strip_label(part) for part in parts[:expected]]
