@@ -21,6 +21,7 @@ class Problem:
     field: str
     message: str  # what the resident (problem) or the officer (warning) reads
     text: str = ""  # the message without the officer hint: one line of a reply
+    redirect: str = ""  # the service the resident should apply for instead (KIA at 17 -> KTP)
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "field": self.field, "message": self.message}

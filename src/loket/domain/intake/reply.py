@@ -77,12 +77,24 @@ def reply_text(result: ParseResult) -> str:
         return f"Terima kasih, data permohonan {declaration.name} Anda sudah lengkap dan kami terima."
     lines = [f"Maaf, permohonan {declaration.name} Anda belum bisa kami proses:"]
     lines += [f"- {p.text}" for p in result.problems]
-    lines += [
-        "",
-        "Silakan kirim ulang dengan format ini. Data Anda yang sudah benar sudah kami isikan; "
-        "ganti tulisan yang masih berupa nama data (misalnya NIK) dengan data Anda:",
-        filled_format(declaration, result.fields),
-        "",
-        OFFICER_HINT,
-    ]
+    redirect = next((SERVICES[p.redirect] for p in result.problems if p.redirect in SERVICES), None)
+    target = redirect or declaration
+    placeholders = [f.label for f in target.fields if result.fields.get(f.key) in (None, "")]
+    if redirect:
+        intro = f"Untuk {redirect.name}, kirim pesan di bawah ini ke {redirect.number}"
+    else:
+        intro = "Silakan periksa lalu kirim ulang dengan format di bawah ini"
+    if placeholders:
+        intro += (
+            ". Data Anda yang sudah benar sudah kami isikan; ganti tulisan "
+            + _and(placeholders)
+            + " dengan data yang benar:"
+        )
+    else:
+        intro += ":"
+    lines += ["", intro, filled_format(target, result.fields), "", OFFICER_HINT]
     return "\n".join(lines)
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " dan " + words[-1]

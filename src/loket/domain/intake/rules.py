@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -447,14 +447,10 @@ def kia_child_under_17(draft: Draft) -> None:
         from loket.domain.intake.services import SERVICES
 
         ktp = SERVICES["KTP"]
-        draft.problem(
-            "kia_age_17",
-            "nik",
-            date=long_date(born),
-            age=age,
-            ktp_number=ktp.number,
-            ktp_format=ktp.format,
+        age_problem = problem(
+            "kia_age_17", "nik", date=long_date(born), age=age, ktp_number=ktp.number, ktp_format=ktp.format
         )
+        draft.problems.append(replace(age_problem, redirect=ktp.keyword))
         return
     facts = numbers.kia_facts(born, draft.today)
     draft.derived.update(perlu_foto=facts.perlu_foto, kia_berlaku_sampai=facts.berlaku_sampai.isoformat())
