@@ -226,3 +226,9 @@ def test_a_near_miss_found_in_several_places_lists_each_with_its_kecamatan():
     result = check(kk(desa="PASIR BOLAN", kecamatan="BALARAJA"))
     assert codes(result) == [("desa_not_in_kecamatan", "desa")]
     assert "Desa Pasir Bolang ada di Kecamatan Tigaraksa." in result.problems[0].message
+
+
+def test_a_birth_date_after_today_is_not_blamed_on_a_parents_nik_when_no_parent_could_have_it():
+    result = check(kia(nik="3603031512270003"))
+    assert codes(result) == [("nik_birth_date_future", "nik")]
+    assert "orang tua" not in result.problems[0].message

@@ -104,7 +104,8 @@ def check_nik(raw: str, spec: Field, draft: Draft) -> None:
         elif error == "date_future":
             assert facts.tanggal_lahir is not None
             hint = ""
-            if draft.service.child and numbers.nik_facts(digits, draft.today).tanggal_lahir:
+            adult = numbers.nik_facts(digits, draft.today).tanggal_lahir
+            if draft.service.child and adult and 17 <= numbers.age_on(adult, draft.today) <= 80:
                 # Often the parent's own NIK, typed where the child's belongs.
                 hint = " KIA hanya untuk anak yang lahir tahun 2000 atau sesudahnya: tulis NIK anak, bukan NIK orang tua."
             draft.problem("nik_birth_date_future", spec.key, date=long_date(facts.tanggal_lahir), hint=hint)
