@@ -232,3 +232,23 @@ def test_a_birth_date_after_today_is_not_blamed_on_a_parents_nik_when_no_parent_
     result = check(kia(nik="3603031512270003"))
     assert codes(result) == [("nik_birth_date_future", "nik")]
     assert "orang tua" not in result.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("kecamatan", "options"),
+    [("SEAPTAN", None), ("SEPATA", "Sepatan atau Sepatan Timur?")],
+)
+def test_a_typo_in_a_short_name_is_forgiven_but_a_cut_shared_by_two_names_is_asked(kecamatan, options):
+    result = check(kk(desa="KARET", kecamatan=kecamatan))
+    if options is None:
+        assert result.ok and result.fields["kecamatan"] == "Sepatan"
+    else:
+        assert codes(result) == [("kecamatan_ambiguous", "kecamatan")]
+        assert options in result.problems[0].message
+
+
+def test_a_short_text_that_starts_two_names_is_asked_not_guessed():
+    # BABA is one letter off Babat and the start of Babakan
+    result = check(kk(desa="BABA", kecamatan="LEGOK"))
+    assert codes(result) == [("desa_ambiguous", "desa")]
+    assert "Babakan" in result.problems[0].message and "Babat" in result.problems[0].message
