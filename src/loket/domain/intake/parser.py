@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from loket.domain.intake import reply
+from loket.domain.intake.draft import Draft, normalise_text
+from loket.domain.intake.fields import CHECKS
+from loket.domain.intake.places import check_places
 from loket.domain.intake.problems import Problem, problem
-from loket.domain.intake.rules import CHECKS, Draft, check_places, normalise_text
 from loket.domain.intake.services import SERVICES, Service
 from loket.domain.intake.splitting import split_message
 from loket.domain.nik import today_in_jakarta

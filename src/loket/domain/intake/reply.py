@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from loket.domain.intake.draft import and_list, office_regency_name, quoted
 from loket.domain.intake.problems import OFFICER_HINT
-from loket.domain.intake.rules import quoted
 from loket.domain.intake.services import SERVICES, Service
 from loket.domain.regions import office_regions
 
@@ -49,15 +49,10 @@ def canonical_message(service: str | Service, fields: dict[str, object]) -> str:
     return filled_format(declaration, fields)
 
 
-def _regency() -> str:
-    regions = office_regions()
-    return regions.regency.nama if regions.regency else ""
-
-
 def help_text() -> str:
     """The friendly explanation of the five formats and where to send each."""
     lines = [
-        f"Halo, ini layanan WhatsApp Dukcapil {_regency()}. Maaf, pesan Anda belum kami mengerti.",
+        f"Halo, ini layanan WhatsApp Dukcapil {office_regency_name(office_regions())}. Maaf, pesan Anda belum kami mengerti.",
         "Untuk mengurus dokumen, kirim SATU pesan dengan format di bawah ini ke nomor layanannya. "
         "Pisahkan setiap data dengan tanda #.",
         "",
@@ -87,14 +82,10 @@ def reply_text(result: ParseResult) -> str:
     if placeholders:
         intro += (
             ". Data Anda yang sudah benar sudah kami isikan; ganti tulisan "
-            + _and(placeholders)
+            + and_list(placeholders)
             + " dengan data yang benar:"
         )
     else:
         intro += ":"
     lines += ["", intro, filled_format(target, result.fields), "", OFFICER_HINT]
     return "\n".join(lines)
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " dan " + words[-1]
