@@ -182,3 +182,26 @@ def test_an_address_typed_over_several_lines_is_one_field():
 def test_a_hash_inside_the_last_free_text_field_is_part_of_it():
     text = "#SKPWNI#3603031203900007#3603031203150007#AHMAD FAUZI#JL. MAWAR #3 RT 01/02, BEKASI"
     assert fields_of(text)["alamat_pindah"] == "JL. MAWAR 3 RT 01/02, BEKASI"
+
+
+def _alias_rows():
+    import csv
+
+    from loket.domain.regions import PACKAGED_ALIAS_FILE
+
+    with open(PACKAGED_ALIAS_FILE, encoding="utf-8") as fh:
+        return [(row["kode"], row["alias"]) for row in csv.DictReader(fh)]
+
+
+@pytest.mark.parametrize(("kode", "alias"), _alias_rows())
+def test_every_alias_in_the_alias_file_resolves_to_its_official_place(kode, alias):
+    from loket.domain.regions import office_regions
+
+    place = office_regions().by_code[kode]
+    if place.level == "kecamatan":
+        result = check(kk(desa="X", kecamatan=alias))
+        assert result.fields["kode_kecamatan"] == kode
+    else:
+        result = check(kk(desa=alias.upper(), kecamatan=place.nama_kecamatan))
+        assert result.ok, codes(result)
+        assert result.fields["kode_desa"] == kode
