@@ -103,3 +103,16 @@ def test_every_problem_and_warning_code_is_documented():
     docs = (Path(__file__).resolve().parents[2] / "docs" / "intake.md").read_text()
     for code in [*PROBLEMS, *WARNINGS, "input_not_json", "input_no_text", "input_bad_date", "internal_error"]:
         assert f"`{code}`" in docs, code
+
+
+def test_the_intake_runs_without_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from loket.domain.intake import parse; "
+        "r = parse('#KIA#3603035512180003#3603031203150007#SITI AMINAH#PASIR BOLANG#TIGARAKSA'); "
+        "r.reply_text(); r.to_dict(); "
+        "assert r.ok and not any(m.split('.')[0] == 'django' for m in sys.modules), 'django imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

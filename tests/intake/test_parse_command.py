@@ -14,10 +14,10 @@ from .builders import kia
 LOKET = Path(sys.executable).parent / "loket"
 
 
-def run_parse(stdin: str, *args: str, env: dict | None = None) -> list[dict]:
+def run_parse(stdin: str | bytes, *args: str, env: dict | None = None) -> list[dict]:
     completed = subprocess.run(
         [str(LOKET), "parse", *args],
-        input=stdin.encode(),
+        input=stdin.encode() if isinstance(stdin, str) else stdin,
         capture_output=True,
         env=env,
         timeout=60,
@@ -29,9 +29,10 @@ def run_parse(stdin: str, *args: str, env: dict | None = None) -> list[dict]:
 @pytest.mark.slow
 def test_parse_works_on_a_fresh_data_directory_without_migrate_or_settings(tmp_path):
     env = {"PATH": os.environ["PATH"], "LOKET_DATA_DIR": str(tmp_path / "var")}
-    lines = [kia(), "halo", "", kia(nama="S1TI")]
-    out = run_parse("\n".join(lines) + "\n", env=env)
-    assert [o["ok"] for o in out] == [True, False, False, False]
+    lines = [kia(), "halo", "", kia(nama="S1TI"), "#KIA#\udcff"]
+    stdin = "\n".join(lines).encode("utf-8", "surrogateescape") + b"\n"  # ends with a byte that is not UTF-8
+    out = run_parse(stdin, env=env)
+    assert [o["ok"] for o in out] == [True, False, False, False, False]
     assert out[0]["fields"]["kode_desa"] == "36.03.03.2002"
     assert out[1]["problems"][0]["field"] == "service"
     assert out[3]["problems"][0]["code"] == "name_has_digits"

@@ -10,7 +10,7 @@ from .builders import ADULT_NIK, check, codes, kia, kk, ktp, skdwni, skpwni, war
 CASES = {
     "service_unknown": ("Halo min, mau tanya syarat bikin KIA apa saja?", [("service_unknown", "service")]),
     "format_missing_fields": (
-        "#KIA#3603035512180003#SITI AMINAH#PASIR BOLANG#TIGARAKSA",
+        "#KIA#SITI AMINAH#3603035512180003#TIGARAKSA",
         [("format_missing_fields", "format")],
     ),
     "format_extra_fields": (kia() + "#PEMULA", [("format_extra_fields", "format")]),
@@ -220,3 +220,60 @@ def test_a_first_ktp_age_warning_is_given_even_when_something_else_is_wrong():
     result = check(ktp(nik="3603030505100001", jenis="PEMULA", desa="ANTAH"))
     assert codes(result) == [("desa_unknown", "desa")]
     assert warning_codes(result) == [("ktp_pemula_under_17", "nik")]
+
+
+def test_a_near_miss_found_in_several_places_lists_each_with_its_kecamatan():
+    result = check(kk(desa="PASIR BOLAN", kecamatan="BALARAJA"))
+    assert codes(result) == [("desa_not_in_kecamatan", "desa")]
+    assert "Desa Pasir Bolang ada di Kecamatan Tigaraksa." in result.problems[0].message
+
+
+def test_a_birth_date_after_today_is_not_blamed_on_a_parents_nik_when_no_parent_could_have_it():
+    result = check(kia(nik="3603031512270003"))
+    assert codes(result) == [("nik_birth_date_future", "nik")]
+    assert "orang tua" not in result.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("kecamatan", "options"),
+    [("SEAPTAN", None), ("SEPATA", "Sepatan atau Sepatan Timur?")],
+)
+def test_a_typo_in_a_short_name_is_forgiven_but_a_cut_shared_by_two_names_is_asked(kecamatan, options):
+    result = check(kk(desa="KARET", kecamatan=kecamatan))
+    if options is None:
+        assert result.ok and result.fields["kecamatan"] == "Sepatan"
+    else:
+        assert codes(result) == [("kecamatan_ambiguous", "kecamatan")]
+        assert options in result.problems[0].message
+
+
+def test_a_short_text_that_starts_two_names_is_asked_not_guessed():
+    # BABA is one letter off Babat and the start of Babakan
+    result = check(kk(desa="BABA", kecamatan="LEGOK"))
+    assert codes(result) == [("desa_ambiguous", "desa")]
+    assert "Babakan" in result.problems[0].message and "Babat" in result.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("#KIA#3603035512180003#SITI AMINAH#PASIR BOLANG#TIGARAKSA", [("field_missing", "no_kk")]),
+        ("#KIA#3603035512180003#3603031203150007#PASIR BOLANG#TIGARAKSA", [("field_missing", "nama")]),
+        (
+            "#KIA#3603035512180003#3603031203150007#SITI AMINAH",
+            [("field_missing", "desa"), ("field_missing", "kecamatan")],
+        ),
+        (
+            "#KTP#3603031203900007#3603031203150007#AHMAD FAUZI#CARINGN#TIGARAKSA",
+            [("desa_not_in_kecamatan", "desa"), ("field_missing", "jenis")],
+        ),
+    ],
+)
+def test_a_field_left_out_is_named_where_it_was_left_out(text, expected):
+    assert codes(check(text)) == expected
+
+
+def test_values_in_the_wrong_places_get_the_whole_format_not_confusing_problems():
+    result = check("#KIA#SITI AMINAH#3603035512180003#TIGARAKSA")
+    assert codes(result) == [("format_missing_fields", "format")]
+    assert result.fields == {}

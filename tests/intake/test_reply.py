@@ -57,3 +57,18 @@ def test_office_numbers_have_defaults_and_can_be_configured(monkeypatch):
     assert SERVICES["SKDWNI"].number == "081100000002"
     assert SERVICES["KK"].number == "081282372016"
     assert "081100000001" in check("halo").problems[0].message
+
+
+def test_a_child_who_turned_17_is_given_the_ktp_format_filled_in_and_its_number():
+    reply = check(kia(nik="3603037011090003")).reply_text()
+    assert "kirim pesan di bawah ini ke 081212492477" in reply
+    assert (
+        f"#KTP#3603037011090003#{FAMILY_KK}#SITI AMINAH#PASIR BOLANG#TIGARAKSA#PEMULA/HILANG/RUSAK" in reply
+    )
+
+
+def test_a_reply_names_the_placeholders_to_replace_and_none_when_all_values_are_good():
+    assert (
+        "ganti tulisan NIK dan DESA dengan data yang benar:" in check(kia(nik="1", desa="ANTAH")).reply_text()
+    )
+    assert "ganti tulisan" not in check(kia() + "#PEMULA").reply_text()

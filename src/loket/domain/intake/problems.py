@@ -21,6 +21,7 @@ class Problem:
     field: str
     message: str  # what the resident (problem) or the officer (warning) reads
     text: str = ""  # the message without the officer hint: one line of a reply
+    redirect: str = ""  # the service the resident should apply for instead (KIA at 17 -> KTP)
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "field": self.field, "message": self.message}
@@ -31,7 +32,7 @@ PROBLEMS: dict[str, str] = {
     # --- the message as a whole ------------------------------------------------------------
     "service_unknown": "{help}",
     "format_missing_fields": (
-        "Data permohonan {service} belum lengkap: ada {given} data, seharusnya {expected} ({labels}), "
+        "Data permohonan {service} belum lengkap: {given}, seharusnya {expected} data ({labels}), "
         "dipisah dengan tanda #."
     ),
     "format_extra_fields": (
@@ -85,8 +86,7 @@ PROBLEMS: dict[str, str] = {
     "kecamatan_ambiguous": "Nama kecamatan {value} belum jelas: maksud Anda {options}? Tulis nama yang benar.",
     "desa_unknown": "Desa/kelurahan {value} tidak ada di {where}. Mohon periksa lagi nama desa/kelurahan.",
     "desa_not_in_kecamatan": (
-        "{desa} tidak ada di Kecamatan {kecamatan}. {desa} ada di {elsewhere}.{hint} "
-        "Mohon periksa lagi nama desa dan kecamatan."
+        "{desa} tidak ada di Kecamatan {kecamatan}. {where}{hint} Mohon periksa lagi nama desa dan kecamatan."
     ),
     "desa_ambiguous": (
         "Nama desa/kelurahan {value} belum jelas: maksud Anda {options}?{hint} Tulis nama yang benar."

@@ -38,9 +38,9 @@ def split_message(text: str) -> Split:
     prefix, *rest = text.split("#")
     first = next((i for i, part in enumerate(rest) if part.strip()), len(rest))
     rest = rest[first:]  # "##KIA#..."
-    service = _keyword(rest[0]) if rest else None
+    service, first_field = _keyword(rest[0]) if rest else (None, "")
     if service is not None:
-        rest = rest[1:]
+        rest = [first_field, *rest[1:]] if first_field else rest[1:]
     else:
         # "KIA#3603...#..." or "Permisi min, KIA#...": the keyword ends the greeting;
         # "KIA 3603...#3603...#...": the keyword and the first field share the greeting's part.
@@ -54,13 +54,22 @@ def split_message(text: str) -> Split:
     return Split(service, tuple(_drop_closing(_trim(rest))))
 
 
-def _keyword(part: str) -> Service | None:
-    """The service a keyword part names: 'KIA', ' kia ', 'KTP-EL', or 'KIA anak' (first word)."""
+def _keyword(part: str) -> tuple[Service | None, str]:
+    """The service a keyword part names, and a first field typed in the same part.
+
+    'KIA', ' kia ', 'KTP-EL'; 'KIA anak' (words after the keyword are dropped);
+    'KIA 3603035512180003' (a number after the keyword is the first field).
+    """
     part = part.strip()
     service = service_for_keyword(part)
-    if service is None and part:
-        service = service_for_keyword(_WORD_SEPARATORS.split(part)[0])
-    return service
+    if service is not None or not part:
+        return service, ""
+    separator = _WORD_SEPARATORS.search(part)
+    if separator is None:
+        return None, ""
+    service = service_for_keyword(part[: separator.start()])
+    remainder = part[separator.end() :]
+    return service, remainder if service and any(ch.isdigit() for ch in remainder) else ""
 
 
 def _split_by_lines(text: str) -> Split | None:
