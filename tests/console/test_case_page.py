@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import html
 import io
 import logging
 
@@ -129,12 +130,25 @@ def test_a_correction_from_the_console_sends_one_message_and_is_audited(client, 
     assert AuditEntry.objects.get(action="correction").detail == "ktp_ibu"
 
 
-def test_approval_from_the_console(client, officer):
+def test_approval_from_the_console_books_pickup_and_enqueues_the_receipt(client, officer):
     case = make_case(state=State.IN_REVIEW, assigned_to=officer)
     client.post(f"/console/permohonan/{case.pk}/setujui/")
     case.refresh_from_db()
     assert case.state == State.APPROVED
+    receipt = OutboundMessage.objects.get(case=case, kind=OutboundMessage.Kind.RECEIPT)
+    assert receipt.document.read().startswith(b"%PDF-")
     assert AuditEntry.objects.filter(action="approve", case=case).exists()
+
+
+def test_approval_of_a_case_not_in_review_is_refused_and_nothing_is_sent(client):
+    supervisor = make_staff("sup", Role.SUPERVISOR)
+    sign_in(client, supervisor)
+    case = make_case(state=State.QUEUED)
+    response = client.post(f"/console/permohonan/{case.pk}/setujui/", follow=True)
+    assert "tidak dapat diubah menjadi 'Disetujui'" in html.unescape(response.content.decode())
+    case.refresh_from_db()
+    assert case.state == State.QUEUED
+    assert not OutboundMessage.objects.filter(case=case).exists()
 
 
 def test_rejection_without_a_reason_is_refused(client, officer):
