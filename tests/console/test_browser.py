@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connections
 
 from loket.cases.models import Case, Document, State
 from loket.cases.workflow import attach_resent_document
@@ -42,6 +43,9 @@ def console_page(live_server):
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
         yield context.new_page()
+        # ORM calls made under Playwright's event loop opened their own connection: close it
+        # so the test database can be dropped.
+        connections.close_all()
         browser.close()
 
 
