@@ -222,3 +222,13 @@ def test_no_personal_data_reaches_the_logs(client, officer, caplog):
     client.post(f"/console/permohonan/{case.pk}/setujui/")
     assert NIK not in caplog.text and "Siti Aminah" not in caplog.text
     assert Case.objects.get(pk=case.pk).state == State.APPROVED
+
+
+def test_a_reason_alone_chooses_its_document_and_a_ticked_document_needs_a_reason(client, officer):
+    case = make_case(state=State.IN_REVIEW, assigned_to=officer)
+    response = client.post(f"/console/permohonan/{case.pk}/perbaikan/", {"label": ["kk"]}, follow=True)
+    assert "Sebutkan alasan untuk Kartu Keluarga (KK)" in response.content.decode()
+    client.post(f"/console/permohonan/{case.pk}/perbaikan/", {"reason_ktp_ayah": ["terpotong"]})
+    case.refresh_from_db()
+    assert case.state == State.NEEDS_CORRECTION
+    assert "KTP-el ayah: fotonya terpotong" in OutboundMessage.objects.get(case=case).text

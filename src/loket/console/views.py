@@ -256,14 +256,22 @@ def correction(request, pk: int):
     case, ok = _act(request, pk)
     if not ok:
         return _back(case)
-    items = []
-    for label in request.POST.getlist("label"):
-        if label not in ALL_KINDS:
-            continue
-        reasons = request.POST.getlist(f"reason_{label}")
-        note = request.POST.get(f"note_{label}", "").strip()
-        if reasons or note:
-            items.append(CorrectionItem(label=label, reasons=reasons, note=note))
+    # A document counts as chosen when ticked or when a reason or note was given for it.
+    chosen = [k for k in ALL_KINDS if k in request.POST.getlist("label")]
+    chosen += [
+        k
+        for k in ALL_KINDS
+        if k not in chosen
+        and (request.POST.getlist(f"reason_{k}") or request.POST.get(f"note_{k}", "").strip())
+    ]
+    items = [
+        CorrectionItem(
+            label=label,
+            reasons=request.POST.getlist(f"reason_{label}"),
+            note=request.POST.get(f"note_{label}", "").strip(),
+        )
+        for label in chosen
+    ]
     try:
         request_correction(case, items, note=request.POST.get("note", ""), actor=request.user)
     except (WorkflowError, IllegalTransition) as exc:
