@@ -144,8 +144,12 @@ def load(out) -> None:
         out.write(f"  {username:<14} sandi {password:<26} peran {Role(role).label}")
         out.write(f"    kunci TOTP (ketik di aplikasi autentikator): {totp_secret(device)}")
     # One QR for the officer, the account the walkthrough uses; the others by secret.
-    officer_device = devices[0][1]
-    buffer = io.StringIO()
-    segno.make(officer_device.config_url, error="l").terminal(out=buffer, compact=True, border=2)
     out.write(f"  QR untuk {ACCOUNTS[0][0]} (pindai dengan aplikasi autentikator):")
-    out.write(buffer.getvalue())
+    out.write(terminal_qr(devices[0][1]))
+
+
+def terminal_qr(device: TOTPDevice) -> str:
+    """The device's otpauth:// address as a QR code drawn with characters."""
+    buffer = io.StringIO()
+    segno.make(device.config_url, error="l").terminal(out=buffer, compact=True, border=2)
+    return buffer.getvalue()
