@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
@@ -55,7 +56,11 @@ INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "applicati
 
 
 def _kecamatan_names() -> dict[str, str]:
-    return dict(Region.objects.filter(level=Region.Level.KECAMATAN).values_list("kode", "nama"))
+    """The office's own kecamatan (the region table also holds every other one in the country)."""
+    mine = Region.objects.filter(
+        level=Region.Level.KECAMATAN, kode__startswith=f"{settings.LOKET_REGION_CODE}."
+    )
+    return dict(mine.values_list("kode", "nama"))
 
 
 @console_view("home")
