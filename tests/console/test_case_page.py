@@ -232,3 +232,24 @@ def test_a_reason_alone_chooses_its_document_and_a_ticked_document_needs_a_reaso
     case.refresh_from_db()
     assert case.state == State.NEEDS_CORRECTION
     assert "KTP-el ayah: fotonya terpotong" in OutboundMessage.objects.get(case=case).text
+
+
+def test_a_supervisor_reassigns_a_case_another_officer_holds(client):
+    supervisor = make_staff("sup", Role.SUPERVISOR)
+    away = make_staff("pergi", Role.OFFICER, services=["KIA"])
+    present = make_staff("ada", Role.OFFICER, services=["KIA"])
+    case = make_case(state=State.IN_REVIEW, assigned_to=away)
+    sign_in(client, supervisor)
+    client.post(f"/console/permohonan/{case.pk}/serahkan/", {"to": present.pk})
+    case.refresh_from_db()
+    assert case.assigned_to == present
+    assert AuditEntry.objects.get(action="hand_over").detail == f"to={present.pk}"
+
+
+def test_a_case_cannot_be_handed_to_someone_outside_its_area(client, officer):
+    elsewhere = make_staff("jauh", Role.OFFICER, services=["KIA"], kecamatan=["36.03.12"])
+    case = make_case(state=State.IN_REVIEW, assigned_to=officer)  # in 36.03.03
+    response = client.post(f"/console/permohonan/{case.pk}/serahkan/", {"to": elsewhere.pk}, follow=True)
+    assert "Pilih rekan yang melayani layanan dan wilayah ini." in response.content.decode()
+    case.refresh_from_db()
+    assert case.assigned_to == officer

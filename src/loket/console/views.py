@@ -191,9 +191,6 @@ def case_page(request, pk: int):
     audit.record(request, "view_case", case=case)
     touch(case, request.user)
     fields = case.fields or {}
-    identity_numbers = {
-        k: v for k, v in fields.items() if k.upper() in ("NIK", "NO_KK", "NIK_ANAK", "NIK_AYAH", "NIK_IBU")
-    }
     checklist = checklist_for(case)
     listed = {doc.pk for item in checklist for doc in item.documents}
     context = {
@@ -202,7 +199,6 @@ def case_page(request, pk: int):
         "facts": nik_facts(case.subject if case.service != "KK" else "", case.service)
         if case.subject
         else None,
-        "identity_numbers": identity_numbers,
         "warnings": [explain_warning(w) for w in case.warnings or []],
         "checklist": checklist,
         "documents": list(case.documents.all()),
