@@ -109,3 +109,13 @@ def test_without_room_nothing_changes(settings):
     case.refresh_from_db()
     assert case.state == State.IN_REVIEW
     assert not OutboundMessage.objects.exists()
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_an_office_that_prefers_pickup_for_kk_books_a_pickup():
+    builders.schedule("KK", outcome="pickup", lead_days=3)
+    case = builders.case("KK", name="BUDI SANTOSO")
+    approve_case(case)
+    booking = case.bookings.get()
+    assert (booking.purpose, booking.day) == (Purpose.PICKUP, dt.date(2026, 12, 3))
+    assert OutboundMessage.objects.get(case=case).kind == "receipt"

@@ -48,3 +48,38 @@ def test_closures_and_extra_days_change_the_answers():
 def test_bad_input_gets_a_clear_error(args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_real_command_prints_only_dates_even_with_holiday_warnings():
+    """The CLI itself, on the freshly migrated test database, stdout and stderr together."""
+    import os
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = (
+            f"postgresql://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    OfficeClosure.objects.create(date=dt.date(2027, 3, 16), reason="Rapat kerja")
+    env = {**os.environ, "DATABASE_URL": url}
+    loket = [sys.executable, "-m", "loket", "calendar"]
+    done = subprocess.run(
+        [*loket, "working-days", "2027-03-05", "2027-03-17"],
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert done.stdout.split() == ["2027-03-05", "2027-03-17"]
+    last = subprocess.run(
+        [*loket, "add-working-days", "2026-12-23", "1"], env=env, check=True, capture_output=True, text=True
+    )
+    assert last.stdout.splitlines()[-1] == "2026-12-28"

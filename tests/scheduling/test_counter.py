@@ -62,7 +62,7 @@ def test_a_scan_shows_the_request_and_its_documents(staff):
     Document.objects.create(resident=case.resident, case=case, label="akta_kelahiran")
     url = receipts.verify_url(receipt_of(case))
     body = staff.get("/console/counter/", {"code": url}).content.decode()
-    assert case.request_number in body and "akta_kelahiran" in body
+    assert case.request_number in body and "Akta kelahiran anak" in body
     assert "Serahkan" in body and "SI** AM****" in body
 
 

@@ -175,7 +175,7 @@ def message_text(booking: Booking) -> str:
             "Ketik JADWAL ULANG bila perlu ganti jadwal."
         )
     return (
-        f"Kartu untuk permohonan {booking.case.request_number} dapat diambil pada {when}. "
+        f"{booking.schedule.label} untuk permohonan {booking.case.request_number} dapat diambil pada {when}. "
         "Bukti pengambilan terlampir: tunjukkan di loket. Ketik JADWAL ULANG bila perlu ganti jadwal."
     )
 

@@ -77,7 +77,9 @@ def check_no_shows(payload: dict) -> dict:
     today = timezone.localdate()
     now = timezone.now()
     reminded = flagged = 0
-    for booking in _open(Booking.objects.filter(day__lt=today, flagged_at__isnull=True)):
+    for booking in _open(
+        Booking.objects.filter(purpose=Purpose.PICKUP, day__lt=today, flagged_at__isnull=True)
+    ):
         missed = len(calendar.working_days(booking.day + dt.timedelta(days=1), today))
         if missed >= settings.LOKET_NO_SHOW_FLAG_DAYS:
             flagged += _claim(booking, "flagged_at", now)

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from loket.cases.models import IllegalTransition
+from loket.domain.checklists import KINDS
 from loket.scheduling import printing
 from loket.scheduling.approval import record_recording
 from loket.scheduling.counter import HandOverRefused, hand_over
@@ -61,7 +62,10 @@ def counter(request: HttpRequest) -> HttpResponse:
             context.update(_receipt_facts(result.receipt))
             context["booking"] = booking
             context["case"] = booking.case
-            context["documents"] = booking.case.documents.all()
+            context["documents"] = documents = list(booking.case.documents.all())
+            for document in documents:
+                kind = KINDS.get(document.label)
+                document.kind_label = kind.label if kind else (document.label or "Dokumen")
             context["hand_over"] = (
                 HandOver.objects.filter(case=booking.case).select_related("officer").first()
             )

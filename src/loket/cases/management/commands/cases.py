@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from loket.cases.models import Case, IllegalTransition, State
+from loket.core.secrets import ensure_secret_key
 from loket.scheduling.allocation import NoRoom
 
 
@@ -25,6 +28,7 @@ class Command(BaseCommand):
     def approve(self, request_number, **_):
         from loket.scheduling.approval import approve_case
 
+        self.ensure_signing_key()
         case = Case.objects.filter(request_number=request_number.strip().upper()).first()
         if case is None:
             raise CommandError(f"No request numbered {request_number}.")
@@ -38,3 +42,17 @@ class Command(BaseCommand):
         self.stdout.write(f"{case.request_number} approved: {approval.get_outcome_display()}")
         for booking in case.bookings.filter(status="active"):
             self.stdout.write(f"  {booking.get_purpose_display()}: {booking.day.isoformat()} {booking.part}")
+
+    def ensure_signing_key(self) -> None:
+        """Receipts are signed: with the web server's key, or their QR will not verify."""
+        try:
+            settings.SECRET_KEY  # noqa: B018
+            return
+        except ImproperlyConfigured:
+            pass
+        if (settings.DATA_DIR / "secret_key").exists():  # the key `loket demo` keeps
+            settings.SECRET_KEY = ensure_secret_key(settings.DATA_DIR)
+            return
+        raise CommandError(
+            "Set LOKET_SECRET_KEY to the key the web server uses: the receipt's QR code is signed with it."
+        )

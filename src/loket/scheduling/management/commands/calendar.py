@@ -19,6 +19,9 @@ def iso_date(text: str) -> dt.date:
 
 class Command(BaseCommand):
     help = "Working days of the office: national holidays, cuti bersama, closures and extra service days."
+    # Output is read by scripts (one ISO date a line): no system-check warnings mixed in;
+    # `loket check` and `loket calendar warnings` show them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)

@@ -1,0 +1,69 @@
+from django.contrib import admin
+
+from loket.scheduling.models import (
+    Approval,
+    Booking,
+    ExtraServiceDay,
+    HandOver,
+    OfficeClosure,
+    OfficeHours,
+    PrintBatch,
+    Receipt,
+    ServiceSchedule,
+)
+
+
+class DayAdmin(admin.ModelAdmin):
+    list_display = ["date", "reason", "created_by"]
+    date_hierarchy = "date"
+    search_fields = ["reason"]
+    exclude = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+admin.site.register(OfficeClosure, DayAdmin)
+admin.site.register(ExtraServiceDay, DayAdmin)
+
+
+@admin.register(OfficeHours)
+class OfficeHoursAdmin(admin.ModelAdmin):
+    list_display = ["weekday", "opens", "closes"]
+
+
+@admin.register(ServiceSchedule)
+class ServiceScheduleAdmin(admin.ModelAdmin):
+    list_display = ["key", "label", "outcome", "lead_days", "capacity_pagi", "capacity_siang", "capacity_day"]
+    list_editable = ["outcome", "lead_days", "capacity_pagi", "capacity_siang", "capacity_day"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: viewable, changed only through the workflow."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(ReadOnlyAdmin):
+    list_display = ["case", "purpose", "day", "part", "status", "reminded_at", "flagged_at"]
+    list_filter = ["purpose", "status", "part"]
+    date_hierarchy = "day"
+    search_fields = ["case__request_number"]
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyAdmin):
+    list_display = ["booking", "issued_at", "revoked_at", "revoke_reason"]
+    exclude = ["code"]  # the code is the secret half of the QR
+
+
+admin.site.register(Approval, ReadOnlyAdmin)
+admin.site.register(HandOver, ReadOnlyAdmin)
+admin.site.register(PrintBatch, ReadOnlyAdmin)

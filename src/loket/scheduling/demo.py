@@ -1,0 +1,56 @@
+"""Demo data for scheduling: service settings, one Saturday service day, a queued request.
+
+`loket cases approve <number>` on the printed request shows the whole path: a date, a
+receipt in the simulator, its QR at /v/..., and the counter at /console/counter/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from loket.cases.models import Case, Resident, State, next_request_number
+from loket.channels.whatsapp.models import PhoneNumber
+from loket.scheduling.models import ExtraServiceDay
+from loket.scheduling.office import office_calendar
+from loket.scheduling.schedules import ensure_all
+
+DEMO_SUBJECT = "3603035512180003"
+
+
+def load(out) -> None:
+    ensure_all()
+    today = timezone.localdate()
+    calendar = office_calendar()
+    saturday = calendar.add_working_days(today, 10)
+    saturday += dt.timedelta(days=(5 - saturday.weekday()) % 7)
+    ExtraServiceDay.objects.get_or_create(date=saturday, defaults={"reason": "Layanan Sabtu (demo)"})
+
+    # The channel's demo number (loaded before us), so the simulator shows the receipt.
+    number = PhoneNumber.objects.filter(active=True).order_by("pk").first()
+    resident, _ = Resident.objects.get_or_create(
+        channel_number=number.phone_number_id if number else "demo",
+        user_id="6281299990003",
+        defaults={"wa_id": "6281299990003", "profile_name": "Ibu Demo"},
+    )
+    case = Case.objects.filter(
+        resident=resident, service="KIA", subject=DEMO_SUBJECT, state=State.QUEUED
+    ).first()
+    if case is None and not Case.objects.filter(resident=resident, subject=DEMO_SUBJECT).exists():
+        case = Case.objects.create(
+            request_number=next_request_number("KIA", today),
+            service="KIA",
+            subject=DEMO_SUBJECT,
+            resident=resident,
+            state=State.QUEUED,
+            fields={
+                "nik": DEMO_SUBJECT,
+                "nama": "PUTRI DEMO LESTARI",
+                "desa": "Tigaraksa",
+                "kecamatan": "Tigaraksa",
+            },
+        )
+    if case is not None:
+        out.write(f"Jadwal: setujui permohonan demo dengan `loket cases approve {case.request_number}`")
+    out.write("Loket serah terima: /console/counter/   Daftar cetak: /console/printing/")
