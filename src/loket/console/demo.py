@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import os
 
 import segno
 from django.contrib.auth import get_user_model
@@ -139,7 +140,8 @@ def load(out) -> None:
                 days_ago=3,
             )
     out.write("")
-    out.write("Akun konsol demo (http://127.0.0.1:8000/console/login/):")
+    port = os.environ.get("LOKET_DEMO_PORT", "8000")
+    out.write(f"Akun konsol demo (http://127.0.0.1:{port}/console/login/):")
     for (username, password, role, *_), device in devices:
         out.write(f"  {username:<14} sandi {password:<26} peran {Role(role).label}")
         out.write(f"    kunci TOTP (ketik di aplikasi autentikator): {totp_secret(device)}")
