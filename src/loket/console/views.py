@@ -228,6 +228,7 @@ def document_file(request, pk: int, doc: int):
     if not document.file:
         raise Http404("Berkas tidak tersedia.")
     audit.record(request, "view_document", case=case, document=document)
+    touch(case, request.user)
     inline = document.mime_type in INLINE_TYPES
     response = FileResponse(
         document.file.open("rb"),
