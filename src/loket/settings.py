@@ -259,6 +259,8 @@ LOKET_DUPLICATE_DAYS = envint("LOKET_DUPLICATE_DAYS", 90)
 LOKET_CONSOLE_REVIEW_LIMIT = envint("LOKET_CONSOLE_REVIEW_LIMIT", 5)
 LOKET_CONSOLE_IDLE_MINUTES = envint("LOKET_CONSOLE_IDLE_MINUTES", 60)
 LOKET_CONSOLE_RESERVE_MINUTES = envint("LOKET_CONSOLE_RESERVE_MINUTES", 240)
+# The name authenticator apps show next to the console's codes.
+OTP_TOTP_ISSUER = envstr("LOKET_TOTP_ISSUER", "Loket Dukcapil")
 # (end of cases and console settings)
 
 # --- scheduling (loket.scheduling) -------------------------------------------------------

@@ -112,3 +112,36 @@ def test_rejection_tells_the_reason_and_what_to_do_instead():
     text = OutboundMessage.objects.get(case=case).text
     assert "Alamat di luar Kabupaten Tangerang." in text
     assert "Yang dapat Anda lakukan: Ajukan ke Dukcapil tempat tinggal Anda." in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_resent_files_arriving_at_once_bring_the_case_back():
+    import threading
+
+    from django.db import connection
+
+    officer = make_staff("petugas", Role.OFFICER, services=["KIA"])
+    case = in_review(officer)
+    request_correction(
+        case, [CorrectionItem("ktp_ibu", ["buram"]), CorrectionItem("kk", ["terpotong"])], actor=officer
+    )
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def arrive(caption):
+        try:
+            barrier.wait()
+            resend(Case.objects.get(pk=case.pk), caption)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=arrive, args=(c,)) for c in ("KTP IBU", "KK")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors
+    case.refresh_from_db()
+    assert case.state == State.QUEUED

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import html
 import io
 import logging
 
@@ -129,12 +130,25 @@ def test_a_correction_from_the_console_sends_one_message_and_is_audited(client, 
     assert AuditEntry.objects.get(action="correction").detail == "ktp_ibu"
 
 
-def test_approval_from_the_console(client, officer):
+def test_approval_from_the_console_books_pickup_and_enqueues_the_receipt(client, officer):
     case = make_case(state=State.IN_REVIEW, assigned_to=officer)
     client.post(f"/console/permohonan/{case.pk}/setujui/")
     case.refresh_from_db()
     assert case.state == State.APPROVED
+    receipt = OutboundMessage.objects.get(case=case, kind=OutboundMessage.Kind.RECEIPT)
+    assert receipt.document.read().startswith(b"%PDF-")
     assert AuditEntry.objects.filter(action="approve", case=case).exists()
+
+
+def test_approval_of_a_case_not_in_review_is_refused_and_nothing_is_sent(client):
+    supervisor = make_staff("sup", Role.SUPERVISOR)
+    sign_in(client, supervisor)
+    case = make_case(state=State.QUEUED)
+    response = client.post(f"/console/permohonan/{case.pk}/setujui/", follow=True)
+    assert "tidak dapat diubah menjadi 'Disetujui'" in html.unescape(response.content.decode())
+    case.refresh_from_db()
+    assert case.state == State.QUEUED
+    assert not OutboundMessage.objects.filter(case=case).exists()
 
 
 def test_rejection_without_a_reason_is_refused(client, officer):
@@ -208,3 +222,34 @@ def test_no_personal_data_reaches_the_logs(client, officer, caplog):
     client.post(f"/console/permohonan/{case.pk}/setujui/")
     assert NIK not in caplog.text and "Siti Aminah" not in caplog.text
     assert Case.objects.get(pk=case.pk).state == State.APPROVED
+
+
+def test_a_reason_alone_chooses_its_document_and_a_ticked_document_needs_a_reason(client, officer):
+    case = make_case(state=State.IN_REVIEW, assigned_to=officer)
+    response = client.post(f"/console/permohonan/{case.pk}/perbaikan/", {"label": ["kk"]}, follow=True)
+    assert "Sebutkan alasan untuk Kartu Keluarga (KK)" in response.content.decode()
+    client.post(f"/console/permohonan/{case.pk}/perbaikan/", {"reason_ktp_ayah": ["terpotong"]})
+    case.refresh_from_db()
+    assert case.state == State.NEEDS_CORRECTION
+    assert "KTP-el ayah: fotonya terpotong" in OutboundMessage.objects.get(case=case).text
+
+
+def test_a_supervisor_reassigns_a_case_another_officer_holds(client):
+    supervisor = make_staff("sup", Role.SUPERVISOR)
+    away = make_staff("pergi", Role.OFFICER, services=["KIA"])
+    present = make_staff("ada", Role.OFFICER, services=["KIA"])
+    case = make_case(state=State.IN_REVIEW, assigned_to=away)
+    sign_in(client, supervisor)
+    client.post(f"/console/permohonan/{case.pk}/serahkan/", {"to": present.pk})
+    case.refresh_from_db()
+    assert case.assigned_to == present
+    assert AuditEntry.objects.get(action="hand_over").detail == f"to={present.pk}"
+
+
+def test_a_case_cannot_be_handed_to_someone_outside_its_area(client, officer):
+    elsewhere = make_staff("jauh", Role.OFFICER, services=["KIA"], kecamatan=["36.03.12"])
+    case = make_case(state=State.IN_REVIEW, assigned_to=officer)  # in 36.03.03
+    response = client.post(f"/console/permohonan/{case.pk}/serahkan/", {"to": elsewhere.pk}, follow=True)
+    assert "Pilih rekan yang melayani layanan dan wilayah ini." in response.content.decode()
+    case.refresh_from_db()
+    assert case.assigned_to == officer

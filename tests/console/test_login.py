@@ -99,3 +99,13 @@ def test_logout_ends_the_session(client):
     assert client.get("/console/").status_code == 200
     client.post("/console/logout/")
     assert client.get("/console/").status_code == 302
+
+
+def test_the_filtered_page_asked_for_survives_both_steps(client):
+    user = make_staff("petugas", Role.OFFICER, services=["KIA"])
+    wanted = "/console/antrean/KIA/?state=queued&kecamatan=36.03.03"
+    response = password_step(client, "petugas", next_url=wanted)
+    response = client.get(response["Location"])
+    assert f'value="{wanted.replace("&", "&amp;")}"' in response.content.decode()
+    response = client.post("/console/login/kode/", {"token": current_code(user), "next": wanted})
+    assert response["Location"] == wanted

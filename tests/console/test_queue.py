@@ -166,3 +166,12 @@ def test_one_officer_double_clicking_does_not_pass_the_limit(settings):
         t.join(30)
     assert Case.objects.filter(assigned_to=officer, state=State.IN_REVIEW).count() == 1
     assert sum(isinstance(o, ReviewLimitReached) for o in outcomes) == 2
+
+
+def test_the_queue_speaks_indonesian_whatever_the_browser_asks(client):
+    officer = make_staff("petugas", Role.OFFICER, services=["KIA"])
+    make_case(created_at=timezone.now() - 3 * HOUR)
+    sign_in(client, officer)
+    body = client.get("/console/antrean/KIA/", HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert "3\xa0jam" in body or "3 jam" in body
+    assert "hours" not in body

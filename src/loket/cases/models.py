@@ -257,6 +257,12 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.label or 'dokumen'} #{self.pk}"
 
+    @property
+    def label_name(self) -> str:
+        from loket.cases.checklist import kind_label
+
+        return kind_label(self.label) if self.label else "Tanpa label"
+
 
 class Correction(models.Model):
     """One request to the resident to resend documents: what was wrong, and the message sent."""

@@ -70,6 +70,8 @@ def attach_resent_document(case: Case, document: Document, *, source: str = "cha
     it enters the queue when complete.
     """
     with transaction.atomic():
+        # Two files arriving at once must not each miss the other and leave the case waiting.
+        Case.objects.select_for_update().filter(pk=case.pk).first()
         document.case = case
         if not document.label:
             document.label = label_for_caption(document.caption)

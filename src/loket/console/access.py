@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
+from django.utils import translation
 
 from loket.cases.models import Case, Document
 from loket.console.models import AuditEntry, Role, StaffProfile
@@ -65,7 +66,9 @@ def console_view(action: str):
             if not may(profile, action):
                 raise PermissionDenied("Halaman ini bukan bagian tugas Anda.")
             request.staff = profile
-            return view(request, *args, **kwargs)
+            # Officer-facing text is Bahasa Indonesia whatever the browser asks for.
+            with translation.override("id"):
+                return view(request, *args, **kwargs)
 
         return wrapped
 

@@ -8,16 +8,18 @@ from loket.cases.models import Case, CaseEvent, State
 from loket.cases.workflow import WorkflowError
 from loket.channels.whatsapp import outbox
 from loket.channels.whatsapp.models import OutboundMessage
+from loket.scheduling.allocation import NoRoom
+from loket.scheduling.approval import approve_case
 
 
 def approve(case: Case, *, actor) -> None:
-    """Approve: scheduling allocates the pickup date and sends the receipt."""
+    """Approve: scheduling allocates the pickup date and sends the receipt (one transaction)."""
     try:
-        from loket.scheduling.approval import approve_case
-    except ImportError:  # scheduling not merged yet: the state change alone
-        case.move_to(State.APPROVED, actor=actor, source="console")
-        return
-    approve_case(case, actor=actor, source="console")
+        approve_case(case, actor=actor, source="console")
+    except NoRoom as exc:
+        raise WorkflowError(
+            str(exc) or "Tidak ada jadwal pengambilan yang kosong. Hubungi supervisor."
+        ) from exc
 
 
 def hand_over(case: Case, *, to_user, actor) -> None:

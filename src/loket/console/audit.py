@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from loket.console.models import AuditEntry
+from loket.console.models import ACTION_LABELS, AuditEntry  # noqa: F401 - re-exported for views
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -20,23 +20,3 @@ def record(request: HttpRequest, action: str, *, case=None, document=None, detai
         address=client_address(request),
         detail=detail[:500],
     )
-
-
-ACTION_LABELS = {
-    "login": "Masuk",
-    "login_failed_token": "Kode verifikasi salah",
-    "logout": "Keluar",
-    "view_case": "Membuka permohonan (NIK/KK utuh)",
-    "view_document": "Membuka dokumen",
-    "take_next": "Mengambil dari antrean",
-    "correction": "Meminta perbaikan",
-    "approve": "Menyetujui",
-    "reject": "Menolak",
-    "hand_over": "Menyerahkan ke rekan",
-    "reply": "Membalas pemohon",
-    "checklist": "Mengubah daftar dokumen",
-    "label_document": "Memberi label dokumen",
-    "export": "Mengekspor daftar",
-    "release": "Mengembalikan ke antrean",
-    "canned_edit": "Mengubah balasan siap pakai",
-}

@@ -7,6 +7,7 @@ the pending user's id, for a few minutes.
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -63,7 +64,7 @@ def login(request):
         else:
             request.session.cycle_key()
             request.session[PENDING] = {"user": user.pk, "backend": user.backend, "at": time.time()}
-            return redirect(f"/console/login/kode/?next={_next(request)}")
+            return redirect(f"/console/login/kode/?{urlencode({'next': _next(request)})}")
     return render(request, "console/login.html", {"form": form, "error": error, "next": _next(request)})
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import os
 
 import segno
 from django.contrib.auth import get_user_model
@@ -139,13 +140,18 @@ def load(out) -> None:
                 days_ago=3,
             )
     out.write("")
-    out.write("Akun konsol demo (http://127.0.0.1:8000/console/login/):")
+    port = os.environ.get("LOKET_DEMO_PORT", "8000")
+    out.write(f"Akun konsol demo (http://127.0.0.1:{port}/console/login/):")
     for (username, password, role, *_), device in devices:
         out.write(f"  {username:<14} sandi {password:<26} peran {Role(role).label}")
         out.write(f"    kunci TOTP (ketik di aplikasi autentikator): {totp_secret(device)}")
     # One QR for the officer, the account the walkthrough uses; the others by secret.
-    officer_device = devices[0][1]
-    buffer = io.StringIO()
-    segno.make(officer_device.config_url, error="l").terminal(out=buffer, compact=True, border=2)
     out.write(f"  QR untuk {ACCOUNTS[0][0]} (pindai dengan aplikasi autentikator):")
-    out.write(buffer.getvalue())
+    out.write(terminal_qr(devices[0][1]))
+
+
+def terminal_qr(device: TOTPDevice) -> str:
+    """The device's otpauth:// address as a QR code drawn with characters."""
+    buffer = io.StringIO()
+    segno.make(device.config_url, error="l").terminal(out=buffer, compact=True, border=2)
+    return buffer.getvalue()

@@ -36,6 +36,26 @@ class StaffProfile(models.Model):
         return ", ".join(self.kecamatan) if self.kecamatan else "Seluruh kabupaten"
 
 
+ACTION_LABELS = {
+    "login": "Masuk",
+    "login_failed_token": "Kode verifikasi salah",
+    "logout": "Keluar",
+    "view_case": "Membuka permohonan (NIK/KK utuh)",
+    "view_document": "Membuka dokumen",
+    "take_next": "Mengambil dari antrean",
+    "correction": "Meminta perbaikan",
+    "approve": "Menyetujui",
+    "reject": "Menolak",
+    "hand_over": "Menyerahkan ke rekan",
+    "reply": "Membalas pemohon",
+    "checklist": "Mengubah daftar dokumen",
+    "label_document": "Memberi label dokumen",
+    "export": "Mengekspor daftar",
+    "release": "Mengembalikan ke antrean",
+    "canned_edit": "Mengubah balasan siap pakai",
+}
+
+
 class AuditEntry(models.Model):
     """One thing a staff member saw or did: who, when, what, from which address."""
 
@@ -53,6 +73,10 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = "catatan audit"
         verbose_name_plural = "catatan audit"
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
 
 
 class CannedReply(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
@@ -55,7 +56,11 @@ INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "applicati
 
 
 def _kecamatan_names() -> dict[str, str]:
-    return dict(Region.objects.filter(level=Region.Level.KECAMATAN).values_list("kode", "nama"))
+    """The office's own kecamatan (the region table also holds every other one in the country)."""
+    mine = Region.objects.filter(
+        level=Region.Level.KECAMATAN, kode__startswith=f"{settings.LOKET_REGION_CODE}."
+    )
+    return dict(mine.values_list("kode", "nama"))
 
 
 @console_view("home")
@@ -186,9 +191,6 @@ def case_page(request, pk: int):
     audit.record(request, "view_case", case=case)
     touch(case, request.user)
     fields = case.fields or {}
-    identity_numbers = {
-        k: v for k, v in fields.items() if k.upper() in ("NIK", "NO_KK", "NIK_ANAK", "NIK_AYAH", "NIK_IBU")
-    }
     checklist = checklist_for(case)
     listed = {doc.pk for item in checklist for doc in item.documents}
     context = {
@@ -197,7 +199,6 @@ def case_page(request, pk: int):
         "facts": nik_facts(case.subject if case.service != "KK" else "", case.service)
         if case.subject
         else None,
-        "identity_numbers": identity_numbers,
         "warnings": [explain_warning(w) for w in case.warnings or []],
         "checklist": checklist,
         "documents": list(case.documents.all()),
@@ -227,6 +228,7 @@ def document_file(request, pk: int, doc: int):
     if not document.file:
         raise Http404("Berkas tidak tersedia.")
     audit.record(request, "view_document", case=case, document=document)
+    touch(case, request.user)
     inline = document.mime_type in INLINE_TYPES
     response = FileResponse(
         document.file.open("rb"),
@@ -256,14 +258,22 @@ def correction(request, pk: int):
     case, ok = _act(request, pk)
     if not ok:
         return _back(case)
-    items = []
-    for label in request.POST.getlist("label"):
-        if label not in ALL_KINDS:
-            continue
-        reasons = request.POST.getlist(f"reason_{label}")
-        note = request.POST.get(f"note_{label}", "").strip()
-        if reasons or note:
-            items.append(CorrectionItem(label=label, reasons=reasons, note=note))
+    # A document counts as chosen when ticked or when a reason or note was given for it.
+    chosen = [k for k in ALL_KINDS if k in request.POST.getlist("label")]
+    chosen += [
+        k
+        for k in ALL_KINDS
+        if k not in chosen
+        and (request.POST.getlist(f"reason_{k}") or request.POST.get(f"note_{k}", "").strip())
+    ]
+    items = [
+        CorrectionItem(
+            label=label,
+            reasons=request.POST.getlist(f"reason_{label}"),
+            note=request.POST.get(f"note_{label}", "").strip(),
+        )
+        for label in chosen
+    ]
     try:
         request_correction(case, items, note=request.POST.get("note", ""), actor=request.user)
     except (WorkflowError, IllegalTransition) as exc:

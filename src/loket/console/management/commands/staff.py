@@ -1,0 +1,67 @@
+"""`loket staff add|show`: console accounts with their role, area and second factor."""
+
+from __future__ import annotations
+
+import getpass
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from loket.console.demo import terminal_qr, totp_secret
+from loket.console.models import Role, StaffProfile
+from loket.console.services import SERVICES
+
+
+def _codes(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+class Command(BaseCommand):
+    help = "Create a console account (role, services, kecamatan) with a TOTP device, or show one."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="create an account and enrol its second factor")
+        add.add_argument("username")
+        add.add_argument("--role", required=True, choices=[r.value for r in Role])
+        add.add_argument("--services", default="", help="for officers: KIA,KK,...")
+        add.add_argument("--kecamatan", default="", help="kecamatan codes, e.g. 36.03.03; empty: the regency")
+        add.add_argument("--password", default="", help="asked for when not given")
+        show = sub.add_parser("show", help="print an account's role, area and enrolment QR again")
+        show.add_argument("username")
+
+    def handle(self, *args, action, username, **options):
+        if action == "show":
+            user = get_user_model().objects.filter(username=username).first()
+            if user is None or not hasattr(user, "staff"):
+                raise CommandError(f"Akun staf {username} tidak ditemukan.")
+            return self._print(user, TOTPDevice.objects.filter(user=user).first())
+        services, kecamatan = _codes(options["services"]), _codes(options["kecamatan"])
+        unknown = [s for s in services if s not in SERVICES]
+        if unknown:
+            raise CommandError(f"Layanan tidak dikenal: {', '.join(unknown)}.")
+        if options["role"] == Role.OFFICER and not services:
+            raise CommandError("Petugas verifikasi butuh minimal satu layanan (--services KIA).")
+        if get_user_model().objects.filter(username=username).exists():
+            raise CommandError(f"Pengguna {username} sudah ada.")
+        password = options["password"] or getpass.getpass("Sandi: ")
+        if len(password) < 8:
+            raise CommandError("Sandi minimal 8 karakter.")
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(username=username, password=password)
+            StaffProfile.objects.create(
+                user=user, role=options["role"], services=services, kecamatan=kecamatan
+            )
+            device = TOTPDevice.objects.create(user=user, name="konsol", confirmed=True)
+        self._print(user, device)
+
+    def _print(self, user, device):
+        profile = user.staff
+        self.stdout.write(f"{user.username}: {profile.get_role_display()}, wilayah {profile.area_label}")
+        if device is None:
+            self.stdout.write("  belum ada faktor kedua")
+            return
+        self.stdout.write(f"  kunci TOTP: {totp_secret(device)}")
+        self.stdout.write(terminal_qr(device))
