@@ -54,7 +54,7 @@ def main() -> None:
 
 def _run(total: int, per_resident: int, workers: int, rate: int, port: int, batch: int) -> None:
     from django.conf import settings
-    from django.db import connection, transaction
+    from django.db import connection, connections, transaction
     from django.utils import timezone
 
     from loket.cases.models import Resident
@@ -87,10 +87,14 @@ def _run(total: int, per_resident: int, workers: int, rate: int, port: int, batc
     connection.close()
 
     stop = threading.Event()
-    threads = [
-        threading.Thread(target=run_forever, kwargs={"stop": stop, "poll": 0.05, "batch": batch}, daemon=True)
-        for _ in range(workers)
-    ]
+
+    def worker() -> None:
+        try:
+            run_forever(stop=stop, poll=0.05, batch=batch)
+        finally:
+            connections.close_all()  # this thread's connection, so the scratch database can go
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
