@@ -354,7 +354,7 @@ def send_job(payload: dict) -> None:
 
 def send(message_id: int) -> None:
     """Send one outbox message (or decide to wait, hold or fail it). Safe to run again."""
-    message = _one(OutboundMessage.objects.select_related("resident", "case").filter(pk=message_id))
+    message = _one(OutboundMessage.objects.select_related("resident").filter(pk=message_id))
     if message is None or message.status not in SENDABLE:
         return
     now = timezone.now()
