@@ -25,7 +25,7 @@ from loket.jobs import queue
 
 log = logging.getLogger(__name__)
 
-DISPATCH = "whatsapp.dispatch_deliveries"
+DISPATCH = ingest.DISPATCH
 queue.periodic(DISPATCH, settings.LOKET_WA_DISPATCH_SECONDS)
 # Files still downloading after this long are acknowledged later, not waited for.
 STUCK_DOWNLOAD = dt.timedelta(minutes=10)

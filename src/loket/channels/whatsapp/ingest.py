@@ -24,6 +24,7 @@ from loket.jobs import queue
 
 log = logging.getLogger(__name__)
 
+DISPATCH = "whatsapp.dispatch_deliveries"
 HANDLE_MESSAGE = "whatsapp.handle_message"
 APPLY_STATUS = "whatsapp.apply_status"
 KNOWN_TYPES = frozenset(
