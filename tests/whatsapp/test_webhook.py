@@ -98,3 +98,18 @@ def test_when_the_database_cannot_store_it_meta_gets_a_5xx_to_retry():
             cursor.execute(f"ALTER TABLE {table}_away RENAME TO {table}")
     assert response.status_code == 503
     assert post(envelope(text("STATUS"))).status_code == 200
+
+
+def test_staff_see_deliveries_and_messages_in_the_admin(admin_client):
+    office_numbers()
+    post(envelope(text("STATUS", wamid="wamid.ADMIN-1")))
+    ingest.dispatch_pending()
+    message = InboundMessage.objects.get()
+    assert admin_client.get("/admin/whatsapp/inboundmessage/").status_code == 200
+    page = admin_client.get(f"/admin/whatsapp/inboundmessage/{message.pk}/change/")
+    assert page.status_code == 200 and "STATUS" in page.content.decode()
+    delivery = Delivery.objects.get()
+    assert (
+        "wamid.ADMIN-1"
+        in admin_client.get(f"/admin/whatsapp/delivery/{delivery.pk}/change/").content.decode()
+    )
