@@ -36,7 +36,7 @@ def ordering_key(resident: Resident) -> str:
     return f"wa-resident:{resident.pk}"
 
 
-def dispatch_pending(limit: int = 200) -> int:
+def dispatch_pending(limit: int = 50) -> int:
     """Dispatch stored deliveries not yet split, oldest first, in one batch. Returns how many.
 
     One batch sorts the messages of all its deliveries together, so that one resident's
