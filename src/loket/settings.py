@@ -227,6 +227,10 @@ LOKET_WA_WEBHOOK_CLOCK = envstr("LOKET_WA_WEBHOOK_CLOCK", "whatsapp.Delivery.rec
 # (end of WhatsApp settings)
 
 # --- intake (loket.domain.intake) ----------------------------------------------------
+# The office WhatsApp number residents send each service to ("KIA=0856...,KK=0812...";
+# only those that differ from the defaults). The domain reads the variable itself so
+# that `loket parse` needs no settings; it is repeated here for the console to show.
+LOKET_SERVICE_NUMBERS = envstr("LOKET_SERVICE_NUMBERS")
 # (end of intake settings)
 
 # --- jobs (loket.jobs) ------------------------------------------------------------------

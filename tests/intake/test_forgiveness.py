@@ -155,3 +155,53 @@ def test_the_ktp_kind_forgives_case_and_a_small_slip(jenis):
 
 def test_curly_apostrophes_in_names_are_plain_apostrophes():
     assert fields_of(kia(nama="Nur\u2019aini"))["nama"] == "NUR'AINI"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#KIA\nNIK: 3603035512180003\nNO KK: 3603031203150007\nNAMA: SITI AMINAH\nDESA: PASIR BOLANG\nKECAMATAN: TIGARAKSA",
+        "#KIA#NIK : 3603035512180003#No. KK: 3603031203150007#Nama= SITI AMINAH#Desa/Kelurahan: PASIR BOLANG#Kec: TIGARAKSA",
+        "KIA 3603035512180003#3603031203150007#SITI AMINAH#PASIR BOLANG#TIGARAKSA",
+        "#KIA#3603035512180003#3603031203150007#SITI AMINAH#PASIR BOLANG#TIGARAKSA. Terima kasih min",
+        "#KIA#3603035512180003#3603031203150007#SITI AMINAH#PASIR BOLANG RT 02/03#TIGARAKSA KAB. TANGERANG",
+        "#KIA anak#3603035512180003#3603031203150007#SITI AMINAH#PASIR BOLANG#TIGARAKSA",
+        "#KIA 3603035512180003#3603031203150007#SITI AMINAH#PASIR BOLANG#TIGARAKSA",
+        "#KIA: 3603035512180003#3603031203150007#SITI AMINAH#PASIR BOLANG#TIGARAKSA",
+    ],
+)
+def test_labels_closing_words_and_address_tails_are_forgiven(text):
+    assert fields_of(text) == fields_of(CANONICAL)
+
+
+def test_an_address_typed_over_several_lines_is_one_field():
+    text = "SKPWNI\n3603031203900007\n3603031203150007\nAHMAD FAUZI\nJL. MAWAR NO 3\nRT 01/02 BEKASI TIMUR"
+    assert fields_of(text)["alamat_pindah"] == "JL. MAWAR NO 3 RT 01/02 BEKASI TIMUR"
+
+
+def test_a_hash_inside_the_last_free_text_field_is_part_of_it():
+    text = "#SKPWNI#3603031203900007#3603031203150007#AHMAD FAUZI#JL. MAWAR #3 RT 01/02, BEKASI"
+    assert fields_of(text)["alamat_pindah"] == "JL. MAWAR 3 RT 01/02, BEKASI"
+
+
+def _alias_rows():
+    import csv
+
+    from loket.domain.regions import PACKAGED_ALIAS_FILE
+
+    with open(PACKAGED_ALIAS_FILE, encoding="utf-8") as fh:
+        return [(row["kode"], row["alias"]) for row in csv.DictReader(fh)]
+
+
+@pytest.mark.parametrize(("kode", "alias"), _alias_rows())
+def test_every_alias_in_the_alias_file_resolves_to_its_official_place(kode, alias):
+    from loket.domain.regions import office_regions
+
+    place = office_regions().by_code[kode]
+    if place.level == "kecamatan":
+        result = check(kk(desa="X", kecamatan=alias))
+        assert result.fields["kode_kecamatan"] == kode
+    else:
+        result = check(kk(desa=alias.upper(), kecamatan=place.nama_kecamatan))
+        assert result.ok, codes(result)
+        assert result.fields["kode_desa"] == kode

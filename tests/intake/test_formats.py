@@ -93,3 +93,26 @@ def test_a_valid_request_renders_back_to_its_canonical_message():
     message = canonical_message(result.service, result.fields)
     assert message == f"#KIA#{CHILD_NIK}#{FAMILY_KK}#SITI AMINAH#PASIR BOLANG#TIGARAKSA"
     assert check(message).fields == result.fields
+
+
+def test_every_problem_and_warning_code_is_documented():
+    from pathlib import Path
+
+    from loket.domain.intake import PROBLEMS, WARNINGS
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "intake.md").read_text()
+    for code in [*PROBLEMS, *WARNINGS, "input_not_json", "input_no_text", "input_bad_date", "internal_error"]:
+        assert f"`{code}`" in docs, code
+
+
+def test_the_intake_runs_without_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from loket.domain.intake import parse; "
+        "r = parse('#KIA#3603035512180003#3603031203150007#SITI AMINAH#PASIR BOLANG#TIGARAKSA'); "
+        "r.reply_text(); r.to_dict(); "
+        "assert r.ok and not any(m.split('.')[0] == 'django' for m in sys.modules), 'django imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

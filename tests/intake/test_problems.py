@@ -209,3 +209,46 @@ def test_warnings_stay_next_to_problems():
     result = check(kia(nik="3201015512180003", nama="1"))
     assert codes(result) == [("name_has_digits", "nama")]
     assert warning_codes(result) == [("nik_region_outside_office", "nik")]
+
+
+def test_one_reply_names_every_problem_at_once_including_the_age():
+    result = check(kia(nik="3603037011090003", desa="CARINGIN"))
+    assert codes(result) == [("kia_age_17", "nik"), ("desa_not_in_kecamatan", "desa")]
+
+
+def test_a_first_ktp_age_warning_is_given_even_when_something_else_is_wrong():
+    result = check(ktp(nik="3603030505100001", jenis="PEMULA", desa="ANTAH"))
+    assert codes(result) == [("desa_unknown", "desa")]
+    assert warning_codes(result) == [("ktp_pemula_under_17", "nik")]
+
+
+def test_a_near_miss_found_in_several_places_lists_each_with_its_kecamatan():
+    result = check(kk(desa="PASIR BOLAN", kecamatan="BALARAJA"))
+    assert codes(result) == [("desa_not_in_kecamatan", "desa")]
+    assert "Desa Pasir Bolang ada di Kecamatan Tigaraksa." in result.problems[0].message
+
+
+def test_a_birth_date_after_today_is_not_blamed_on_a_parents_nik_when_no_parent_could_have_it():
+    result = check(kia(nik="3603031512270003"))
+    assert codes(result) == [("nik_birth_date_future", "nik")]
+    assert "orang tua" not in result.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("kecamatan", "options"),
+    [("SEAPTAN", None), ("SEPATA", "Sepatan atau Sepatan Timur?")],
+)
+def test_a_typo_in_a_short_name_is_forgiven_but_a_cut_shared_by_two_names_is_asked(kecamatan, options):
+    result = check(kk(desa="KARET", kecamatan=kecamatan))
+    if options is None:
+        assert result.ok and result.fields["kecamatan"] == "Sepatan"
+    else:
+        assert codes(result) == [("kecamatan_ambiguous", "kecamatan")]
+        assert options in result.problems[0].message
+
+
+def test_a_short_text_that_starts_two_names_is_asked_not_guessed():
+    # BABA is one letter off Babat and the start of Babakan
+    result = check(kk(desa="BABA", kecamatan="LEGOK"))
+    assert codes(result) == [("desa_ambiguous", "desa")]
+    assert "Babakan" in result.problems[0].message and "Babat" in result.problems[0].message

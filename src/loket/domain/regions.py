@@ -33,6 +33,12 @@ FUZZY_MIN_SCORE = 80.0
 FUZZY_MARGIN = 6.0
 # Truncations shorter than this are too vague to complete ("SE" -> ?).
 MIN_PREFIX_LENGTH = 5
+# A name matched only after cutting the official name to the typed length scores this
+# much less: a typo in a whole short name ("SEAPTAN" -> Sepatan) is likelier than a typo
+# in a cut long one (Sepatan Timur), while a pure cut ("SEPATA") stays a question.
+TRUNCATION_PENALTY = 8.0
+# A question names at most this many candidates.
+MAX_CANDIDATES = 4
 
 
 @dataclass(frozen=True)
@@ -112,10 +118,9 @@ class _Pool:
         if len(alias_hits) > 1:
             return Match(candidates=tuple(alias_hits), how="ambiguous")
 
-        if len(key) >= MIN_PREFIX_LENGTH:
-            prefixed = [p for name in self.names if name.startswith(key) for p in self.by_name[name]]
-            if len(prefixed) == 1:
-                return Match(place=prefixed[0], candidates=(prefixed[0],), how="prefix")
+        prefixed = [p for name in self.names if name.startswith(key) for p in self.by_name[name]]
+        if len(key) >= MIN_PREFIX_LENGTH and len(prefixed) == 1:
+            return Match(place=prefixed[0], candidates=(prefixed[0],), how="prefix")
 
         best: dict[Place, float] = {}
 
@@ -130,7 +135,7 @@ class _Pool:
         for name, full, cut in zip(self.names, whole, truncated, strict=True):
             value = float(full)
             if len(key) >= MIN_PREFIX_LENGTH and len(name) > len(key):
-                value = max(value, float(cut) - 2.0)
+                value = max(value, float(cut) - TRUNCATION_PENALTY)
             for place in self.by_name[name]:
                 score(place, value)
         if self.alias_keys:
@@ -141,9 +146,13 @@ class _Pool:
         if not ranked or ranked[0][1] < FUZZY_MIN_SCORE:
             return Match()
         close = [p for p, s in ranked if s >= FUZZY_MIN_SCORE and ranked[0][1] - s < FUZZY_MARGIN]
+        if len(key) >= 3:
+            # Names the text is the start of compete too: "BABA" may be Babat (one letter
+            # off) or Babakan (cut short); only the resident knows.
+            close += [p for p in prefixed if p not in close]
         if len(close) == 1:
             return Match(place=close[0], candidates=(close[0],), how="fuzzy")
-        return Match(candidates=tuple(close), how="ambiguous")
+        return Match(candidates=tuple(close[:MAX_CANDIDATES]), how="ambiguous")
 
 
 def _scores(key: str, names: list[str]) -> list[float]:
@@ -211,6 +220,12 @@ class RegionIndex:
 
     def desa_anywhere(self, text: str) -> Match:
         return self.match_desa(text, None)
+
+    def desa_named(self, text: str) -> list[Place]:
+        """Every desa/kelurahan whose official name or alias is exactly `text` (no fuzzy step)."""
+        key = normalise_name(text)
+        pool = self._desa_pool
+        return list(dict.fromkeys([*pool.by_name.get(key, []), *pool.aliases.get(key, [])]))
 
     # --- codes -------------------------------------------------------------------
     def national_code(self, digits: str) -> NationalCode | None:
@@ -282,4 +297,15 @@ def load_index(region_file: Path, alias_file: Path, regency_code: str) -> Region
 
 def office_regions() -> RegionIndex:
     """The region index of the configured office (cached per configuration)."""
+    # Keyed on the raw variables: building Paths on every call would cost more than a parse.
+    environ = os.environ
+    return _office_regions(
+        environ.get("LOKET_REGION_FILE"),
+        environ.get("LOKET_REGION_ALIAS_FILE"),
+        environ.get("LOKET_REGION_CODE"),
+    )
+
+
+@lru_cache(maxsize=4)
+def _office_regions(region_file: str | None, alias_file: str | None, regency_code: str | None) -> RegionIndex:
     return load_index(*configured_files())

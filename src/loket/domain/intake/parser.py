@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from loket.domain.intake import reply
+from loket.domain.intake.draft import Draft, normalise_text
+from loket.domain.intake.fields import CHECKS
+from loket.domain.intake.places import check_places
 from loket.domain.intake.problems import Problem, problem
-from loket.domain.intake.rules import CHECKS, Draft, check_places, normalise_text
 from loket.domain.intake.services import SERVICES, Service
 from loket.domain.intake.splitting import split_message
 from loket.domain.nik import today_in_jakarta
@@ -71,8 +74,13 @@ def parse(text: str, today: date | None = None) -> ParseResult:
     if len(parts) > expected and "" in parts:
         # A doubled '#' inside the message ("#KIA#3603...##SITI") is a slip, not a missing field.
         parts = [p for p in parts if p]
+    last = service.fields[-1]
+    if len(parts) > expected and last.kind in FREE_TEXT:
+        # A free-text last field (an address) typed over several lines, or with a '#'
+        # inside ("JL. MAWAR #3"): the rest of the message is that field.
+        parts = [*parts[: expected - 1], " ".join(parts[expected - 1 :])]
     extra = parts[expected:]
-    given = parts[:expected]
+    given = [strip_label(part) for part in parts[:expected]]
     _check_fields(draft, given, split.by_lines)
 
     if len(given) < expected and (
@@ -87,7 +95,7 @@ def parse(text: str, today: date | None = None) -> ParseResult:
                     "format_missing_fields",
                     "format",
                     service=service.name,
-                    given=len(given),
+                    given=f"baru ada {len(given)} data" if given else "belum ada datanya",
                     expected=expected,
                     labels=reply.labels(service),
                 )
@@ -105,9 +113,11 @@ def parse(text: str, today: date | None = None) -> ParseResult:
                 labels=reply.labels(service),
             ),
         )
-    if not draft.problems:
-        for rule in service.rules:
-            rule(draft)
+    # Rules across fields run whenever the fields they read passed, so one reply names
+    # every problem at once.
+    for rule in service.rules:
+        rule(draft)
+    _sort_problems(draft)
     return ParseResult(
         service.keyword,
         fields=_ordered(service, draft.fields),
@@ -136,10 +146,22 @@ def _check_fields(draft: Draft, given: list[str], by_lines: bool) -> None:
     if places:
         desa, kecamatan = places["desa"], places["kecamatan"]
         check_places(raw[desa.key], raw[kecamatan.key], desa, kecamatan, draft)
-    _sort_problems(draft)
+
+
+# "NIK: 3603...", "Nama = SITI": labels some residents type before each value.
+_LABEL = re.compile(
+    r"^(\s*(nik|no\.?\s*kk|nomor\s*kk|kk|nama(\s+(kepala\s+keluarga|lengkap|anak))?|desa(/kelurahan)?|kelurahan"
+    r"|kecamatan|kec|jenis(\s+permohonan)?|alamat(\s+pindah)?|keperluan|no\.?\s*skpwni|nomor\s*skpwni)\s*[:=]\s*)+",
+    re.IGNORECASE,
+)
+
+
+def strip_label(text: str) -> str:
+    return _LABEL.sub("", text, count=1)
 
 
 def _sort_problems(draft: Draft) -> None:
+    # Stable: within one field, problems keep the order they were found in.
     order = {key: i for i, key in enumerate(("format", "service", *draft.service.keys))}
     draft.problems.sort(key=lambda p: order.get(p.field, len(order)))
 

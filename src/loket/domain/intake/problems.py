@@ -21,6 +21,7 @@ class Problem:
     field: str
     message: str  # what the resident (problem) or the officer (warning) reads
     text: str = ""  # the message without the officer hint: one line of a reply
+    redirect: str = ""  # the service the resident should apply for instead (KIA at 17 -> KTP)
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "field": self.field, "message": self.message}
@@ -31,7 +32,7 @@ PROBLEMS: dict[str, str] = {
     # --- the message as a whole ------------------------------------------------------------
     "service_unknown": "{help}",
     "format_missing_fields": (
-        "Data permohonan {service} belum lengkap: ada {given} data, seharusnya {expected} ({labels}), "
+        "Data permohonan {service} belum lengkap: {given}, seharusnya {expected} data ({labels}), "
         "dipisah dengan tanda #."
     ),
     "format_extra_fields": (
@@ -39,30 +40,31 @@ PROBLEMS: dict[str, str] = {
     ),
     "field_missing": "{words} belum diisi.",
     # --- NIK -------------------------------------------------------------------------------
-    "nik_not_number": "NIK hanya berisi angka. Yang Anda tulis: {value}.",
+    "nik_not_number": "NIK hanya berisi angka, tanpa huruf. Yang Anda tulis: {value}. Mohon periksa lagi.",
     "nik_length": "NIK harus 16 angka, yang Anda tulis {count} angka. Mohon periksa lagi.",
     "nik_birth_date_invalid": (
-        "NIK tidak benar: angka ke-7 sampai ke-12 ({part}) seharusnya tanggal lahir "
-        "(hari, bulan, tahun; untuk perempuan hari ditambah 40). Mohon periksa lagi."
+        "NIK sepertinya salah ketik: angka ke-7 sampai ke-12 ({part}) harus tanggal lahir "
+        "(tanggal, bulan, tahun; untuk perempuan tanggal ditambah 40). Mohon periksa lagi."
     ),
     "nik_birth_date_future": (
-        "NIK tidak benar: tanggal lahir di dalam NIK ({date}) belum terjadi.{hint} Mohon periksa lagi."
+        "NIK sepertinya salah ketik: tanggal lahir di dalam NIK ({date}) belum terjadi.{hint} Mohon periksa lagi."
     ),
-    "nik_serial_zero": "NIK tidak benar: 4 angka terakhir tidak mungkin 0000. Mohon periksa lagi.",
+    "nik_serial_zero": "NIK sepertinya salah ketik: 4 angka terakhir tidak mungkin 0000. Mohon periksa lagi.",
     # --- KK number -------------------------------------------------------------------------
-    "no_kk_not_number": "Nomor KK hanya berisi angka. Yang Anda tulis: {value}.",
+    "no_kk_not_number": "Nomor KK hanya berisi angka, tanpa huruf. Yang Anda tulis: {value}. Mohon periksa lagi.",
     "no_kk_length": "Nomor KK harus 16 angka, yang Anda tulis {count} angka. Mohon periksa lagi.",
     "no_kk_region_unknown": (
-        "Nomor KK tidak benar: 6 angka pertama ({part}) bukan kode wilayah kecamatan. Mohon periksa lagi."
-    ),
-    "no_kk_date_invalid": (
-        "Nomor KK tidak benar: angka ke-7 sampai ke-12 ({part}) seharusnya tanggal (hari, bulan, tahun). "
+        "Nomor KK sepertinya salah ketik: 6 angka pertama ({part}) bukan kode wilayah kecamatan. "
         "Mohon periksa lagi."
     ),
-    "no_kk_date_future": (
-        "Nomor KK tidak benar: tanggal di dalam nomor KK ({date}) belum terjadi. Mohon periksa lagi."
+    "no_kk_date_invalid": (
+        "Nomor KK sepertinya salah ketik: angka ke-7 sampai ke-12 ({part}) harus tanggal "
+        "(tanggal, bulan, tahun). Mohon periksa lagi."
     ),
-    "no_kk_serial_zero": "Nomor KK tidak benar: 4 angka terakhir tidak mungkin 0000. Mohon periksa lagi.",
+    "no_kk_date_future": (
+        "Nomor KK sepertinya salah ketik: tanggal di dalam nomor KK ({date}) belum terjadi. Mohon periksa lagi."
+    ),
+    "no_kk_serial_zero": "Nomor KK sepertinya salah ketik: 4 angka terakhir tidak mungkin 0000. Mohon periksa lagi.",
     # --- age rules -------------------------------------------------------------------------
     "kia_age_17": (
         "Menurut NIK, anak ini lahir {date} dan sudah berumur {age} tahun. KIA hanya untuk anak di bawah "
@@ -84,8 +86,7 @@ PROBLEMS: dict[str, str] = {
     "kecamatan_ambiguous": "Nama kecamatan {value} belum jelas: maksud Anda {options}? Tulis nama yang benar.",
     "desa_unknown": "Desa/kelurahan {value} tidak ada di {where}. Mohon periksa lagi nama desa/kelurahan.",
     "desa_not_in_kecamatan": (
-        "{desa} tidak ada di Kecamatan {kecamatan}. {desa} ada di {elsewhere}.{hint} "
-        "Mohon periksa lagi nama desa dan kecamatan."
+        "{desa} tidak ada di Kecamatan {kecamatan}. {where}{hint} Mohon periksa lagi nama desa dan kecamatan."
     ),
     "desa_ambiguous": (
         "Nama desa/kelurahan {value} belum jelas: maksud Anda {options}?{hint} Tulis nama yang benar."

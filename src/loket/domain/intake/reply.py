@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from loket.domain.intake.draft import and_list, office_regency_name, quoted
 from loket.domain.intake.problems import OFFICER_HINT
-from loket.domain.intake.rules import quoted
 from loket.domain.intake.services import SERVICES, Service
 from loket.domain.regions import office_regions
 
@@ -49,15 +49,10 @@ def canonical_message(service: str | Service, fields: dict[str, object]) -> str:
     return filled_format(declaration, fields)
 
 
-def _regency() -> str:
-    regions = office_regions()
-    return regions.regency.nama if regions.regency else ""
-
-
 def help_text() -> str:
     """The friendly explanation of the five formats and where to send each."""
     lines = [
-        f"Halo, ini layanan WhatsApp Dukcapil {_regency()}. Maaf, pesan Anda belum kami mengerti.",
+        f"Halo, ini layanan WhatsApp Dukcapil {office_regency_name(office_regions())}. Maaf, pesan Anda belum kami mengerti.",
         "Untuk mengurus dokumen, kirim SATU pesan dengan format di bawah ini ke nomor layanannya. "
         "Pisahkan setiap data dengan tanda #.",
         "",
@@ -77,12 +72,20 @@ def reply_text(result: ParseResult) -> str:
         return f"Terima kasih, data permohonan {declaration.name} Anda sudah lengkap dan kami terima."
     lines = [f"Maaf, permohonan {declaration.name} Anda belum bisa kami proses:"]
     lines += [f"- {p.text}" for p in result.problems]
-    lines += [
-        "",
-        "Silakan kirim ulang dengan format ini. Data Anda yang sudah benar sudah kami isikan; "
-        "ganti tulisan yang masih berupa nama data (misalnya NIK) dengan data Anda:",
-        filled_format(declaration, result.fields),
-        "",
-        OFFICER_HINT,
-    ]
+    redirect = next((SERVICES[p.redirect] for p in result.problems if p.redirect in SERVICES), None)
+    target = redirect or declaration
+    placeholders = [f.label for f in target.fields if result.fields.get(f.key) in (None, "")]
+    if redirect:
+        intro = f"Untuk {redirect.name}, kirim pesan di bawah ini ke {redirect.number}"
+    else:
+        intro = "Silakan periksa lalu kirim ulang dengan format di bawah ini"
+    if placeholders:
+        intro += (
+            ". Data Anda yang sudah benar sudah kami isikan; ganti tulisan "
+            + and_list(placeholders)
+            + " dengan data yang benar:"
+        )
+    else:
+        intro += ":"
+    lines += ["", intro, filled_format(target, result.fields), "", OFFICER_HINT]
     return "\n".join(lines)

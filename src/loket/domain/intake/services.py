@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from loket.domain.intake import rules
 from loket.domain.intake.rules import ServiceRule
@@ -44,6 +45,10 @@ class Service:
     def format(self) -> str:
         """The format as residents are shown it: #KIA#NIK#NO_KK#NAMA#DESA#KECAMATAN."""
         return "#" + "#".join([self.keyword, *(f.label for f in self.fields)])
+
+    @cached_property
+    def keyword_keys(self) -> frozenset[str]:
+        return frozenset(keyword_key(word) for word in (self.keyword, *self.aliases))
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -124,15 +129,12 @@ def keyword_key(text: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", text.upper())
 
 
-_BY_KEYWORD: dict[str, Service] = {
-    keyword_key(word): service
-    for service in SERVICES.values()
-    for word in (service.keyword, *service.aliases)
-}
-
-
 def service_for_keyword(text: str) -> Service | None:
-    return _BY_KEYWORD.get(keyword_key(text)) if len(text) <= 20 else None
+    """The service a keyword names ('kia', 'KTP-EL', 'skdwn'), or None."""
+    if len(text) > 20:
+        return None
+    key = keyword_key(text)
+    return next((service for service in SERVICES.values() if key in service.keyword_keys), None)
 
 
 def service_numbers() -> dict[str, str]:

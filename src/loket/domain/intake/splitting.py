@@ -36,27 +36,40 @@ def split_message(text: str) -> Split:
     if "#" not in text:
         return Split(None)
     prefix, *rest = text.split("#")
-    while rest and not rest[0].strip():
-        rest.pop(0)  # "##KIA#..."
-    service = _keyword(rest[0]) if rest else None
+    first = next((i for i, part in enumerate(rest) if part.strip()), len(rest))
+    rest = rest[first:]  # "##KIA#..."
+    service, first_field = _keyword(rest[0]) if rest else (None, "")
     if service is not None:
-        rest = rest[1:]
+        rest = [first_field, *rest[1:]] if first_field else rest[1:]
     else:
-        # "KIA#3603...#..." or "Permisi min, KIA#...": the keyword ends the greeting.
+        # "KIA#3603...#..." or "Permisi min, KIA#...": the keyword ends the greeting;
+        # "KIA 3603...#3603...#...": the keyword and the first field share the greeting's part.
         words = _WORD_SEPARATORS.split(prefix.strip())
         service = service_for_keyword(words[-1]) if words[-1] else None
+        if service is None and len(words) >= 2 and any(ch.isdigit() for ch in words[-1]):
+            service = service_for_keyword(words[-2])
+            rest = [words[-1], *rest]
         if service is None:
             return Split(None)
     return Split(service, tuple(_drop_closing(_trim(rest))))
 
 
-def _keyword(part: str) -> Service | None:
-    """The service a keyword part names: 'KIA', ' kia ', 'KTP-EL', or 'KIA anak' (first word)."""
+def _keyword(part: str) -> tuple[Service | None, str]:
+    """The service a keyword part names, and a first field typed in the same part.
+
+    'KIA', ' kia ', 'KTP-EL'; 'KIA anak' (words after the keyword are dropped);
+    'KIA 3603035512180003' (a number after the keyword is the first field).
+    """
     part = part.strip()
     service = service_for_keyword(part)
-    if service is None and part:
-        service = service_for_keyword(_WORD_SEPARATORS.split(part)[0])
-    return service
+    if service is not None or not part:
+        return service, ""
+    separator = _WORD_SEPARATORS.search(part)
+    if separator is None:
+        return None, ""
+    service = service_for_keyword(part[: separator.start()])
+    remainder = part[separator.end() :]
+    return service, remainder if service and any(ch.isdigit() for ch in remainder) else ""
 
 
 def _split_by_lines(text: str) -> Split | None:
@@ -85,7 +98,16 @@ def _trim(parts: list[str]) -> list[str]:
     return parts
 
 
+# ... or at the end of the last field ("#TIGARAKSA. Terima kasih min").
+_CLOSING_TAIL = re.compile(
+    r"[\s.,;!]+(terima\s*kasih|makasih|trims|tks|thanks?|thx|mohon\s+(bantuannya|dibantu)|wassalam\w*)\b.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def _drop_closing(parts: list[str]) -> list[str]:
     while parts and _CLOSING.fullmatch(parts[-1]):
         parts.pop()
+    if parts:
+        parts[-1] = _CLOSING_TAIL.sub("", parts[-1]) or parts[-1]
     return parts
