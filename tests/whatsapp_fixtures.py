@@ -13,6 +13,7 @@ import socket
 
 import pytest
 
+from loket.channels.whatsapp import sending
 from loket.channels.whatsapp.fake_graph import FakeGraph
 
 ACCESS_TOKEN = "test-access-token"
@@ -55,5 +56,7 @@ def fake_graph(_fake_graph_server, settings):
     settings.LOKET_WA_ACCESS_TOKEN = ACCESS_TOKEN
     settings.LOKET_WA_APP_SECRET = APP_SECRET
     settings.LOKET_WA_VERIFY_TOKEN = VERIFY_TOKEN
+    sending.forget_state()  # office number state cached by the sender belongs to the last test
     yield fake
+    sending.forget_state()
     fake.failures.clear()

@@ -357,3 +357,20 @@ def test_the_status_job_is_registered_under_its_contract_name(fake_graph):
     drain()
     assert reload(message).status == Status.DELIVERED
     assert not Job.objects.filter(state=Job.State.FAILED).exists()
+
+
+def test_a_worker_killed_during_the_call_waits_for_a_status_before_sending_again(fake_graph):
+    message = outbox.enqueue(resident(), text="Halo")
+    # What a worker killed mid-call leaves behind: the attempt recorded, no answer stored.
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status=Status.SENDING, last_attempt_at=timezone.now()
+    )
+    drain()
+    assert fake_graph.calls() == []
+    assert reload(message).uncertain_since is not None
+    delivered = {"id": "wamid.FIRST", "status": "delivered", "timestamp": "1764400200"}
+    apply_status(KIA_NUMBER, {**delivered, "biz_opaque_callback_data": f"outbox={message.pk}"})
+    drain()
+    message = reload(message)
+    assert (message.status, message.wamid) == (Status.DELIVERED, "wamid.FIRST")
+    assert fake_graph.calls() == []

@@ -494,6 +494,7 @@ _VERSION = re.compile(r"^v\d+\.\d+$")
 class _Handler(BaseHTTPRequestHandler):
     graph: FakeGraph
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # noqa: A002 - quiet: tests print nothing per request
         pass

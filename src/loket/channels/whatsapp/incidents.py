@@ -68,6 +68,15 @@ def active_incidents() -> list[Incident]:
     return list(Incident.objects.filter(closed_at__isnull=True).order_by("-opened_at"))
 
 
+def pauses_for(phone_number_id: str) -> list[dt.datetime | None]:
+    """`retry_at` of the open pausing incidents covering this number (usually none)."""
+    return list(
+        Incident.objects.filter(
+            Q(scope="") | Q(scope=phone_number_id), closed_at__isnull=True, pauses_sending=True
+        ).values_list("retry_at", flat=True)
+    )
+
+
 def sending_paused_until(phone_number_id: str, now: dt.datetime | None = None) -> dt.datetime | None:
     """When a pausing incident covers this number, the time sending may probe again."""
     now = now or timezone.now()

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import filetype
 from django.conf import settings
-from django.db import transaction
+from django.db import connection
 from django.utils import timezone
 
 from loket.channels.whatsapp import graph, incidents
@@ -253,19 +253,25 @@ def pair_wait(message: OutboundMessage, now: dt.datetime) -> float:
 
 
 def reserve_slot(number: PhoneNumber) -> float:
-    """Take the number's next send slot; returns the seconds to wait for it (shared by all workers)."""
-    interval = dt.timedelta(seconds=1.0 / max(1, settings.LOKET_WA_RATE_PER_NUMBER))
-    with transaction.atomic():
-        now = timezone.now()
-        slot = (
-            PhoneNumber.objects.select_for_update()
-            .filter(pk=number.pk)
-            .values_list("send_slot_at", flat=True)
-            .first()
+    """Take the number's next send slot; returns the seconds to wait for it.
+
+    One statement, atomic on PostgreSQL and SQLite alike, shared by every worker process:
+    the slot moves on by 1/rate from max(now, previous slot).
+    """
+    interval = 1.0 / max(1, settings.LOKET_WA_RATE_PER_NUMBER)
+    now = time.time()
+    table = PhoneNumber._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET send_slot = "  # noqa: S608 - the table name is ours, values are bound
+            "CASE WHEN send_slot IS NULL OR send_slot < %s THEN %s ELSE send_slot END + %s "
+            "WHERE id = %s RETURNING send_slot",
+            [now, now, interval, number.pk],
         )
-        slot = max(slot or now, now)
-        PhoneNumber.objects.filter(pk=number.pk).update(send_slot_at=slot + interval)
-    return (slot - now).total_seconds()
+        row = cursor.fetchone()
+    if row is None:
+        return 0.0
+    return max(0.0, row[0] - interval - now)
 
 
 def retry_delay(attempts: int) -> float:
@@ -276,6 +282,40 @@ def retry_delay(attempts: int) -> float:
 
 
 # --- the send job ---------------------------------------------------------------------------------------
+
+
+_state: dict[str, tuple[float, PhoneNumber | None, list]] = {}
+
+
+def number_state(phone_number_id: str) -> tuple[PhoneNumber | None, list]:
+    """The office number's row and its pausing incidents, cached briefly in this process.
+
+    Two queries saved per send; a throttle or pause set by another worker is seen within
+    LOKET_WA_STATE_CACHE_SECONDS, and this worker forgets the cache whenever it changes them.
+    """
+    cached = _state.get(phone_number_id)
+    if cached and cached[0] > time.monotonic():
+        return cached[1], cached[2]
+    number = _one(PhoneNumber.objects.filter(phone_number_id=phone_number_id, active=True))
+    pauses = incidents.pauses_for(phone_number_id)
+    ttl = settings.LOKET_WA_STATE_CACHE_SECONDS
+    if ttl > 0:
+        _state[phone_number_id] = (time.monotonic() + ttl, number, pauses)
+    return number, pauses
+
+
+def forget_state(phone_number_id: str | None = None) -> None:
+    if phone_number_id is None:
+        _state.clear()
+    else:
+        _state.pop(phone_number_id, None)
+
+
+def _one(qs):
+    """The row of a unique lookup, or None. Not `.first()`: its ORDER BY on the model's
+    ordering makes SQLite walk the created_at index instead of using the key."""
+    rows = list(qs.order_by()[:1])
+    return rows[0] if rows else None
 
 
 def _update(message: OutboundMessage, **fields) -> None:
@@ -314,11 +354,14 @@ def send_job(payload: dict) -> None:
 
 def send(message_id: int) -> None:
     """Send one outbox message (or decide to wait, hold or fail it). Safe to run again."""
-    message = OutboundMessage.objects.select_related("resident", "case").filter(pk=message_id).first()
+    message = _one(OutboundMessage.objects.select_related("resident", "case").filter(pk=message_id))
     if message is None or message.status not in SENDABLE:
         return
     now = timezone.now()
     duplicate_risk = False
+    if message.status == Status.SENDING and not message.uncertain_since and message.last_attempt_at:
+        # A worker died during the call: Meta may have the message. Treat it as a timeout.
+        _update(message, uncertain_since=message.last_attempt_at)
     if message.uncertain_since:
         wait_until = message.uncertain_since + dt.timedelta(seconds=settings.LOKET_WA_TIMEOUT_WAIT_SECONDS)
         if now < wait_until:
@@ -326,14 +369,14 @@ def send(message_id: int) -> None:
         duplicate_risk = True  # no status named it: send again, knowing Meta may have the first
 
     phone_number_id = message.phone_number_id or message.resident.channel_number
-    number = PhoneNumber.objects.filter(phone_number_id=phone_number_id, active=True).first()
+    number, pauses = number_state(phone_number_id)
     if number is None:
         return hold(message, OutboundMessage.Held.UNKNOWN_NUMBER)
     address = address_of(message.resident)
     if address is None:
         return hold(message, OutboundMessage.Held.NO_ADDRESS)
 
-    paused_until = incidents.sending_paused_until(phone_number_id, now)
+    paused_until = max((at for at in pauses if at and at > now), default=None)
     if paused_until:
         # Spread the wake-ups over the probe interval: one message probes, not all at once.
         spread = random.uniform(0, settings.LOKET_WA_PAUSE_PROBE_SECONDS)
@@ -383,16 +426,27 @@ def send(message_id: int) -> None:
         incidents.close_incidents(Incident.Kind.TEMPLATE, scope=form.name)
     if number.throttle_strikes:
         PhoneNumber.objects.filter(pk=number.pk).update(throttle_strikes=0, throttled_until=None)
-    incidents.sending_succeeded(phone_number_id)
+    if pauses:
+        incidents.sending_succeeded(phone_number_id)
+        forget_state(phone_number_id)
 
 
 def _accepted(message: OutboundMessage, wamid: str) -> None:
-    now = timezone.now()
-    # A status webhook may have come first (and moved the row on): never move it back.
+    fields = {
+        "accepted_at": timezone.now(),
+        "next_attempt_at": None,
+        "throttle_strikes": 0,
+        "last_error_code": None,
+        "last_error_title": "",
+    }
+    # The usual case in one statement; a status webhook may have come first (and moved the
+    # row on, or named the wamid): then never move it back.
+    if OutboundMessage.objects.filter(pk=message.pk, wamid__isnull=True, status__in=SENDABLE).update(
+        wamid=wamid, status=Status.SENT, **fields
+    ):
+        return
     OutboundMessage.objects.filter(pk=message.pk, wamid__isnull=True).update(wamid=wamid)
-    OutboundMessage.objects.filter(pk=message.pk).update(
-        accepted_at=now, next_attempt_at=None, throttle_strikes=0, last_error_code=None, last_error_title=""
-    )
+    OutboundMessage.objects.filter(pk=message.pk).update(**fields)
     OutboundMessage.objects.filter(pk=message.pk, status__in=SENDABLE).update(status=Status.SENT)
 
 
@@ -407,6 +461,8 @@ def refused(message: OutboundMessage, number: PhoneNumber, form, error: GraphErr
         last_error_details=error.details or rule.explanation,
     )
     action = rule.action
+    if action in (Action.PAUSE, Action.THROTTLE_NUMBER):
+        forget_state(number.phone_number_id)
     if action == Action.GIVE_UP:
         return fail(message, error)
     if action == Action.TEMPLATE:
@@ -438,7 +494,7 @@ def refused(message: OutboundMessage, number: PhoneNumber, form, error: GraphErr
         _update(message, status=Status.QUEUED)
         raise RetryLater(settings.LOKET_WA_PAUSE_PROBE_SECONDS + random.uniform(0, 5), "sending paused")
     if action == Action.THROTTLE_NUMBER:
-        strikes = number.throttle_strikes + 1
+        strikes = PhoneNumber.objects.filter(pk=number.pk).values_list("throttle_strikes", flat=True)[0] + 1
         wait = min(settings.LOKET_WA_RETRY_CAP_SECONDS, rule.wait * 2 ** (strikes - 1))
         PhoneNumber.objects.filter(pk=number.pk).update(
             throttle_strikes=strikes, throttled_until=now + dt.timedelta(seconds=wait)
@@ -474,11 +530,11 @@ def apply_status_job(payload: dict) -> None:
 
 def _find(status: dict) -> OutboundMessage | None:
     wamid = status.get("id") or ""
-    message = OutboundMessage.objects.filter(wamid=wamid).first() if wamid else None
+    message = _one(OutboundMessage.objects.filter(wamid=wamid)) if wamid else None
     if message is None:
         callback = str(status.get("biz_opaque_callback_data") or "")
         if callback.startswith("outbox=") and callback[7:].isdigit():
-            message = OutboundMessage.objects.filter(pk=int(callback[7:])).first()
+            message = _one(OutboundMessage.objects.filter(pk=int(callback[7:])))
             if message is not None and wamid and not message.wamid:
                 # The status came before our send call returned (or the call timed out).
                 OutboundMessage.objects.filter(pk=message.pk, wamid__isnull=True).update(wamid=wamid)

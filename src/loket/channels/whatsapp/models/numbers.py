@@ -15,7 +15,8 @@ class PhoneNumber(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Outbound pacing, shared by every worker: the next free send slot of this number, and
     # a pause after Meta said the number is over its rate (130429 and friends).
-    send_slot_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Unix seconds (a float, so one portable UPDATE ... RETURNING reserves a slot).
+    send_slot = models.FloatField(null=True, blank=True, editable=False)
     throttled_until = models.DateTimeField(null=True, blank=True, editable=False)
     throttle_strikes = models.PositiveSmallIntegerField(default=0, editable=False)
 

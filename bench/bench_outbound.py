@@ -1,0 +1,133 @@
+"""Outbound: a backlog of 10,000 replies drains at >= 95% of the per-number rate, in order.
+
+Runs the real sender (jobs, pacing, Graph client) against the fake Graph API over HTTP on
+127.0.0.1:8120. On the database of DATABASE_URL (a scratch `..._bench` database is created
+and dropped) or, without it, on a scratch SQLite file.
+
+    python -m bench bench_outbound            # 10,000 replies, 80/s, 4 worker threads, batches of 20
+    BENCH_MESSAGES=2000 BENCH_WORKERS=2 python -m bench bench_outbound
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from collections import defaultdict
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loket.settings")
+    os.environ.setdefault("LOKET_SECRET_KEY", "bench-only-secret")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["LOKET_DATA_DIR"] = tempfile.mkdtemp(prefix="loket-bench-")
+    else:
+        os.environ.setdefault("LOKET_TEST_DB_NAME", "test_loket_channel_out_bench")
+    os.environ.setdefault("LOKET_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def main() -> None:
+    _setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    total = int(os.environ.get("BENCH_MESSAGES", "10000"))
+    per_resident = int(os.environ.get("BENCH_PER_RESIDENT", "4"))
+    workers = int(os.environ.get("BENCH_WORKERS", "4"))
+    rate = int(os.environ.get("BENCH_RATE", str(settings.LOKET_WA_RATE_PER_NUMBER)))
+    port = int(os.environ.get("BENCH_GRAPH_PORT", "8120"))
+    batch = int(os.environ.get("BENCH_BATCH", "20"))
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        _run(total, per_resident, workers, rate, port, batch)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _run(total: int, per_resident: int, workers: int, rate: int, port: int, batch: int) -> None:
+    from django.conf import settings
+    from django.db import connection, connections, transaction
+    from django.utils import timezone
+
+    from loket.cases.models import Resident
+    from loket.channels.whatsapp import outbox
+    from loket.channels.whatsapp.fake_graph import FakeGraph
+    from loket.channels.whatsapp.models import OutboundMessage
+    from loket.channels.whatsapp.numbers import register_number
+    from loket.jobs.worker import run_forever
+
+    fake = FakeGraph(port=port, access_token="bench-token", statuses=()).start()
+    settings.LOKET_WA_GRAPH_URL = fake.url
+    settings.LOKET_WA_ACCESS_TOKEN = "bench-token"
+    settings.LOKET_WA_RATE_PER_NUMBER = rate
+    pnid = "109000000000003"
+    register_number(pnid, "6285694012597", ["KIA"])
+
+    residents_count = total // per_resident
+    now = timezone.now()
+    Resident.objects.bulk_create(
+        Resident(channel_number=pnid, user_id=f"62812{i:08d}", wa_id=f"62812{i:08d}", last_inbound_at=now)
+        for i in range(residents_count)
+    )
+    residents = list(Resident.objects.order_by("pk"))
+    started = time.perf_counter()
+    with transaction.atomic():
+        for round_no in range(per_resident):  # interleaved, as replies arrive in real life
+            for resident in residents:
+                outbox.enqueue(resident, text=f"{resident.wa_id}:{round_no}")
+    enqueue_seconds = time.perf_counter() - started
+    connection.close()
+
+    stop = threading.Event()
+
+    def worker() -> None:
+        try:
+            run_forever(stop=stop, poll=0.05, batch=batch)
+        finally:
+            connections.close_all()  # this thread's connection, so the scratch database can go
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    deadline = started + total / rate * 3 + 60
+    while len(fake.sent) < total and time.perf_counter() < deadline:
+        time.sleep(0.2)
+    drain_seconds = time.perf_counter() - started
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    sent = list(fake.sent)
+    times = sorted(s.at for s in sent)
+    span = times[-1] - times[0] if len(times) > 1 else 0.0
+    achieved = (len(times) - 1) / span if span else 0.0
+    per_recipient = defaultdict(list)
+    for item in sorted(sent, key=lambda s: s.seq):
+        per_recipient[item.to].append(int(item.text.rsplit(":", 1)[1]))
+    order_kept = all(seq == sorted(seq) for seq in per_recipient.values())
+    callbacks = [s.callback_data for s in sent]
+    not_sent = OutboundMessage.objects.exclude(status=OutboundMessage.Status.SENT).count()
+    fake.stop()
+
+    print(f"database: {connection.vendor}, worker threads: {workers}, jobs claimed per batch: {batch}")
+    print(
+        f"backlog: {total} replies to {residents_count} residents ({per_resident} each), enqueued in {enqueue_seconds:.1f} s"
+    )
+    print(f"configured rate: {rate}/s per number")
+    print(f"sent: {len(sent)} in {span:.1f} s (first to last send), wall {drain_seconds:.1f} s")
+    print(f"achieved: {achieved:.1f}/s = {achieved / rate * 100:.1f}% of the configured rate (target >= 95%)")
+    print(f"per-recipient order kept: {order_kept}; duplicates: {len(callbacks) - len(set(callbacks))}")
+    print(f"messages not sent: {not_sent}")
+
+
+if __name__ == "__main__":
+    main()
