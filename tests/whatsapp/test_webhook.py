@@ -75,6 +75,7 @@ def test_a_ten_megabyte_body_gets_413_and_nothing_is_stored():
     assert Delivery.objects.count() == 0
 
 
+@pytest.mark.slow
 def test_a_three_megabyte_batch_is_accepted_and_every_message_kept():
     office_numbers()
     filler = "x" * 3000
