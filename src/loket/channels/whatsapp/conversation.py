@@ -77,6 +77,12 @@ def respond(message: InboundMessage) -> None:
     # Stickers, reactions, locations and shared contacts are kept for officers; no reply.
 
 
+def content_of(message: InboundMessage) -> dict:
+    """The type's own object ({"body": ...}, {"id": ..., "caption": ...}); {} when malformed."""
+    content = message.payload.get(message.type)
+    return content if isinstance(content, dict) else {}
+
+
 def _reply(resident: Resident, text: str, *, case: Case | None = None, interactive: dict | None = None):
     return outbox.enqueue(resident, text=text, case=case, interactive=interactive)
 
@@ -109,7 +115,8 @@ def display(number: str) -> str:
 
 
 def _text(message, resident, number, conversation) -> None:
-    text = (message.payload.get("text") or {}).get("body", "").strip()
+    body = message.payload.get("text")
+    text = str(body.get("body") or "").strip() if isinstance(body, dict) else ""
     words = " ".join(text.upper().split())
     if words == "STATUS":
         _reply(resident, status_text(resident))
@@ -355,11 +362,11 @@ def _answer_consent(resident: Resident, *, agreed: bool, message: InboundMessage
 
 
 def _choice(message: InboundMessage, resident: Resident, conversation: Conversation) -> None:
-    body = message.payload.get(message.type) or {}
+    body = content_of(message)
     if message.type == "button":
         choice = str(body.get("payload") or "")
     else:
-        reply = body.get(body.get("type", "")) or {}
+        reply = body.get(str(body.get("type", ""))) or {}
         choice = str(reply.get("id") or "") if isinstance(reply, dict) else ""
     if choice in (CONSENT_YES, CONSENT_NO):
         _answer_consent(resident, agreed=choice == CONSENT_YES, message=message)
@@ -370,7 +377,7 @@ def _choice(message: InboundMessage, resident: Resident, conversation: Conversat
 
 
 def _identity_change(message: InboundMessage, resident: Resident) -> None:
-    system = message.payload.get("system") or {}
+    system = content_of(message)
     new_wa_id = str(system.get("wa_id") or "")
     if system.get("type") == "user_changed_number" and new_wa_id:
         Resident.objects.filter(pk=resident.pk).update(wa_id=new_wa_id, phone=new_wa_id)
@@ -436,7 +443,7 @@ def _case_of_quoted(wamid: str, mine) -> Case | None:
 
 def _receive_file(message: InboundMessage, conversation: Conversation) -> None:
     resident = message.resident
-    body = message.payload.get(message.type) or {}
+    body = content_of(message)
     caption = str(body.get("caption") or "")
     if message.type in ("image", "document"):
         case = case_for_file(message, resident, caption)
