@@ -448,6 +448,10 @@ def _receive_file(message: InboundMessage, conversation: Conversation) -> None:
     if message.type in ("image", "document"):
         case = case_for_file(message, resident, caption)
         kind = kind_from_caption(caption) or kind_from_caption(str(body.get("filename") or ""))
+        if case is None:
+            # No case to join: an officer files it.
+            conversation.needs_officer = True
+            conversation.save(update_fields=["needs_officer"])
     else:
         # Voice notes and videos are kept for an officer, not filed as a required document.
         case, kind = None, None
