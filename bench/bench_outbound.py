@@ -4,17 +4,21 @@ Runs the real sender (jobs, pacing, Graph client) against the fake Graph API ove
 127.0.0.1:8120. On the database of DATABASE_URL (a scratch `..._bench` database is created
 and dropped) or, without it, on a scratch SQLite file.
 
-    python -m bench bench_outbound            # 10,000 replies, 80/s, 4 worker threads, batches of 20
-    BENCH_MESSAGES=2000 BENCH_WORKERS=2 python -m bench bench_outbound
+    python -m bench bench_outbound   # 10,000 replies, 80/s, batches of 20 jobs per claim
+    BENCH_MESSAGES=2000 BENCH_PROCESSES=1 BENCH_THREADS=4 python -m bench bench_outbound
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections import defaultdict
+from pathlib import Path
 
 
 def _setup() -> None:
@@ -38,7 +42,11 @@ def main() -> None:
 
     total = int(os.environ.get("BENCH_MESSAGES", "10000"))
     per_resident = int(os.environ.get("BENCH_PER_RESIDENT", "4"))
-    workers = int(os.environ.get("BENCH_WORKERS", "4"))
+    # SQLite has one writer at a time: one process with two threads is its sweet spot;
+    # PostgreSQL shares the work among several processes.
+    sqlite = connection.vendor == "sqlite"
+    processes = int(os.environ.get("BENCH_PROCESSES", "1" if sqlite else "2"))
+    threads = int(os.environ.get("BENCH_THREADS", "2" if sqlite else "4"))
     rate = int(os.environ.get("BENCH_RATE", str(settings.LOKET_WA_RATE_PER_NUMBER)))
     port = int(os.environ.get("BENCH_GRAPH_PORT", "8120"))
     batch = int(os.environ.get("BENCH_BATCH", "20"))
@@ -47,14 +55,49 @@ def main() -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        _run(total, per_resident, workers, rate, port, batch)
+        _run(total, per_resident, processes, threads, rate, port, batch)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def _run(total: int, per_resident: int, workers: int, rate: int, port: int, batch: int) -> None:
+def _database_url(db: dict) -> str:
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgresql://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def worker_main() -> None:
+    """One worker process of the benchmark: BENCH_THREADS threads claiming BENCH_BATCH jobs."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loket.settings")
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    from loket.jobs.worker import run_forever
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def work() -> None:
+        try:
+            run_forever(stop=stop, poll=0.05, batch=int(os.environ["BENCH_BATCH"]))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(int(os.environ["BENCH_THREADS"]))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _run(
+    total: int, per_resident: int, processes: int, threads: int, rate: int, port: int, batch: int
+) -> None:
     from django.conf import settings
-    from django.db import connection, connections, transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from loket.cases.models import Resident
@@ -62,7 +105,6 @@ def _run(total: int, per_resident: int, workers: int, rate: int, port: int, batc
     from loket.channels.whatsapp.fake_graph import FakeGraph
     from loket.channels.whatsapp.models import OutboundMessage
     from loket.channels.whatsapp.numbers import register_number
-    from loket.jobs.worker import run_forever
 
     fake = FakeGraph(port=port, access_token="bench-token", statuses=()).start()
     settings.LOKET_WA_GRAPH_URL = fake.url
@@ -71,6 +113,7 @@ def _run(total: int, per_resident: int, workers: int, rate: int, port: int, batc
     pnid = "109000000000003"
     register_number(pnid, "6285694012597", ["KIA"])
 
+    load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     residents_count = total // per_resident
     now = timezone.now()
     Resident.objects.bulk_create(
@@ -86,25 +129,30 @@ def _run(total: int, per_resident: int, workers: int, rate: int, port: int, batc
     enqueue_seconds = time.perf_counter() - started
     connection.close()
 
-    stop = threading.Event()
-
-    def worker() -> None:
-        try:
-            run_forever(stop=stop, poll=0.05, batch=batch)
-        finally:
-            connections.close_all()  # this thread's connection, so the scratch database can go
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    # Workers are separate processes, as `loket worker` runs in production: the fake (this
+    # process) and the senders do not share one interpreter lock.
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "LOKET_WA_GRAPH_URL": fake.url,
+        "LOKET_WA_ACCESS_TOKEN": "bench-token",
+        "LOKET_WA_RATE_PER_NUMBER": str(rate),
+        "BENCH_BATCH": str(batch),
+        "BENCH_THREADS": str(threads),
+    }
+    env.pop("LOKET_TEST_DB_NAME", None)
+    root = Path(__file__).resolve().parent.parent
+    command = [sys.executable, "-c", "from bench.bench_outbound import worker_main; worker_main()"]
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
+    children = [subprocess.Popen(command, cwd=root, env=env) for _ in range(processes)]
     deadline = started + total / rate * 3 + 60
     while len(fake.sent) < total and time.perf_counter() < deadline:
         time.sleep(0.2)
     drain_seconds = time.perf_counter() - started
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=10)
+    for child in children:
+        child.send_signal(signal.SIGTERM)
+    for child in children:
+        child.wait(timeout=30)
 
     sent = list(fake.sent)
     times = sorted(s.at for s in sent)
@@ -118,7 +166,10 @@ def _run(total: int, per_resident: int, workers: int, rate: int, port: int, batc
     not_sent = OutboundMessage.objects.exclude(status=OutboundMessage.Status.SENT).count()
     fake.stop()
 
-    print(f"database: {connection.vendor}, worker threads: {workers}, jobs claimed per batch: {batch}")
+    print(
+        f"database: {connection.vendor}, workers: {processes} processes x {threads} threads, "
+        f"jobs claimed per batch: {batch}, load average before: {load_before}"
+    )
     print(
         f"backlog: {total} replies to {residents_count} residents ({per_resident} each), enqueued in {enqueue_seconds:.1f} s"
     )

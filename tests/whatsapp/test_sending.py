@@ -374,3 +374,17 @@ def test_a_worker_killed_during_the_call_waits_for_a_status_before_sending_again
     message = reload(message)
     assert (message.status, message.wamid) == (Status.DELIVERED, "wamid.FIRST")
     assert fake_graph.calls() == []
+
+
+def test_a_late_transient_failure_sends_the_message_again(fake_graph):
+    message = outbox.enqueue(resident(), text="Halo")
+    drain()
+    message = reload(message)
+    first_wamid = message.wamid
+    apply_status(
+        KIA_NUMBER, status(message, "failed", 1764400400, errors=[{"code": 131000, "title": "Oops"}])
+    )
+    drain()
+    message = reload(message)
+    assert message.status == Status.SENT and message.wamid != first_wamid
+    assert message.send_round == 1 and len(fake_graph.messages()) == 2

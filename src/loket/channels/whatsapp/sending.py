@@ -86,12 +86,12 @@ def schedule(message: OutboundMessage, *, delay: float = 0.0) -> None:
     )
 
 
-def requeue(message: OutboundMessage, **changes) -> None:
+def requeue(message: OutboundMessage, *, delay: float = 0.0, **changes) -> None:
     """Send a held or window-failed message again (a new round, same place in the order rules)."""
     changes = {"status": Status.QUEUED, "held_reason": "", "held_at": None, **changes}
     OutboundMessage.objects.filter(pk=message.pk).update(send_round=message.send_round + 1, **changes)
     message.refresh_from_db()
-    schedule(message)
+    schedule(message, delay=delay)
 
 
 def release_held(*, resident=None, reason: str | None = None) -> int:
@@ -354,7 +354,7 @@ def send_job(payload: dict) -> None:
 
 def send(message_id: int) -> None:
     """Send one outbox message (or decide to wait, hold or fail it). Safe to run again."""
-    message = _one(OutboundMessage.objects.select_related("resident", "case").filter(pk=message_id))
+    message = _one(OutboundMessage.objects.select_related("resident").filter(pk=message_id))
     if message is None or message.status not in SENDABLE:
         return
     now = timezone.now()
@@ -583,6 +583,21 @@ def apply_status(phone_number_id: str, status: dict) -> None:
         )
         _update(message, last_error_code=code, last_error_title=title, last_error_details=details)
         return hold(message, OutboundMessage.Held.TEMPLATE_UNAVAILABLE, graph_error.rule.explanation)
+    retryable = (Action.RETRY, Action.THROTTLE_NUMBER, Action.THROTTLE_RECIPIENT, Action.PAUSE)
+    started = message.first_attempt_at or timezone.now()
+    within = timezone.now() - started < dt.timedelta(hours=settings.LOKET_WA_RETRY_FOR_HOURS)
+    if graph_error.action in retryable and within and message.status in (Status.SENT, Status.SENDING):
+        # Meta took it, then could not deliver for a passing reason: send it again.
+        if graph_error.action == Action.PAUSE:
+            incidents.open_incident(
+                Incident.Kind.ACCOUNT,
+                graph_error.rule.explanation,
+                error_code=code,
+                pause_for=settings.LOKET_WA_PAUSE_PROBE_SECONDS,
+            )
+            forget_state()
+        _update(message, last_error_code=code, last_error_title=title, last_error_details=details)
+        return requeue(message, delay=retry_delay(message.attempts), wamid=None, uncertain_since=None)
     OutboundMessage.objects.filter(
         pk=message.pk, status__in=[Status.QUEUED, Status.SENDING, Status.SENT]
     ).update(
