@@ -146,7 +146,9 @@ def test_a_desa_name_shared_by_two_kecamatan_resolves_through_the_kecamatan(keca
     assert result.fields["kode_kecamatan"] == kode[:8]
 
 
-@pytest.mark.parametrize("jenis", ["pemula", "Hilang", " RUSAK ", "PEMULAH", "HILAN"])
+@pytest.mark.parametrize(
+    "jenis", ["pemula", "Hilang", " RUSAK ", "PEMULAH", "HILAN", "Hilang KTP", "rusak berat"]
+)
 def test_the_ktp_kind_forgives_case_and_a_small_slip(jenis):
     result = check(ktp(jenis=jenis))
     assert result.ok, codes(result)

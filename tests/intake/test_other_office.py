@@ -39,4 +39,4 @@ def test_nik_warnings_follow_the_office_regency(kota_tangerang):
     result = check(ktp(desa="SUKARASA", kecamatan="TANGERANG"))
     assert result.ok, codes(result)
     assert warning_codes(result) == [("nik_region_outside_office", "nik")]
-    assert "Halo, ini layanan WhatsApp Dukcapil Kota Tangerang." in check("halo").problems[0].message
+    assert "layanan WhatsApp Dukcapil Kota Tangerang." in check("halo").problems[0].message

@@ -10,7 +10,7 @@ from .builders import ADULT_NIK, check, codes, kia, kk, ktp, skdwni, skpwni, war
 CASES = {
     "service_unknown": ("Halo min, mau tanya syarat bikin KIA apa saja?", [("service_unknown", "service")]),
     "format_missing_fields": (
-        "#KIA#3603035512180003#SITI AMINAH#PASIR BOLANG#TIGARAKSA",
+        "#KIA#SITI AMINAH#3603035512180003#TIGARAKSA",
         [("format_missing_fields", "format")],
     ),
     "format_extra_fields": (kia() + "#PEMULA", [("format_extra_fields", "format")]),
@@ -252,3 +252,28 @@ def test_a_short_text_that_starts_two_names_is_asked_not_guessed():
     result = check(kk(desa="BABA", kecamatan="LEGOK"))
     assert codes(result) == [("desa_ambiguous", "desa")]
     assert "Babakan" in result.problems[0].message and "Babat" in result.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("#KIA#3603035512180003#SITI AMINAH#PASIR BOLANG#TIGARAKSA", [("field_missing", "no_kk")]),
+        ("#KIA#3603035512180003#3603031203150007#PASIR BOLANG#TIGARAKSA", [("field_missing", "nama")]),
+        (
+            "#KIA#3603035512180003#3603031203150007#SITI AMINAH",
+            [("field_missing", "desa"), ("field_missing", "kecamatan")],
+        ),
+        (
+            "#KTP#3603031203900007#3603031203150007#AHMAD FAUZI#CARINGN#TIGARAKSA",
+            [("desa_not_in_kecamatan", "desa"), ("field_missing", "jenis")],
+        ),
+    ],
+)
+def test_a_field_left_out_is_named_where_it_was_left_out(text, expected):
+    assert codes(check(text)) == expected
+
+
+def test_values_in_the_wrong_places_get_the_whole_format_not_confusing_problems():
+    result = check("#KIA#SITI AMINAH#3603035512180003#TIGARAKSA")
+    assert codes(result) == [("format_missing_fields", "format")]
+    assert result.fields == {}

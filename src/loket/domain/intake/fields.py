@@ -141,8 +141,9 @@ JENIS = ("PEMULA", "HILANG", "RUSAK")
 def check_jenis(raw: str, spec: Field, draft: Draft) -> None:
     key = re.sub(r"[^A-Z]", "", one_line(raw).upper())
     if key not in JENIS and len(key) <= 20:
-        # A small slip ("PEMULAH", "HILAN") is forgiven: the three words are far apart.
-        close = [word for word in JENIS if fuzz.ratio(key, word) >= 80]
+        # A small slip ("PEMULAH", "HILAN") or a word after it ("HILANG KTP") is forgiven:
+        # the three words are far apart.
+        close = [word for word in JENIS if key.startswith(word) or fuzz.ratio(key, word) >= 85]
         key = close[0] if len(close) == 1 else key
     if key in JENIS:
         draft.fields[spec.key] = key

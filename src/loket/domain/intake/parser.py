@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import combinations
 
 from loket.domain.intake import reply
 from loket.domain.intake.draft import Draft, normalise_text
@@ -13,8 +14,8 @@ from loket.domain.intake.places import check_places
 from loket.domain.intake.problems import Problem, problem
 from loket.domain.intake.services import SERVICES, Service
 from loket.domain.intake.splitting import split_message
-from loket.domain.nik import today_in_jakarta
-from loket.domain.regions import office_regions
+from loket.domain.nik import strip_number, today_in_jakarta
+from loket.domain.regions import RegionIndex, office_regions
 
 FREE_TEXT = ("alamat", "keperluan")
 
@@ -68,7 +69,7 @@ def parse(text: str, today: date | None = None) -> ParseResult:
     if service is None:
         return ParseResult(None, problems=[problem("service_unknown", "service", help=reply.help_text())])
 
-    draft = Draft(service=service, today=today, regions=office_regions())
+    regions = office_regions()
     expected = len(service.fields)
     parts = list(split.parts)
     if len(parts) > expected and "" in parts:
@@ -81,11 +82,17 @@ def parse(text: str, today: date | None = None) -> ParseResult:
         parts = [*parts[: expected - 1], " ".join(parts[expected - 1 :])]
     extra = parts[expected:]
     given = [strip_label(part) for part in parts[:expected]]
-    _check_fields(draft, given, split.by_lines)
-
-    if len(given) < expected and (
-        not given or any(p.field in service.keys[: len(given)] for p in draft.problems)
+    if (
+        given
+        and not split.by_lines
+        and "\n" in given[-1]
+        and service.fields[len(given) - 1].kind not in FREE_TEXT
     ):
+        # Chatter on the lines after the last field ("...#TIGARAKSA\nMohon info").
+        given[-1] = next((line.strip() for line in given[-1].split("\n") if line.strip()), "")
+
+    draft = _best_arrangement(service, given, today, regions)
+    if draft is None:
         # With a field left out in the middle, every later field sits in the wrong place:
         # checking them one by one would only confuse. Say what is expected instead.
         return ParseResult(
@@ -127,15 +134,46 @@ def parse(text: str, today: date | None = None) -> ParseResult:
     )
 
 
-def _check_fields(draft: Draft, given: list[str], by_lines: bool) -> None:
-    service = draft.service
-    raw: dict[str, str] = {}
-    for index, spec in enumerate(service.fields):
-        text = given[index] if index < len(given) else ""
-        if "\n" in text and spec.kind not in FREE_TEXT and index == len(given) - 1 and not by_lines:
-            # Chatter on the lines after the last field ("...#TIGARAKSA\nTerima kasih").
-            text = next(line for line in text.split("\n") if line.strip()).strip()
-        raw[spec.key] = text
+def _best_arrangement(service: Service, given: list[str], today: date, regions: RegionIndex) -> Draft | None:
+    """Check the fields; with some left out, find where they were left out.
+
+    Every way of leaving out that many fields is checked (at most a few dozen); the one
+    with the fewest problems and the most values understood wins, the last fields being
+    the missing ones on a tie. None when no arrangement makes sense: then the resident is
+    shown the whole format instead of problems about values in the wrong place.
+    """
+    expected = len(service.fields)
+    missing = expected - len(given)
+    if missing == 0:
+        return _checked(service, given, today, regions)
+    if not given:
+        return None
+    trailing = tuple(range(len(given), expected))
+    options = [trailing]
+    if missing <= 2:
+        options += [gaps for gaps in combinations(range(expected), missing) if gaps != trailing]
+    drafts: dict[tuple[int, ...], Draft] = {}
+    for gaps in options:
+        values = iter(given)
+        arranged = ["" if index in gaps else next(values) for index in range(expected)]
+        if gaps == trailing or not _shifted(service, arranged):
+            drafts[gaps] = _checked(service, arranged, today, regions)
+
+    def score(gaps: tuple[int, ...]) -> tuple[int, int]:
+        draft = drafts[gaps]
+        return (sum(p.code != "field_missing" for p in draft.problems), -len(draft.fields))
+
+    best = min(drafts, key=score)  # min keeps the first (trailing) on a tie
+    if score(best)[0] == 0:
+        return drafts[best]
+    if not _shifted(service, given):
+        return drafts[trailing]  # something is wrong anyway: report it where it was typed
+    return None
+
+
+def _checked(service: Service, values: list[str], today: date, regions: RegionIndex) -> Draft:
+    draft = Draft(service=service, today=today, regions=regions)
+    raw = {spec.key: text for spec, text in zip(service.fields, values, strict=True)}
     places = {spec.kind: spec for spec in service.fields if spec.kind in ("desa", "kecamatan")}
     for spec in service.fields:
         text = raw[spec.key]
@@ -146,6 +184,7 @@ def _check_fields(draft: Draft, given: list[str], by_lines: bool) -> None:
     if places:
         desa, kecamatan = places["desa"], places["kecamatan"]
         check_places(raw[desa.key], raw[kecamatan.key], desa, kecamatan, draft)
+    return draft
 
 
 # "NIK: 3603...", "Nama = SITI": labels some residents type before each value.
@@ -158,6 +197,25 @@ _LABEL = re.compile(
 
 def strip_label(text: str) -> str:
     return _LABEL.sub("", text, count=1)
+
+
+_LONG_NUMBER = re.compile(r"\d{10}")
+
+
+def _shifted(service: Service, given: list[str]) -> bool:
+    """Does a value sit where another kind belongs (a name where the KK number goes)?
+
+    Then a field was left out before it, and every later one moved up a place.
+    """
+    for spec, text in zip(service.fields, given, strict=False):
+        if not text:
+            continue
+        is_number = bool(_LONG_NUMBER.search(strip_number(text)))
+        if spec.kind in ("nik", "no_kk") and not is_number:
+            return True
+        if spec.kind in ("name", "desa", "kecamatan", "jenis") and is_number:
+            return True
+    return False
 
 
 def _sort_problems(draft: Draft) -> None:

@@ -52,7 +52,8 @@ def canonical_message(service: str | Service, fields: dict[str, object]) -> str:
 def help_text() -> str:
     """The friendly explanation of the five formats and where to send each."""
     lines = [
-        f"Halo, ini layanan WhatsApp Dukcapil {office_regency_name(office_regions())}. Maaf, pesan Anda belum kami mengerti.",
+        f"Halo, terima kasih sudah menghubungi layanan WhatsApp Dukcapil {office_regency_name(office_regions())}. "
+        "Pesan Anda belum berisi permohonan yang kami kenali.",
         "Untuk mengurus dokumen, kirim SATU pesan dengan format di bawah ini ke nomor layanannya. "
         "Pisahkan setiap data dengan tanda #.",
         "",

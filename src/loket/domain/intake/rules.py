@@ -12,9 +12,6 @@ from loket.domain.intake.problems import problem
 ServiceRule = Callable[[Draft], None]
 
 
-# --- rules across fields ----------------------------------------------------------------------
-
-
 def kia_child_under_17(draft: Draft) -> None:
     """A KIA is for a child under 17 on the request date; tell what the card will be."""
     born = draft.birth_date
@@ -22,6 +19,7 @@ def kia_child_under_17(draft: Draft) -> None:
         return
     age = numbers.age_on(born, draft.today)
     if age >= 17:
+        # Imported here: the declarations in services.py name these rules.
         from loket.domain.intake.services import SERVICES
 
         ktp = SERVICES["KTP"]

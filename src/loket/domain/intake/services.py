@@ -39,7 +39,7 @@ class Service:
     subject: str  # the key of the field that identifies what the request is about
     default_number: str  # the office's WhatsApp number for this service (LOKET_SERVICE_NUMBERS overrides)
     child: bool = False  # the NIK is a child's: born in the 2000s
-    rules: tuple[ServiceRule, ...] = field(default=())  # checks across fields, after each field passed
+    rules: tuple[ServiceRule, ...] = field(default=())  # checks across fields (each skips what failed)
 
     @property
     def format(self) -> str:
