@@ -208,8 +208,10 @@ def _request(message, resident: Resident, number: PhoneNumber | None, text: str)
         if resident.consent_at is not None:
             # Consent is per resident and notice version; it covers the new case too.
             _record_consent(case, consent, agreed=True, wamid="", earlier=resident.consent_at)
+    # The resident learns at once what we understood and what to send; while consent is
+    # pending the case waits (it cannot reach the officers' queue) and the notice asks for it.
+    _reply(resident, acknowledgement(case, created=created, warnings=_warning_texts(result)), case=case)
     if consent.agreed:
-        _reply(resident, acknowledgement(case, created=created, warnings=_warning_texts(result)), case=case)
         queue_if_complete(case, consent_given=True)
     else:
         _ask_consent(resident, case)
@@ -305,6 +307,18 @@ def _pending_consents(resident: Resident):
     )
 
 
+def consent_thanks(case: Case, *, queued: bool) -> str:
+    lines = [f"Terima kasih, persetujuan Anda untuk permohonan {case.request_number} sudah kami catat."]
+    missing = missing_documents(case)
+    if queued:
+        lines.append("Dokumen sudah lengkap. Permohonan masuk antrean pemeriksaan petugas.")
+    elif missing:
+        lines.append(
+            "Silakan kirim foto/PDF: " + ", ".join(f"{k.label} ({k.captions[0]})" for k in missing) + "."
+        )
+    return "\n".join(lines)
+
+
 def _ask_consent(resident: Resident, case: Case) -> None:
     interactive = {
         "type": "button",
@@ -346,8 +360,8 @@ def _answer_consent(resident: Resident, *, agreed: bool, message: InboundMessage
         case = consent.case
         _record_consent(case, consent, agreed=agreed, wamid=message.wamid)
         if agreed:
-            _reply(case.resident, acknowledgement(case, created=True), case=case)
-            queue_if_complete(case, consent_given=True)
+            queued = queue_if_complete(case, consent_given=True)
+            _reply(case.resident, consent_thanks(case, queued=queued), case=case)
         else:
             try:
                 case.move_to(State.CANCELLED, source="channel", note="Tanpa persetujuan orang tua/wali.")
