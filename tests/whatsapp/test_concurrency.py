@@ -16,7 +16,7 @@ from tests.whatsapp.inbound import envelope, inbound_settings, office_numbers, p
 def test_three_workers_share_redelivered_batches_without_doing_anything_twice():
     office_numbers()
     residents = [f"62813000{n:05d}" for n in range(12)]
-    for round_ in range(2):  # every delivery arrives twice, as Meta redelivers
+    for _round in range(2):  # every delivery arrives twice, as Meta redelivers
         for n, wa in enumerate(residents):
             post(
                 envelope(
