@@ -44,7 +44,13 @@ def test_a_first_request_opens_a_case_and_asks_the_parent_for_consent_first():
     assert (case.service, case.subject, case.state) == ("KIA", "3603011105200003", State.WAITING_DOCUMENTS)
     assert (case.kode_kecamatan, case.kode_desa) == ("36.03.01", "36.03.01.2010")
     assert case.fields["nama"] == "BUDI SANTOSO" and case.derived["perlu_foto"] is True
-    (notice,) = replies()
+    ack, notice = replies()
+    # at once: the request number, what was understood, what to send, when an officer looks
+    assert case.request_number in ack.text and "BUDI SANTOSO" in ack.text
+    for needed in ("Akta kelahiran anak", "KTP-el ayah", "KTP-el ibu", "Kartu Keluarga", "Pas foto"):
+        assert needed in ack.text
+    assert "Petugas akan memeriksa" in ack.text
+    # and the privacy notice asking the parent or guardian to agree
     assert notice.interactive["type"] == "button" and notice.case == case
     assert [b["reply"]["id"] for b in notice.interactive["action"]["buttons"]] == [
         "consent:yes",
@@ -63,12 +69,9 @@ def test_agreeing_records_consent_on_the_case_and_sends_the_request_number_and_c
     assert consent.agreed is True and consent.answer_wamid
     assert Resident.objects.get().consent_at is not None
     assert CaseEvent.objects.filter(case=case, note__contains="menyetujui").exists()
-    ack = replies()[-1]
-    assert case.request_number in ack.text
-    assert "BUDI SANTOSO" in ack.text
-    for needed in ("Akta kelahiran anak", "KTP-el ayah", "KTP-el ibu", "Kartu Keluarga", "Pas foto"):
-        assert needed in ack.text
-    assert "Petugas akan memeriksa" in ack.text and "WIB" in ack.text or "hari ini" in ack.text
+    thanks = replies()[-1]
+    assert case.request_number in thanks.text and "persetujuan" in thanks.text
+    assert "Akta kelahiran anak (AKTA)" in thanks.text
 
 
 def test_refusing_consent_cancels_the_case():
@@ -165,7 +168,8 @@ def test_documents_sent_before_consent_wait_and_the_case_queues_once_consent_is_
 def test_replies_really_reach_the_graph_api_from_the_number_written_to(fake_graph):
     deliver(text(KIA_BUDI, ts=1764400000))
     deliver(text("STATUS", ts=1764400010), number=KK_NUMBER)
-    (notice,) = fake_graph.messages(KIA_NUMBER)
+    ack, notice = fake_graph.messages(KIA_NUMBER)
+    assert ack.to == SITI and ack.type == "text" and Case.objects.get().request_number in ack.text
     assert notice.to == SITI and notice.type == "interactive"
     assert notice.body["interactive"]["action"]["buttons"][0]["reply"]["id"] == "consent:yes"
     (status,) = fake_graph.messages(KK_NUMBER)

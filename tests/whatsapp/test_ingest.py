@@ -190,3 +190,52 @@ def test_flood_control_keeps_everything_and_replies_once_politely(settings):
     # the flooded ones are kept for an officer, not answered one by one
     assert OutboundMessage.objects.count() == 5 + 1
     assert Conversation.objects.get().needs_officer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_whose_handling_fails_is_kept_flagged_for_an_officer_and_retried():
+    from django.db import connection
+
+    post(envelope(text("STATUS", wamid="wamid.FAIL-1")))
+    ingest.dispatch_pending()
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE cases_case RENAME TO cases_case_away")
+    try:
+        queue.run_pending(names=["whatsapp.handle_message"])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE cases_case_away RENAME TO cases_case")
+    message = InboundMessage.objects.get()
+    assert message.handled_at is None and "handling_failed" in message.flags
+    assert Conversation.objects.get().needs_officer
+    job = Job.objects.get(name="whatsapp.handle_message")
+    assert job.state == Job.State.PENDING and job.last_error
+    Job.objects.filter(pk=job.pk).update(run_after=timezone.now())
+    work()  # the database is back: the retry answers, once
+    message.refresh_from_db()
+    assert message.handled_at is not None and OutboundMessage.objects.count() == 1
+
+
+def test_malformed_messages_are_kept_and_handled_without_a_crash():
+    odd = [
+        {"from": SITI, "id": "wamid.ODD-1", "timestamp": "x", "type": "text", "text": "not an object"},
+        {"from": SITI, "id": "wamid.ODD-2", "timestamp": "1764400001", "type": "image", "image": "nope"},
+        {
+            "from": SITI,
+            "id": "wamid.ODD-3",
+            "timestamp": "1764400002",
+            "type": "interactive",
+            "interactive": [1],
+        },
+        {"from": SITI, "id": "wamid.ODD-4", "timestamp": "1764400003", "type": "system", "system": None},
+        {"from": SITI, "id": "wamid.ODD-5", "timestamp": "1764400004"},
+        "not a message at all",
+    ]
+    payload = envelope()
+    payload["entry"][0]["changes"][0]["value"]["messages"] = odd
+    assert post(payload).status_code == 200
+    work()
+    assert InboundMessage.objects.count() == 5
+    assert InboundMessage.objects.filter(handled_at__isnull=True).count() == 0
+    assert InboundMessage.objects.get(wamid="wamid.ODD-2").media_state == "unavailable"
+    assert not Job.objects.filter(state=Job.State.FAILED, name__startswith="whatsapp.").exists()

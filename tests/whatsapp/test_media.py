@@ -116,6 +116,7 @@ def test_a_file_without_any_waiting_case_is_kept_for_an_officer(fake_graph):
     deliver(photo(fake_graph, jpeg(), caption="KK"))
     document = Document.objects.get()
     assert document.case is None and document.label == "kk" and document.file
+    assert Resident.objects.get().conversation.needs_officer
     assert "petugas" in OutboundMessage.objects.get().text.lower()
 
 

@@ -75,6 +75,7 @@ def test_a_ten_megabyte_body_gets_413_and_nothing_is_stored():
     assert Delivery.objects.count() == 0
 
 
+@pytest.mark.slow
 def test_a_three_megabyte_batch_is_accepted_and_every_message_kept():
     office_numbers()
     filler = "x" * 3000
@@ -98,3 +99,18 @@ def test_when_the_database_cannot_store_it_meta_gets_a_5xx_to_retry():
             cursor.execute(f"ALTER TABLE {table}_away RENAME TO {table}")
     assert response.status_code == 503
     assert post(envelope(text("STATUS"))).status_code == 200
+
+
+def test_staff_see_deliveries_and_messages_in_the_admin(admin_client):
+    office_numbers()
+    post(envelope(text("STATUS", wamid="wamid.ADMIN-1")))
+    ingest.dispatch_pending()
+    message = InboundMessage.objects.get()
+    assert admin_client.get("/admin/whatsapp/inboundmessage/").status_code == 200
+    page = admin_client.get(f"/admin/whatsapp/inboundmessage/{message.pk}/change/")
+    assert page.status_code == 200 and "STATUS" in page.content.decode()
+    delivery = Delivery.objects.get()
+    assert (
+        "wamid.ADMIN-1"
+        in admin_client.get(f"/admin/whatsapp/delivery/{delivery.pk}/change/").content.decode()
+    )

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from loket.cases.models import OPEN_STATES, Case, CaseEvent, Resident, State, next_request_number
+from loket.cases.models import (
+    OPEN_STATES,
+    Case,
+    CaseEvent,
+    IllegalTransition,
+    Resident,
+    State,
+    next_request_number,
+)
 from loket.domain.checklists import DocumentKind, required_documents
 
 
@@ -104,5 +112,8 @@ def queue_if_complete(case: Case, *, consent_given: bool) -> bool:
         return False
     if missing_documents(case):
         return False
-    case.move_to(State.QUEUED, source="channel", note="Dokumen lengkap dikirim lewat WhatsApp.")
+    try:
+        case.move_to(State.QUEUED, source="channel", note="Dokumen lengkap dikirim lewat WhatsApp.")
+    except IllegalTransition:
+        return False  # moved meanwhile (another file of the batch, an officer): nothing to do
     return True

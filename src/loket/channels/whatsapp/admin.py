@@ -63,3 +63,7 @@ class IncidentAdmin(admin.ModelAdmin):
     def close(self, request, queryset):
         closed = queryset.filter(closed_at__isnull=True).update(closed_at=timezone.now(), retry_at=None)
         self.message_user(request, f"{closed} gangguan ditutup.", messages.SUCCESS)
+
+
+# The inbound side registers its own models (kept in its own module).
+from loket.channels.whatsapp import admin_inbound  # noqa: E402, F401

@@ -77,6 +77,12 @@ def respond(message: InboundMessage) -> None:
     # Stickers, reactions, locations and shared contacts are kept for officers; no reply.
 
 
+def content_of(message: InboundMessage) -> dict:
+    """The type's own object ({"body": ...}, {"id": ..., "caption": ...}); {} when malformed."""
+    content = message.payload.get(message.type)
+    return content if isinstance(content, dict) else {}
+
+
 def _reply(resident: Resident, text: str, *, case: Case | None = None, interactive: dict | None = None):
     return outbox.enqueue(resident, text=text, case=case, interactive=interactive)
 
@@ -109,7 +115,8 @@ def display(number: str) -> str:
 
 
 def _text(message, resident, number, conversation) -> None:
-    text = (message.payload.get("text") or {}).get("body", "").strip()
+    body = message.payload.get("text")
+    text = str(body.get("body") or "").strip() if isinstance(body, dict) else ""
     words = " ".join(text.upper().split())
     if words == "STATUS":
         _reply(resident, status_text(resident))
@@ -201,8 +208,10 @@ def _request(message, resident: Resident, number: PhoneNumber | None, text: str)
         if resident.consent_at is not None:
             # Consent is per resident and notice version; it covers the new case too.
             _record_consent(case, consent, agreed=True, wamid="", earlier=resident.consent_at)
+    # The resident learns at once what we understood and what to send; while consent is
+    # pending the case waits (it cannot reach the officers' queue) and the notice asks for it.
+    _reply(resident, acknowledgement(case, created=created, warnings=_warning_texts(result)), case=case)
     if consent.agreed:
-        _reply(resident, acknowledgement(case, created=created, warnings=_warning_texts(result)), case=case)
         queue_if_complete(case, consent_given=True)
     else:
         _ask_consent(resident, case)
@@ -298,6 +307,18 @@ def _pending_consents(resident: Resident):
     )
 
 
+def consent_thanks(case: Case, *, queued: bool) -> str:
+    lines = [f"Terima kasih, persetujuan Anda untuk permohonan {case.request_number} sudah kami catat."]
+    missing = missing_documents(case)
+    if queued:
+        lines.append("Dokumen sudah lengkap. Permohonan masuk antrean pemeriksaan petugas.")
+    elif missing:
+        lines.append(
+            "Silakan kirim foto/PDF: " + ", ".join(f"{k.label} ({k.captions[0]})" for k in missing) + "."
+        )
+    return "\n".join(lines)
+
+
 def _ask_consent(resident: Resident, case: Case) -> None:
     interactive = {
         "type": "button",
@@ -339,8 +360,8 @@ def _answer_consent(resident: Resident, *, agreed: bool, message: InboundMessage
         case = consent.case
         _record_consent(case, consent, agreed=agreed, wamid=message.wamid)
         if agreed:
-            _reply(case.resident, acknowledgement(case, created=True), case=case)
-            queue_if_complete(case, consent_given=True)
+            queued = queue_if_complete(case, consent_given=True)
+            _reply(case.resident, consent_thanks(case, queued=queued), case=case)
         else:
             try:
                 case.move_to(State.CANCELLED, source="channel", note="Tanpa persetujuan orang tua/wali.")
@@ -355,11 +376,11 @@ def _answer_consent(resident: Resident, *, agreed: bool, message: InboundMessage
 
 
 def _choice(message: InboundMessage, resident: Resident, conversation: Conversation) -> None:
-    body = message.payload.get(message.type) or {}
+    body = content_of(message)
     if message.type == "button":
         choice = str(body.get("payload") or "")
     else:
-        reply = body.get(body.get("type", "")) or {}
+        reply = body.get(str(body.get("type", ""))) or {}
         choice = str(reply.get("id") or "") if isinstance(reply, dict) else ""
     if choice in (CONSENT_YES, CONSENT_NO):
         _answer_consent(resident, agreed=choice == CONSENT_YES, message=message)
@@ -370,7 +391,7 @@ def _choice(message: InboundMessage, resident: Resident, conversation: Conversat
 
 
 def _identity_change(message: InboundMessage, resident: Resident) -> None:
-    system = message.payload.get("system") or {}
+    system = content_of(message)
     new_wa_id = str(system.get("wa_id") or "")
     if system.get("type") == "user_changed_number" and new_wa_id:
         Resident.objects.filter(pk=resident.pk).update(wa_id=new_wa_id, phone=new_wa_id)
@@ -436,11 +457,15 @@ def _case_of_quoted(wamid: str, mine) -> Case | None:
 
 def _receive_file(message: InboundMessage, conversation: Conversation) -> None:
     resident = message.resident
-    body = message.payload.get(message.type) or {}
+    body = content_of(message)
     caption = str(body.get("caption") or "")
     if message.type in ("image", "document"):
         case = case_for_file(message, resident, caption)
         kind = kind_from_caption(caption) or kind_from_caption(str(body.get("filename") or ""))
+        if case is None:
+            # No case to join: an officer files it.
+            conversation.needs_officer = True
+            conversation.save(update_fields=["needs_officer"])
     else:
         # Voice notes and videos are kept for an officer, not filed as a required document.
         case, kind = None, None

@@ -25,7 +25,7 @@ from loket.jobs import queue
 
 log = logging.getLogger(__name__)
 
-DISPATCH = "whatsapp.dispatch_deliveries"
+DISPATCH = ingest.DISPATCH
 queue.periodic(DISPATCH, settings.LOKET_WA_DISPATCH_SECONDS)
 # Files still downloading after this long are acknowledged later, not waited for.
 STUCK_DOWNLOAD = dt.timedelta(minutes=10)
@@ -38,6 +38,27 @@ def dispatch_deliveries(payload: dict) -> None:
 
 @queue.handler(ingest.HANDLE_MESSAGE)
 def handle_message(payload: dict) -> None:
+    try:
+        _handle(payload)
+    except Exception:
+        # Rolled back, and retried by the queue; meanwhile an officer sees it at once.
+        _flag_for_officer(payload["message_id"], "handling_failed")
+        raise
+
+
+def _flag_for_officer(message_id: int, flag: str) -> None:
+    message = InboundMessage.objects.filter(pk=message_id).first()
+    if message is None:
+        return
+    if flag not in message.flags:
+        InboundMessage.objects.filter(pk=message_id).update(flags=[*message.flags, flag])
+    if message.resident_id:
+        Conversation.objects.update_or_create(
+            resident_id=message.resident_id, defaults={"needs_officer": True}
+        )
+
+
+def _handle(payload: dict) -> None:
     with transaction.atomic():
         message = (
             InboundMessage.objects.select_for_update(of=("self",))
@@ -61,7 +82,7 @@ def download_media(payload: dict) -> None:
     ):
         return
     message = InboundMessage.objects.get(pk=pk)
-    body = message.payload.get(message.type) or {}
+    body = conversation.content_of(message)
     try:
         fetched = media.fetch(
             str(body.get("id") or ""), kind=message.type, expected_sha256=str(body.get("sha256") or "")
@@ -73,7 +94,15 @@ def download_media(payload: dict) -> None:
         InboundMessage.objects.filter(pk=pk).update(media_error=str(exc)[:300])
         log.warning("media of message %s: attempt %s failed: %s", pk, message.media_attempts, exc)
         raise queue.RetryLater(queue.backoff(message.media_attempts), str(exc)) from None
-    _store(pk, fetched)
+    try:
+        _store(pk, fetched)
+    except Exception as exc:
+        # Storage or database trouble: the same bounded retries as a failed download.
+        log.exception("media of message %s could not be stored", pk)
+        if message.media_attempts >= settings.LOKET_WA_MEDIA_ATTEMPTS:
+            _give_up(pk, f"storage: {type(exc).__name__}")
+            return
+        raise queue.RetryLater(queue.backoff(message.media_attempts), "storage failed") from None
 
 
 def _store(pk: int, fetched: media.Fetched) -> None:

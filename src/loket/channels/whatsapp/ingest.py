@@ -24,6 +24,7 @@ from loket.jobs import queue
 
 log = logging.getLogger(__name__)
 
+DISPATCH = "whatsapp.dispatch_deliveries"
 HANDLE_MESSAGE = "whatsapp.handle_message"
 APPLY_STATUS = "whatsapp.apply_status"
 KNOWN_TYPES = frozenset(
@@ -35,7 +36,7 @@ def ordering_key(resident: Resident) -> str:
     return f"wa-resident:{resident.pk}"
 
 
-def dispatch_pending(limit: int = 200) -> int:
+def dispatch_pending(limit: int = 50) -> int:
     """Dispatch stored deliveries not yet split, oldest first, in one batch. Returns how many.
 
     One batch sorts the messages of all its deliveries together, so that one resident's
@@ -100,6 +101,7 @@ def _split(delivery: Delivery, data: dict, flags: list[str]) -> list[tuple[Inbou
     if data.get("object") not in (None, "whatsapp_business_account"):
         flags.append(f"object:{data.get('object')}")
     pending: list[tuple[InboundMessage, Resident]] = []
+    residents: dict[tuple, Resident] = {}  # a big batch is often many messages of a few people
     for entry in _items(data.get("entry")):
         for change in _items(entry.get("changes")):
             field, value = change.get("field"), change.get("value")
@@ -118,7 +120,9 @@ def _split(delivery: Delivery, data: dict, flags: list[str]) -> list[tuple[Inbou
                 _enqueue_status(phone_number_id, status)
             contacts = _items(value.get("contacts"))
             for message in _items(value.get("messages")):
-                recorded = _record_message(delivery, number, phone_number_id, contacts, message, flags)
+                recorded = _record_message(
+                    delivery, number, phone_number_id, contacts, message, flags, residents
+                )
                 if recorded is not None:
                     pending.append(recorded)
     return pending
@@ -198,6 +202,7 @@ def _record_message(
     contacts: list[dict],
     message: dict,
     flags: list[str],
+    residents: dict[tuple, Resident],
 ) -> tuple[InboundMessage, Resident] | None:
     wamid = str(message.get("id") or "")
     if not wamid:
@@ -221,12 +226,11 @@ def _record_message(
             flags.append(f"unknown_number:{phone_number_id}")
             log.error("delivery %s names unregistered phone_number_id %s", delivery.pk, phone_number_id)
     elif wa_id or bsuid:
-        resident = resident_for(
-            phone_number_id,
-            wa_id=wa_id,
-            bsuid=bsuid,
-            name=str((contact.get("profile") or {}).get("name") or ""),
-        )
+        name = str((contact.get("profile") or {}).get("name") or "")
+        who = (phone_number_id, wa_id, bsuid, name)
+        if who not in residents:
+            residents[who] = resident_for(phone_number_id, wa_id=wa_id, bsuid=bsuid, name=name)
+        resident = residents[who]
     else:
         msg_flags.append("no_sender")
     sent_at = _sent_at(message)

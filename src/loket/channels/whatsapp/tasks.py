@@ -1,11 +1,8 @@
-"""Job handlers of the WhatsApp channel (autodiscovered by loket.jobs at start-up)."""
+"""Job handlers of the WhatsApp channel (autodiscovered by loket.jobs at start-up).
 
-from importlib import import_module
+The inbound handlers live in `inbound_jobs`; the outbound ones (whatsapp.send,
+whatsapp.apply_status, whatsapp.watchdog) register from `sending`, imported by the app's
+`ready()`.
+"""
 
 from loket.channels.whatsapp import inbound_jobs  # noqa: F401 - registers the inbound handlers
-
-try:
-    import_module("loket.channels.whatsapp.outbound_jobs")  # the outbound side's handlers
-except ModuleNotFoundError as exc:  # before the outbound side is merged
-    if exc.name != "loket.channels.whatsapp.outbound_jobs":
-        raise

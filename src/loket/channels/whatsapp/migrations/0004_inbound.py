@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0001_initial'),
-        ('whatsapp', '0002_outbox_sending'),
+        ('whatsapp', '0003_send_slot_seconds'),
     ]
 
     operations = [

@@ -1,0 +1,184 @@
+"""Reply latency: a valid KIA request delivered to the webhook -> our reply at the Graph API.
+
+Starts the fake Graph API, `loket serve` and `loket worker` processes on PostgreSQL, posts
+signed deliveries at a steady rate on one office number (each from a different resident,
+as at a real counter), and measures from just before each POST to the moment the fake
+Graph API received the reply. Target: p99 under 2 s at 50 requests/s (under the 80/s cap).
+
+Environment: BENCH_DATABASE_URL, BENCH_PORT (8151; fake on +1), BENCH_RATE (50/s),
+BENCH_SECONDS (20), BENCH_WORKERS (2 worker processes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/loket_channel_in")
+PORT = int(os.environ.get("BENCH_PORT", "8151"))
+FAKE_PORT = PORT + 1
+RATE = float(os.environ.get("BENCH_RATE", "50"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+SECRET = "bench-app-secret"
+TOKEN = "bench-access-token"
+NUMBER_ID = "990000000001"
+LOKET = str(Path(sys.executable).parent / "loket")
+REQUEST = "#KIA#3603011105200003#3603012208170006#BUDI SANTOSO#SENTUL#BALARAJA"
+
+
+def _body(n: int, wa_id: str) -> bytes:
+    message = {
+        "from": wa_id,
+        "id": f"wamid.BENCHLAT{time.time_ns()}{n}",
+        "timestamp": str(int(time.time())),
+        "type": "text",
+        "text": {"body": REQUEST},
+    }
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "6285694012597", "phone_number_id": NUMBER_ID},
+        "contacts": [{"profile": {"name": "Warga"}, "wa_id": wa_id, "user_id": f"ID.B{wa_id}"}],
+        "messages": [message],
+    }
+    payload = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "1", "changes": [{"field": "messages", "value": value}]}],
+    }
+    return json.dumps(payload).encode()
+
+
+def _wait(url: str, seconds: float = 40) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not come up")
+
+
+def main() -> None:
+    data_dir = tempfile.mkdtemp(prefix="loket-bench-latency-")
+    env = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "LOKET_SECRET_KEY": "bench-secret-key",
+        "LOKET_WA_APP_SECRET": SECRET,
+        "LOKET_WA_ACCESS_TOKEN": TOKEN,
+        "LOKET_WA_GRAPH_URL": f"http://127.0.0.1:{FAKE_PORT}",
+        "LOKET_DATA_DIR": data_dir,
+        "LOKET_LOG_LEVEL": "WARNING",
+    }
+    subprocess.run([LOKET, "migrate", "--verbosity", "0"], env=env, check=True)
+    subprocess.run(
+        [
+            LOKET,
+            "whatsapp",
+            "add-number",
+            "--id",
+            NUMBER_ID,
+            "--display",
+            "6285694012597",
+            "--services",
+            "KIA",
+        ],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    quiet = {
+        "stdout": subprocess.DEVNULL,
+        "stderr": subprocess.DEVNULL,
+        "start_new_session": True,
+        "env": env,
+    }
+    procs = [
+        subprocess.Popen([LOKET, "fake-graph", "--port", str(FAKE_PORT)], **quiet),
+        subprocess.Popen([LOKET, "serve", "--port", str(PORT)], **quiet),
+        *[subprocess.Popen([LOKET, "worker"], **quiet) for _ in range(WORKERS)],
+    ]
+    try:
+        _wait(f"http://127.0.0.1:{FAKE_PORT}/_fake/messages")
+        _wait(f"http://127.0.0.1:{PORT}/healthz")
+        fake = httpx.Client(base_url=f"http://127.0.0.1:{FAKE_PORT}/_fake", timeout=30)
+        fake.post("/reset")
+        started: dict[str, float] = {}
+        statuses: list[int] = []
+        lock = threading.Lock()
+        total = int(RATE * SECONDS)
+        run_id = int(time.time()) % 100000
+
+        def send(n: int) -> None:
+            wa_id = f"628{run_id:05d}{n:05d}"
+            body = _body(n, wa_id)
+            headers = {
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": "sha256="
+                + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest(),
+            }
+            with lock:
+                started[wa_id] = time.time()
+            status = httpx.post(
+                f"http://127.0.0.1:{PORT}/webhooks/whatsapp", content=body, headers=headers
+            ).status_code
+            with lock:
+                statuses.append(status)
+
+        threads = []
+        begin = time.monotonic()
+        for n in range(total):
+            delay = begin + n / RATE - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            thread = threading.Thread(target=send, args=(n,))
+            thread.start()
+            threads.append(thread)
+        for thread in threads:
+            thread.join()
+        deadline = time.monotonic() + 60
+        first: dict[str, float] = {}
+        while time.monotonic() < deadline:
+            first = {}
+            for sent in fake.get("/messages").json():
+                if sent["to"] in started and sent["to"] not in first:
+                    first[sent["to"]] = sent["at"]
+            if len(first) >= len(started):
+                break
+            time.sleep(1)
+        latencies = sorted(first[k] - started[k] for k in first)
+        q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
+        print(f"{total} valid KIA requests at {RATE:.0f}/s on one number, {WORKERS} worker processes")
+        print(
+            f"webhook answers: {sum(s == 200 for s in statuses)} x 200, others {sum(s != 200 for s in statuses)}"
+        )
+        print(f"replies at the Graph API: {len(latencies)}/{total}")
+        print(f"latency p50 {q[49]:.2f} s, p90 {q[89]:.2f} s, p99 {q[98]:.2f} s, max {latencies[-1]:.2f} s")
+        print(f"target p99 < 2 s: {'met' if q[98] < 2 and len(latencies) == total else 'NOT met'}")
+    finally:
+        for proc in procs:
+            os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
