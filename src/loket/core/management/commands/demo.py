@@ -37,6 +37,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Admin: http://{host}:{port}/admin/  (pengguna {DEMO_ADMIN[0]}, sandi {DEMO_ADMIN[1]})"
         )
+        self.stdout.write(f"Simulator WhatsApp (coba sebagai warga): http://{host}:{port}/simulator/")
         self.stdout.write(f"Buka: http://{host}:{port}/")
         if no_serve:
             return
