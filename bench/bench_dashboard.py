@@ -1,0 +1,89 @@
+"""Dashboard pages with a million cases on PostgreSQL: server time per page.
+
+Uses the database in LOKET_BENCH_DATABASE_URL (default: this worktree's
+postgresql://postgres@127.0.0.1:5432/loket_coverage). Fills it up to LOKET_BENCH_CASES
+cases (default 1,000,000) with `loket demo-data` once; later runs reuse them.
+Target: every page within 300 ms of server time.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+
+TARGET_MS = 300
+PAGES = (
+    "/console/coverage/",
+    "/console/coverage/trend/?by=2027-12-31",
+    "/console/coverage/priorities/",
+    "/console/coverage/service/",
+    "/console/coverage/service/?days=365",
+    "/console/coverage/export/layanan.xlsx",
+    "/console/coverage/export/antrean.csv",
+    "/console/coverage/report.pdf",
+)
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "LOKET_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/loket_coverage"
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loket.settings")
+    os.environ.setdefault("LOKET_SECRET_KEY", "bench-secret-key-not-for-production")
+    os.environ["LOKET_ALLOWED_HOSTS"] = "testserver"
+    import django
+
+    django.setup()
+
+
+def main() -> None:
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from loket.cases.models import Case, CaseEvent
+    from loket.coverage import demo
+    from loket.coverage.generate import generate
+
+    if connection.vendor != "postgresql":
+        print("bench_dashboard needs PostgreSQL (LOKET_BENCH_DATABASE_URL)")
+        return
+    wanted = int(os.environ.get("LOKET_BENCH_CASES", "1000000"))
+    call_command("migrate", interactive=False, verbosity=0)
+    have = Case.objects.count()
+    if have < wanted:
+        started = time.monotonic()
+        generate(wanted - have, seed=have + 1)
+        print(f"generated {wanted - have} cases in {time.monotonic() - started:.0f} s", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    demo.load(sys.stdout)
+    print(f"cases: {Case.objects.count()}, events: {CaseEvent.objects.count()}")
+    user_model = get_user_model()
+    boss = user_model.objects.filter(username="bench-head").first() or user_model.objects.create_superuser(
+        "bench-head", "", "bench-not-a-real-password"
+    )
+    client = Client()
+    client.force_login(boss)
+    worst = 0.0
+    for url in PAGES:
+        client.get(url)  # warm: templates, region index, holiday tables
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        median = statistics.median(times)
+        worst = max(worst, median)
+        verdict = "ok" if median <= TARGET_MS else "SLOW"
+        print(f"{url:45s} median {median:6.1f} ms  max {max(times):6.1f} ms  {verdict}", flush=True)
+    print(f"slowest page median: {worst:.1f} ms (target {TARGET_MS} ms)")
+
+
+if __name__ == "__main__":
+    main()
