@@ -15,9 +15,9 @@ from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from loket.coverage import figures, service, tables
 from loket.coverage.templatetags.coverage_tags import cell
@@ -28,11 +28,15 @@ BAD = colors.HexColor("#ab091e")
 
 def _table(table: tables.Table, styles, limit: int | None = None) -> list:
     rows = table.rows[:limit] if limit else table.rows
-    data = [[Paragraph(f"<b>{c.label}</b>", styles["BodyText"]) for c in table.columns]]
+    head = ParagraphStyle("head", parent=styles["BodyText"], fontSize=7, leading=8)
+    data = [[Paragraph(f"<b>{c.label}</b>", head) for c in table.columns]]
     data += [[str(cell(r.get(c.key), c.kind)) for c in table.columns] for r in rows]
     if len(data) == 1:
         data.append(["Belum ada data."] + [""] * (len(table.columns) - 1))
-    t = Table(data, repeatRows=1)
+    width = 17 * cm
+    first = min(5 * cm, width / len(table.columns) * 1.6)
+    rest = (width - first) / max(len(table.columns) - 1, 1)
+    t = Table(data, repeatRows=1, colWidths=[first] + [rest] * (len(table.columns) - 1))
     t.setStyle(
         TableStyle(
             [
@@ -43,7 +47,7 @@ def _table(table: tables.Table, styles, limit: int | None = None) -> list:
             ]
         )
     )
-    return [Paragraph(table.title, styles["Heading3"]), t, Spacer(1, 0.4 * cm)]
+    return [KeepTogether([Paragraph(table.title, styles["Heading3"]), t]), Spacer(1, 0.4 * cm)]
 
 
 def coverage_bars(rows: list) -> Drawing:
