@@ -64,7 +64,7 @@ def test_a_supervisor_sees_every_page(client, supervisor, seeded):
 def test_the_dashboard_shows_the_map_and_the_table_sorted_as_asked(client, supervisor, seeded):
     client.force_login(supervisor)
     page = client.get("/console/coverage/?sort=-cakupan_persen").content.decode()
-    assert '"type": "choropleth"' in page and "/console/coverage/kecamatan.geojson" in page
+    assert '"type": "choroplethmap"' in page and "/console/coverage/kecamatan.geojson" in page
     assert "cdn" not in page.lower()
     page = page[page.index("<table") :]
     assert page.index("Tigaraksa") < page.index("Jambe") < page.index("Gunung Kaler")
@@ -82,7 +82,7 @@ def test_plotly_is_served_by_us_with_long_caching(client):
 def test_the_trend_marks_the_flagged_semesters_and_draws_the_targets(client, supervisor, seeded):
     client.force_login(supervisor)
     page = client.get("/console/coverage/trend/?target=2023&by=2030-12-31").content.decode()
-    assert "Target 2023: 90" in page and "Target 2022: 41" in page
+    assert "Target 2023: 90%" in page and "Target 2022: 41%" in page
     assert "2021-S1: jump" in page
     assert "kartu per hari kerja" in page
 

@@ -92,7 +92,9 @@ def trend_lines(points: list, targets: dict) -> Drawing:
             Line(plot.x, y, plot.x + plot.width, y, strokeColor=colors.orange, strokeDashArray=[3, 3])
         )
         drawing.add(
-            String(plot.x + 4, y + 2, f"Target {year}: {value}%", fontSize=7, fillColor=colors.orange)
+            String(
+                plot.x + 4, y + 2, f"Target {year}: {float(value):g}%", fontSize=7, fillColor=colors.orange
+            )
         )
     for p, x in zip(points, xs, strict=True):
         if p.flagged:
