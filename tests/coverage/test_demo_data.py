@@ -5,10 +5,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from loket.cases.models import Case, CaseEvent, State, next_request_number
+from loket.cases.models import OPEN_STATES, Case, CaseEvent, State, next_request_number
 from loket.coverage import aggregates
 from loket.coverage.demo import load
-from loket.coverage.models import CoverageImport, KecamatanFigure, RegencyFigure, ServiceDay
+from loket.coverage.models import CoverageImport, KecamatanFigure, OpenCaseDay, RegencyFigure, ServiceDay
 from loket.domain.regions import office_regions
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,10 @@ FIELDS = (
 
 
 def service_days():
-    return sorted(ServiceDay.objects.values_list(*FIELDS))
+    open_cases = OpenCaseDay.objects.exclude(count=0).values_list(
+        "service", "kode_kecamatan", "state", "created_day", "state_day", "count"
+    )
+    return sorted(ServiceDay.objects.values_list(*FIELDS)), sorted(open_cases)
 
 
 def test_demo_data_makes_realistic_cases_with_consistent_aggregates():
@@ -46,7 +49,8 @@ def test_demo_data_makes_realistic_cases_with_consistent_aggregates():
     generated = service_days()
     aggregates.rebuild()
     assert service_days() == generated
-    assert sum(r[3] for r in generated) == 400
+    assert sum(r[3] for r in generated[0]) == 400
+    assert sum(r[-1] for r in generated[1]) == Case.objects.filter(state__in=sorted(OPEN_STATES)).count()
 
 
 def test_live_requests_after_demo_data_get_fresh_numbers_and_keep_aggregates_right():

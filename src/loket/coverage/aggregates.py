@@ -17,9 +17,9 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from loket.cases.models import Case, CaseEvent, State
+from loket.cases.models import OPEN_STATES, Case, CaseEvent, State
 from loket.coverage.calendar import working_hours
-from loket.coverage.models import CorrectionReasonMonth, OfficerDay, ServiceDay
+from loket.coverage.models import CorrectionReasonMonth, OfficerDay, OpenCaseDay, ServiceDay
 
 OFFICER_SOURCES = frozenset({"console", "admin", "cli"})
 NO_REASON = "(tanpa alasan tertulis)"
@@ -89,9 +89,14 @@ class Tally:
         self.service: dict[tuple, Counter] = defaultdict(Counter)
         self.officer: dict[tuple, Counter] = defaultdict(Counter)
         self.reasons: Counter = Counter()
+        self.open: Counter = Counter()  # (service, kode, state, created_day, state_day) -> n
 
     def add_case(self, service: str, kode: str, created_at: dt.datetime) -> None:
         self.service[(timezone.localdate(created_at), service, kode)]["received"] += 1
+
+    def add_open(self, service, kode, state, created_at, state_day: dt.date, n: int = 1) -> None:
+        if state in OPEN_STATES:
+            self.open[(service, kode, state, timezone.localdate(created_at), state_day)] += n
 
     def add_event(
         self, service: str, kode: str, created_at: dt.datetime, event: tuple, first_officer: bool
@@ -123,6 +128,15 @@ class Tally:
             for (month, service, kode, reason), n in self.reasons.items():
                 key = {"month": month, "service": service, "kode_kecamatan": kode, "reason": reason}
                 _bump(CorrectionReasonMonth, key, {"count": n}, sign)
+            for (service, kode, state, created_day, state_day), n in self.open.items():
+                key = {
+                    "service": service,
+                    "kode_kecamatan": kode,
+                    "state": state,
+                    "created_day": created_day,
+                    "state_day": state_day,
+                }
+                _bump(OpenCaseDay, key, {"count": n}, sign)
 
 
 EVENT_FIELDS = ("from_state", "to_state", "source", "actor_id", "note", "at")
@@ -154,6 +168,10 @@ def case_saved(sender, instance: Case, created: bool, raw: bool = False, **kwarg
     if created:
         tally = Tally()
         tally.add_case(instance.service, instance.kode_kecamatan, instance.created_at)
+        created_day = timezone.localdate(instance.created_at)
+        tally.add_open(
+            instance.service, instance.kode_kecamatan, instance.state, instance.created_at, created_day
+        )
         tally.apply()
         return
     before = getattr(instance, "_coverage_before", None)
@@ -185,6 +203,19 @@ def case_event(sender, instance: CaseEvent, created: bool, raw: bool = False, **
     tally = Tally()
     event = tuple(getattr(instance, name) for name in EVENT_FIELDS)
     tally.add_event(case.service, case.kode_kecamatan, case.created_at, event, first)
+    previous = (
+        CaseEvent.objects.filter(case_id=instance.case_id)
+        .exclude(pk=instance.pk)
+        .filter(Q(at__lt=instance.at) | Q(at=instance.at, pk__lt=instance.pk))
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
+    entered = timezone.localdate(previous or case.created_at)
+    tally.add_open(case.service, case.kode_kecamatan, instance.from_state, case.created_at, entered, -1)
+    tally.add_open(
+        case.service, case.kode_kecamatan, instance.to_state, case.created_at, timezone.localdate(instance.at)
+    )
     tally.apply()
 
 
@@ -192,11 +223,14 @@ def rebuild(batch: int = 5000) -> dict[str, int]:
     """Recompute every aggregate from the cases and their events (after bulk loads)."""
     tally = Tally()
     cases = {}
-    for pk, service, kode, created_at in Case.objects.values_list(
-        "pk", "service", "kode_kecamatan", "created_at"
+    open_cases = {}
+    for pk, service, kode, created_at, state in Case.objects.values_list(
+        "pk", "service", "kode_kecamatan", "created_at", "state"
     ).iterator(chunk_size=batch):
         cases[pk] = (service, kode, created_at)
         tally.add_case(service, kode, created_at)
+        if state in OPEN_STATES:
+            open_cases[pk] = [service, kode, state, created_at, timezone.localdate(created_at)]
     seen_officer: set[int] = set()
     events = CaseEvent.objects.order_by("case_id", "at", "pk").values_list("case_id", *EVENT_FIELDS)
     for case_id, *event in events.iterator(chunk_size=batch):
@@ -207,10 +241,25 @@ def rebuild(batch: int = 5000) -> dict[str, int]:
         )
         if officer_event:
             seen_officer.add(case_id)
+        if case_id in open_cases:
+            open_cases[case_id][4] = timezone.localdate(event[-1])
+    for service, kode, state, created_at, state_day in open_cases.values():
+        tally.add_open(service, kode, state, created_at, state_day)
     with transaction.atomic():
         ServiceDay.objects.all().delete()
         OfficerDay.objects.all().delete()
         CorrectionReasonMonth.objects.all().delete()
+        OpenCaseDay.objects.all().delete()
+        OpenCaseDay.objects.bulk_create(
+            (
+                OpenCaseDay(
+                    service=k[0], kode_kecamatan=k[1], state=k[2], created_day=k[3], state_day=k[4], count=n
+                )
+                for k, n in tally.open.items()
+                if n
+            ),
+            batch_size=batch,
+        )
         ServiceDay.objects.bulk_create(
             (ServiceDay(day=k[0], service=k[1], kode_kecamatan=k[2], **v) for k, v in tally.service.items()),
             batch_size=batch,

@@ -223,7 +223,7 @@ def officers_table(window: service.Window, kodes=None) -> Table:
             Column("actions", "Tindakan", "int"),
             Column("decisions", "Keputusan", "int"),
             Column("corrections", "Minta perbaikan", "int"),
-            Column("open", "Permohonan terbuka dipegang", "int"),
+            Column("open", "Sedang dipegang (diperiksa/perbaikan)", "int"),
         ],
         service.officers(window, kodes),
     )
