@@ -43,14 +43,13 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-
     from django.db.models import Sum
+    from django.test import Client
 
     from loket.cases.models import OPEN_STATES, Case, CaseEvent
     from loket.coverage import aggregates, demo
-    from loket.coverage.models import OpenCaseDay, ServiceDay
     from loket.coverage.generate import generate
+    from loket.coverage.models import OpenCaseDay, ServiceDay
 
     if connection.vendor != "postgresql":
         print("bench_dashboard needs PostgreSQL (LOKET_BENCH_DATABASE_URL)")
