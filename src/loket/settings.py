@@ -198,9 +198,49 @@ LOKET_WA_API_VERSION = envstr("LOKET_WA_API_VERSION", "v26.0")
 # (end of jobs settings)
 
 # --- cases and console (loket.cases, loket.console) -----------------------------------
+# Checklist per service: LOKET_CHECKLIST_<SERVICE>=key,key,... replaces the national
+# default (loket.domain.checklists); local practice below is layered on top.
+LOKET_CHECKLIST_OVERRIDES = {
+    service: envlist(f"LOKET_CHECKLIST_{service}", "")
+    for service in ("KIA", "KTP", "KK", "SKPWNI", "SKDWNI")
+    if envlist(f"LOKET_CHECKLIST_{service}", "")
+}
+# Local practice, not national rule: the family card must list both parents (KIA).
+LOKET_KIA_PARENTS_IN_ONE_KK = envbool("LOKET_KIA_PARENTS_IN_ONE_KK", False)
+LOKET_KIA_PHOTO_SIZE = envstr("LOKET_KIA_PHOTO_SIZE", "2x3")
+# Single parents and guardians are served (national floor); one parent's KTP-el suffices.
+LOKET_KIA_SINGLE_PARENT = envbool("LOKET_KIA_SINGLE_PARENT", True)
+# Expiry of requests waiting on the resident, with a reminder first.
+LOKET_CASE_EXPIRE_DAYS = envint("LOKET_CASE_EXPIRE_DAYS", 14)
+LOKET_CASE_REMINDER_DAYS = envint("LOKET_CASE_REMINDER_DAYS", 10)
+# A subject with a document of the same service issued this recently is a duplicate.
+LOKET_DUPLICATE_DAYS = envint("LOKET_DUPLICATE_DAYS", 90)
+# Console: cases one officer may hold in review; minutes before an untouched case returns
+# to the queue; minutes a resent case waits for the officer who asked for the correction.
+LOKET_CONSOLE_REVIEW_LIMIT = envint("LOKET_CONSOLE_REVIEW_LIMIT", 5)
+LOKET_CONSOLE_IDLE_MINUTES = envint("LOKET_CONSOLE_IDLE_MINUTES", 60)
+LOKET_CONSOLE_RESERVE_MINUTES = envint("LOKET_CONSOLE_RESERVE_MINUTES", 240)
+# The name authenticator apps show next to the console's codes.
+OTP_TOTP_ISSUER = envstr("LOKET_TOTP_ISSUER", "Loket Dukcapil")
 # (end of cases and console settings)
 
 # --- scheduling (loket.scheduling) -------------------------------------------------------
+# Defaults for each service's outcome, lead time (working days) and capacity per session;
+# an administrator changes them per service in the admin (scheduling.ServiceSchedule).
+LOKET_PICKUP_LEAD_DAYS = envint("LOKET_PICKUP_LEAD_DAYS", 14)
+LOKET_APPOINTMENT_LEAD_DAYS = envint("LOKET_APPOINTMENT_LEAD_DAYS", 2)
+LOKET_SESSION_CAPACITY = envint("LOKET_SESSION_CAPACITY", 40)  # per session (pagi, siang)
+LOKET_DAY_CAPACITY = envint("LOKET_DAY_CAPACITY", 80)
+# How far ahead approvals look for a session with room, in working days.
+LOKET_BOOKING_HORIZON_DAYS = envint("LOKET_BOOKING_HORIZON_DAYS", 60)
+# Reminder the working day before the date, from this hour (office time).
+LOKET_REMINDER_HOUR = envint("LOKET_REMINDER_HOUR", 9)
+# Not collected: a reminder this many working days after the date, a flag for the officer later.
+LOKET_NO_SHOW_REMINDER_DAYS = envint("LOKET_NO_SHOW_REMINDER_DAYS", 3)
+LOKET_NO_SHOW_FLAG_DAYS = envint("LOKET_NO_SHOW_FLAG_DAYS", 10)
+# Where the QR code on a receipt points: the public address of this Loket.
+LOKET_PUBLIC_URL = envstr("LOKET_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+LOKET_RESCHEDULE_CHOICES = envint("LOKET_RESCHEDULE_CHOICES", 8)  # rows in the WhatsApp list (max 10)
 # (end of scheduling settings)
 
 # --- coverage (loket.coverage) -----------------------------------------------------------

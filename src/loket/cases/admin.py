@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
-from loket.cases.models import Case, CaseEvent, Document, Resident
+from loket.cases.models import Case, CaseEvent, Correction, Document, IllegalTransition, Resident, State
 
 
 class EventInline(admin.TabularInline):
@@ -13,14 +14,44 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class CaseAdminForm(forms.ModelForm):
+    """The admin changes state only through the workflow: a chosen move, checked by move_to."""
+
+    move_to = forms.ChoiceField(
+        label="Ubah status menjadi", required=False, choices=[("", "(tetap)"), *State.choices]
+    )
+    move_note = forms.CharField(label="Catatan perubahan", required=False)
+
+    class Meta:
+        model = Case
+        fields = ["kode_kecamatan", "kode_desa", "assigned_to"]
+
+    def clean_move_to(self):
+        target = self.cleaned_data["move_to"]
+        if target and self.instance.pk and not self.instance.can_move_to(target):
+            raise forms.ValidationError(
+                f"Status '{self.instance.get_state_display()}' tidak dapat diubah menjadi '{State(target).label}'."
+            )
+        return target
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
+    form = CaseAdminForm
     list_display = ["request_number", "service", "state", "kode_kecamatan", "created_at"]
     list_filter = ["service", "state"]
     search_fields = ["request_number"]
-    # State changes go through the workflow (Case.move_to), never a raw edit.
     readonly_fields = ["state", "state_changed_at", "request_number", "subject", "resident"]
     inlines = [EventInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        target = form.cleaned_data.get("move_to")
+        if target:
+            try:
+                obj.move_to(target, actor=request.user, source="admin", note=form.cleaned_data["move_note"])
+            except IllegalTransition as exc:  # moved by someone else since the form was shown
+                messages.error(request, str(exc))
 
 
 @admin.register(Resident)
@@ -34,3 +65,9 @@ class DocumentAdmin(admin.ModelAdmin):
     list_display = ["pk", "case", "label", "mime_type", "status", "created_at"]
     list_filter = ["status", "label"]
     raw_id_fields = ["case", "resident"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    list_display = ["pk", "case", "officer", "at", "resolved_at"]
+    raw_id_fields = ["case"]

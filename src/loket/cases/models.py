@@ -140,6 +140,16 @@ class Case(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     state_changed_at = models.DateTimeField(default=timezone.now)
+    # Officer-chosen variations of the checklist (e.g. {"single_parent": true}).
+    checklist_options = models.JSONField(default=dict, blank=True)
+    # Last time the assigned officer did anything on the case (idle cases return to the queue).
+    last_touched_at = models.DateTimeField(null=True, blank=True)
+    # After a resend the case goes back to the officer who asked for the correction, first.
+    preferred_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -235,6 +245,9 @@ class Document(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     source_message_id = models.CharField(max_length=128, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Why an officer asked for it again (keys of loket.cases.corrections.REASONS) and free text.
+    correction_reasons = models.JSONField(default=list, blank=True)
+    correction_note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -243,3 +256,19 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label or 'dokumen'} #{self.pk}"
+
+
+class Correction(models.Model):
+    """One request to the resident to resend documents: what was wrong, and the message sent."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="corrections")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # [{"label": "ktp_ibu", "document": 12 | null, "reasons": ["buram"], "note": ""}]
+    items = models.JSONField(default=list)
+    note = models.TextField(blank=True)
+    message_text = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -1,3 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from loket.console import auth_views, views
+
+app_name = "console"
+
+urlpatterns = [
+    path("console/login/", auth_views.login, name="login"),
+    path("console/login/kode/", auth_views.verify, name="verify"),
+    path("console/logout/", auth_views.logout, name="logout"),
+    path("console/", views.home, name="home"),
+    path("console/antrean/<str:service>/", views.queue, name="queue"),
+    path("console/antrean/<str:service>/ambil/", views.take, name="take"),
+    path("console/antrean/<str:service>/ekspor.csv", views.export, name="export"),
+    path("console/permohonan/<int:pk>/", views.case_page, name="case"),
+    path("console/permohonan/<int:pk>/dokumen/<int:doc>/", views.document_file, name="document"),
+    path("console/permohonan/<int:pk>/dokumen/<int:doc>/label/", views.label_document, name="label"),
+    path("console/permohonan/<int:pk>/perbaikan/", views.correction, name="correction"),
+    path("console/permohonan/<int:pk>/setujui/", views.approve, name="approve"),
+    path("console/permohonan/<int:pk>/tolak/", views.reject_view, name="reject"),
+    path("console/permohonan/<int:pk>/serahkan/", views.hand_over, name="hand_over"),
+    path("console/permohonan/<int:pk>/balas/", views.reply, name="reply"),
+    path("console/permohonan/<int:pk>/daftar-dokumen/", views.checklist_options, name="checklist"),
+    path("console/audit/", views.audit_search, name="audit"),
+    path("console/laporan/", views.reports, name="reports"),
+    path("console/balasan/", views.canned, name="canned"),
+    path("console/pengambilan/", views.pickup, name="pickup"),
+    path("console/staf/", views.staff, name="staff"),
+]

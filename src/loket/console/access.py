@@ -1,0 +1,142 @@
+"""The one place that decides who may see and do what in the console (healthchecks style).
+
+Every console view is wrapped in `@console_view(action)` and fetches cases through
+`cases_for(request)` / `case_for(request, pk)`, so a role's permissions and its area (the
+regency or some kecamatan) apply on every page and every export. A case outside a
+person's area or services answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
+
+from loket.cases.models import Case, Document
+from loket.console.models import AuditEntry, Role, StaffProfile
+
+# What each role may do. Administrators manage accounts and read the audit; they do not
+# read residents' requests (least privilege).
+ALLOWED: dict[str, frozenset[str]] = {
+    "home": frozenset(Role),
+    "queue": frozenset({Role.OFFICER, Role.SUPERVISOR}),
+    "case": frozenset({Role.OFFICER, Role.SUPERVISOR}),
+    "act": frozenset({Role.OFFICER, Role.SUPERVISOR}),
+    "reassign": frozenset({Role.SUPERVISOR}),
+    "reports": frozenset({Role.SUPERVISOR}),
+    "audit": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "canned": frozenset({Role.SUPERVISOR}),
+    "pickup": frozenset({Role.COUNTER, Role.SUPERVISOR}),
+    "staff": frozenset({Role.ADMIN}),
+}
+
+
+def login_url(request: HttpRequest) -> str:
+    return f"/console/login/?{urlencode({'next': request.get_full_path()})}"
+
+
+def profile_of(user) -> StaffProfile | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.staff
+    except StaffProfile.DoesNotExist:
+        return None
+
+
+def may(profile: StaffProfile | None, action: str) -> bool:
+    return profile is not None and profile.role in ALLOWED[action]
+
+
+def console_view(action: str):
+    """Require a verified (password + TOTP) staff session whose role allows `action`."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated or not user.is_verified():
+                return redirect(login_url(request))
+            profile = profile_of(user)
+            if not may(profile, action):
+                raise PermissionDenied("Halaman ini bukan bagian tugas Anda.")
+            request.staff = profile
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def services_of(profile: StaffProfile) -> list[str]:
+    from loket.console.services import SERVICES
+
+    if profile.role == Role.OFFICER:
+        return [s for s in SERVICES if s in (profile.services or [])]
+    return list(SERVICES)
+
+
+def in_area(profile: StaffProfile, qs: QuerySet, field: str = "kode_kecamatan") -> QuerySet:
+    return qs.filter(**{f"{field}__in": profile.kecamatan}) if profile.kecamatan else qs
+
+
+def cases_for(request: HttpRequest, qs: QuerySet | None = None) -> QuerySet:
+    """The cases this person may see: their area, and for officers their services."""
+    profile = request.staff
+    qs = in_area(profile, Case.objects.all() if qs is None else qs)
+    if profile.role == Role.OFFICER:
+        qs = qs.filter(service__in=services_of(profile))
+    return qs
+
+
+def case_for(request: HttpRequest, pk: int) -> Case:
+    case = cases_for(request).select_related("resident", "assigned_to").filter(pk=pk).first()
+    if case is None:
+        raise Http404("Permohonan tidak ditemukan.")
+    return case
+
+
+def document_for(request: HttpRequest, case: Case, pk: int) -> Document:
+    document = Document.objects.filter(case=case, pk=pk).first()
+    if document is None:
+        raise Http404("Dokumen tidak ditemukan.")
+    return document
+
+
+def require_service(request: HttpRequest, service: str) -> None:
+    if service not in services_of(request.staff):
+        raise Http404("Layanan tidak ditemukan.")
+
+
+def audit_for(request: HttpRequest) -> QuerySet:
+    """Audit entries within the person's area (entries without a case: regency-wide staff only)."""
+    qs = AuditEntry.objects.select_related("actor", "case")
+    if request.staff.kecamatan:
+        qs = qs.filter(case__kode_kecamatan__in=request.staff.kecamatan)
+    return qs
+
+
+def staff_for(request: HttpRequest) -> QuerySet:
+    qs = StaffProfile.objects.select_related("user").order_by("user__username")
+    if request.staff.kecamatan:
+        # A kecamatan administrator sees accounts limited to (some of) their kecamatan.
+        ids = [p.pk for p in qs if p.kecamatan and set(p.kecamatan) <= set(request.staff.kecamatan)]
+        qs = qs.filter(pk__in=ids)
+    return qs
+
+
+def colleagues_for(case: Case, profile: StaffProfile) -> QuerySet:
+    """Officers and supervisors who could take this case over (service and area)."""
+    candidates = StaffProfile.objects.filter(role__in=[Role.OFFICER, Role.SUPERVISOR]).select_related("user")
+    ids = [
+        p.user_id
+        for p in candidates
+        if (p.role == Role.SUPERVISOR or case.service in (p.services or []))
+        and (not p.kecamatan or case.kode_kecamatan in p.kecamatan)
+        and p.user.is_active
+    ]
+    return StaffProfile.objects.filter(user_id__in=ids).select_related("user").order_by("user__username")

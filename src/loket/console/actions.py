@@ -1,0 +1,52 @@
+"""What an officer does to a case from the console, each one a single function."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from loket.cases.models import Case, CaseEvent, State
+from loket.cases.workflow import WorkflowError
+from loket.channels.whatsapp import outbox
+from loket.channels.whatsapp.models import OutboundMessage
+from loket.scheduling.allocation import NoRoom
+from loket.scheduling.approval import approve_case
+
+
+def approve(case: Case, *, actor) -> None:
+    """Approve: scheduling allocates the pickup date and sends the receipt (one transaction)."""
+    try:
+        approve_case(case, actor=actor, source="console")
+    except NoRoom as exc:
+        raise WorkflowError(
+            str(exc) or "Tidak ada jadwal pengambilan yang kosong. Hubungi supervisor."
+        ) from exc
+
+
+def hand_over(case: Case, *, to_user, actor) -> None:
+    """Give the case to a colleague; it stays in review, now theirs."""
+    if case.state not in (State.IN_REVIEW, State.QUEUED):
+        raise WorkflowError("Hanya permohonan dalam antrean atau sedang diperiksa yang dapat diserahkan.")
+    from django.utils import timezone
+
+    with transaction.atomic():
+        if case.state == State.QUEUED:
+            case.move_to(State.IN_REVIEW, actor=actor, source="console", note=f"Diserahkan ke {to_user}.")
+        else:
+            CaseEvent.objects.create(
+                case=case,
+                from_state=case.state,
+                to_state=case.state,
+                actor=actor,
+                source="console",
+                note=f"Diserahkan ke {to_user}.",
+            )
+        Case.objects.filter(pk=case.pk).update(assigned_to=to_user, last_touched_at=timezone.now())
+
+
+def reply(case: Case, *, text: str, actor) -> OutboundMessage:
+    text = text.strip()
+    if not text:
+        raise WorkflowError("Balasan kosong.")
+    if len(text) > 4000:
+        raise WorkflowError("Balasan terlalu panjang (maksimal 4000 huruf).")
+    return outbox.enqueue(case.resident, text=text, case=case, kind=OutboundMessage.Kind.OFFICER)

@@ -1,0 +1,151 @@
+"""Demo accounts (one per role, each with a TOTP device) and a few cases in different states.
+
+`loket demo` calls `load(out)`; it is idempotent. The TOTP secrets are fixed so that a
+newcomer enrols once and the codes keep working across demo restarts.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+
+import segno
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from loket.cases.models import Case, Document, Resident, State, next_request_number
+from loket.console.models import CannedReply, Role, StaffProfile
+
+# username, password, role, services, kecamatan, fixed TOTP key (hex, 20 bytes)
+ACCOUNTS = [
+    ("petugas.kia", "loket-demo-petugas", Role.OFFICER, ["KIA"], [], "11" * 20),
+    ("supervisor", "loket-demo-supervisor", Role.SUPERVISOR, [], [], "22" * 20),
+    ("loket", "loket-demo-loket", Role.COUNTER, [], [], "33" * 20),
+    ("administrator", "loket-demo-administrator", Role.ADMIN, [], [], "44" * 20),
+]
+DEMO_CHANNEL = "demo-number"
+CANNED = [
+    ("Terima kasih", "Terima kasih, permohonan Anda sedang kami periksa."),
+    ("Foto ulang", "Mohon foto ulang dokumen di tempat terang, seluruh halaman terlihat, tidak buram."),
+    ("Jam layanan", "Kantor buka Senin sampai Jumat pukul 08.00 sampai 15.00 WIB."),
+]
+
+
+def totp_secret(device: TOTPDevice) -> str:
+    """The base32 secret an authenticator app asks for when entered by hand."""
+    return base64.b32encode(device.bin_key).decode()
+
+
+def ensure_account(username, password, role, services, kecamatan, key) -> TOTPDevice:
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=username)
+    if created:
+        user.set_password(password)
+        user.save()
+    StaffProfile.objects.update_or_create(
+        user=user, defaults={"role": role, "services": services, "kecamatan": kecamatan}
+    )
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="demo", defaults={"key": key, "confirmed": True}
+    )
+    return device
+
+
+def _image(label: str) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 400), (236, 240, 244))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 20, 620, 380), outline=(11, 110, 79), width=6)
+    draw.text((60, 180), f"CONTOH {label.upper()} (DEMO)", fill=(31, 41, 51))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def add_document(case: Case, label: str, caption: str = "") -> Document:
+    doc = Document(
+        resident=case.resident, case=case, label=label, caption=caption or label, mime_type="image/jpeg"
+    )
+    content = _image(label)
+    doc.size = len(content)
+    doc.file.save(f"{label}.jpg", ContentFile(content), save=True)
+    return doc
+
+
+def _case(resident, subject, state_path, labels, kecamatan="36.03.03", days_ago=0, warnings=None) -> Case:
+    created = timezone.now() - dt.timedelta(days=days_ago, hours=1)
+    case = Case.objects.create(
+        request_number=next_request_number("KIA", timezone.localdate(created)),
+        service="KIA",
+        subject=subject,
+        resident=resident,
+        fields={"NIK": subject, "NAMA": "Anak Contoh", "DESA": "Kadu Agung", "KECAMATAN": "Tigaraksa"},
+        derived={},
+        warnings=warnings or [],
+        raw_text=f"#KIA#{subject}#Anak Contoh#Kadu Agung#Tigaraksa",
+        kode_kecamatan=kecamatan,
+        created_at=created,
+        state_changed_at=created,
+    )
+    for label in labels:
+        add_document(case, label)
+    for state in state_path:
+        case.move_to(state, source="system", note="Data demo.")
+    return case
+
+
+def load(out) -> None:
+    devices = [(spec, ensure_account(*spec)) for spec in ACCOUNTS]
+    for title, text in CANNED:
+        CannedReply.objects.get_or_create(title=title, defaults={"text": text})
+    with transaction.atomic():
+        resident, created = Resident.objects.get_or_create(
+            channel_number=DEMO_CHANNEL,
+            user_id="6281200000099",
+            defaults={
+                "wa_id": "6281200000099",
+                "phone": "6281200000099",
+                "profile_name": "Ibu Demo",
+                "last_inbound_at": timezone.now(),
+            },
+        )
+        if created:
+            full = ["akta_kelahiran", "ktp_ayah", "ktp_ibu", "kk"]
+            _case(resident, "3603035512180003", [State.QUEUED], full, days_ago=1)
+            _case(
+                resident,
+                "3603030101190002",
+                [State.QUEUED],
+                full,
+                warnings=[
+                    {
+                        "code": "nik_region_unknown",
+                        "field": "NIK",
+                        "message": "Contoh peringatan: cocokkan NIK dengan KK.",
+                    }
+                ],
+            )
+            _case(resident, "3603034203200001", [], ["akta_kelahiran", "kk"], kecamatan="36.03.12")
+            _case(
+                resident,
+                "3603035005170004",
+                [State.QUEUED, State.IN_REVIEW, State.APPROVED],
+                full,
+                days_ago=3,
+            )
+    out.write("")
+    out.write("Akun konsol demo (http://127.0.0.1:8000/console/login/):")
+    for (username, password, role, *_), device in devices:
+        out.write(f"  {username:<14} sandi {password:<26} peran {Role(role).label}")
+        out.write(f"    kunci TOTP (ketik di aplikasi autentikator): {totp_secret(device)}")
+    # One QR for the officer, the account the walkthrough uses; the others by secret.
+    officer_device = devices[0][1]
+    buffer = io.StringIO()
+    segno.make(officer_device.config_url, error="l").terminal(out=buffer, compact=True, border=2)
+    out.write(f"  QR untuk {ACCOUNTS[0][0]} (pindai dengan aplikasi autentikator):")
+    out.write(buffer.getvalue())

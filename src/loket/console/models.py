@@ -1,0 +1,96 @@
+"""Who may use the console, where, and what they did there."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "Petugas verifikasi"
+    SUPERVISOR = "supervisor", "Supervisor"
+    COUNTER = "counter", "Petugas loket"
+    ADMIN = "admin", "Administrator"
+
+
+class StaffProfile(models.Model):
+    """A staff member's role, services and area. No profile, no console."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    # Services an officer handles (["KIA", "KK"]); supervisors and admins see all.
+    services = models.JSONField(default=list, blank=True)
+    # Kecamatan codes ("36.03.01") the account is limited to; empty means the whole regency.
+    kecamatan = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = "profil staf"
+        verbose_name_plural = "profil staf"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def area_label(self) -> str:
+        return ", ".join(self.kecamatan) if self.kecamatan else "Seluruh kabupaten"
+
+
+ACTION_LABELS = {
+    "login": "Masuk",
+    "login_failed_token": "Kode verifikasi salah",
+    "logout": "Keluar",
+    "view_case": "Membuka permohonan (NIK/KK utuh)",
+    "view_document": "Membuka dokumen",
+    "take_next": "Mengambil dari antrean",
+    "correction": "Meminta perbaikan",
+    "approve": "Menyetujui",
+    "reject": "Menolak",
+    "hand_over": "Menyerahkan ke rekan",
+    "reply": "Membalas pemohon",
+    "checklist": "Mengubah daftar dokumen",
+    "label_document": "Memberi label dokumen",
+    "export": "Mengekspor daftar",
+    "release": "Mengembalikan ke antrean",
+    "canned_edit": "Mengubah balasan siap pakai",
+}
+
+
+class AuditEntry(models.Model):
+    """One thing a staff member saw or did: who, when, what, from which address."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=40, db_index=True)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    document = models.ForeignKey("cases.Document", null=True, blank=True, on_delete=models.SET_NULL)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "catatan audit"
+        verbose_name_plural = "catatan audit"
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+class CannedReply(models.Model):
+    """A ready answer officers insert into the reply box; supervisors edit them."""
+
+    title = models.CharField(max_length=80)
+    text = models.TextField()
+    service = models.CharField(max_length=10, blank=True, help_text="empty: every service")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "balasan siap pakai"
+        verbose_name_plural = "balasan siap pakai"
+
+    def __str__(self) -> str:
+        return self.title

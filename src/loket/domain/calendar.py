@@ -1,0 +1,206 @@
+"""The office's working-day calendar. Pure Python: no Django.
+
+A working day is Monday to Friday (Perpres 21/2023), minus Indonesia's national holidays
+and the government's collective leave (cuti bersama) from the `holidays` package, minus
+the office's own closures, plus its extra service days (a Saturday service, or a holiday
+the office decides to open). A closure wins over an extra day on the same date: sending a
+resident to a shut door is worse than a day's delay.
+
+Dates the package marks as estimates (Islamic holidays before the decree) count as closed;
+`holiday_data_warnings` tells administrators about them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import holidays
+
+COUNTRY = "ID"
+CATEGORIES = ("public", "government")
+LANGUAGE = "id"
+# The package's name for a collective-leave day starts with this (Indonesian names).
+CUTI_BERSAMA = "Cuti Bersama"
+
+# Perpres 21/2023: Mon-Thu 07:30-16:00, Fri 07:30-16:30. Saturday hours only apply on an
+# extra service day (a typical half-day Saturday service).
+DEFAULT_HOURS: dict[int, tuple[dt.time, dt.time]] = {
+    0: (dt.time(7, 30), dt.time(16, 0)),
+    1: (dt.time(7, 30), dt.time(16, 0)),
+    2: (dt.time(7, 30), dt.time(16, 0)),
+    3: (dt.time(7, 30), dt.time(16, 0)),
+    4: (dt.time(7, 30), dt.time(16, 30)),
+    5: (dt.time(8, 0), dt.time(12, 0)),
+    6: (dt.time(8, 0), dt.time(12, 0)),
+}
+
+# A search for the next working day gives up after this many calendar days: no office is
+# closed for a year, so hitting it means the data is broken.
+MAX_SCAN_DAYS = 366
+
+
+@lru_cache(maxsize=64)
+def _year_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays(COUNTRY, years=year, categories=CATEGORIES, language=LANGUAGE)
+
+
+def holidays_in(year: int) -> dict[dt.date, str]:
+    """National holidays and cuti bersama of a year, with their Indonesian names."""
+    return dict(_year_holidays(year))
+
+
+def holiday_name(day: dt.date) -> str | None:
+    return _year_holidays(day.year).get(day)
+
+
+def estimated_dates(year: int) -> dict[dt.date, str]:
+    """Dates the package only estimates (not yet fixed by the government's decree)."""
+    table = _year_holidays(year)
+    suffix = table.tr(table.estimated_label).replace("%s", "").strip()
+    return {day: name for day, name in table.items() if suffix and suffix in name}
+
+
+def has_decree_data(year: int) -> bool:
+    """Whether the package knows the year's joint decree (SKB): it lists cuti bersama then.
+
+    The holidays of a year are computed for any year, but cuti bersama only appear once
+    the package has learned that year's decree; their absence means the data is a guess.
+    """
+    return any(name.startswith(CUTI_BERSAMA) for name in _year_holidays(year).values())
+
+
+@dataclass(frozen=True)
+class CalendarWarning:
+    code: str  # "no-decree" | "estimated"
+    year: int
+    message: str
+
+
+def holiday_data_warnings(today: dt.date) -> list[CalendarWarning]:
+    """Problems an administrator should know about, for this year and the coming one."""
+    warnings = []
+    for year in (today.year, today.year + 1):
+        if not has_decree_data(year):
+            warnings.append(
+                CalendarWarning(
+                    "no-decree",
+                    year,
+                    f"Calendar has no national holiday decree data (cuti bersama) for {year}: "
+                    "upgrade the 'holidays' package or add the closures by hand.",
+                )
+            )
+        estimates = {d: n for d, n in estimated_dates(year).items() if d >= today}
+        if estimates:
+            listed = ", ".join(f"{d.isoformat()} ({n})" for d, n in sorted(estimates.items()))
+            warnings.append(
+                CalendarWarning(
+                    "estimated",
+                    year,
+                    f"Holiday dates for {year} are estimates, counted as closed until confirmed: {listed}. "
+                    "Check them against the SKB and add a closure or extra service day if they moved.",
+                )
+            )
+    return warnings
+
+
+@dataclass(frozen=True)
+class OfficeCalendar:
+    """The office's exceptions on top of the national calendar."""
+
+    closures: Collection[dt.date] = frozenset()
+    extra_days: Collection[dt.date] = frozenset()
+    hours: dict[int, tuple[dt.time, dt.time]] = field(default_factory=lambda: dict(DEFAULT_HOURS))
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return is_working_day(day, self.closures, self.extra_days)
+
+    def add_working_days(self, day: dt.date, n: int) -> dt.date:
+        return add_working_days(day, n, self.closures, self.extra_days)
+
+    def working_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        return working_days(start, end, self.closures, self.extra_days)
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """The first working day on or after `day`."""
+        return next(iter_working_days(day, self.closures, self.extra_days))
+
+    def opening_hours(self, day: dt.date) -> tuple[dt.time, dt.time] | None:
+        if not self.is_working_day(day):
+            return None
+        return self.hours.get(day.weekday())
+
+    def is_open(self, moment: dt.datetime) -> bool:
+        """`moment` in the office's local time (naive, or aware in the office's zone)."""
+        hours = self.opening_hours(moment.date())
+        return bool(hours) and hours[0] <= moment.time().replace(tzinfo=None) < hours[1]
+
+    def next_opening(self, moment: dt.datetime) -> dt.datetime:
+        """When the office opens next (`moment` itself if it is open then)."""
+        if self.is_open(moment):
+            return moment
+        day = moment.date()
+        for _ in range(MAX_SCAN_DAYS):
+            hours = self.opening_hours(day)
+            if hours:
+                opens = dt.datetime.combine(day, hours[0], tzinfo=moment.tzinfo)
+                if opens > moment:
+                    return opens
+            day += dt.timedelta(days=1)
+        raise ValueError("no opening time within a year: check the calendar's closures")
+
+
+def is_working_day(
+    day: dt.date, closures: Collection[dt.date] = (), extra_days: Collection[dt.date] = ()
+) -> bool:
+    if day in closures:
+        return False
+    if day in extra_days:
+        return True
+    return day.weekday() < 5 and holiday_name(day) is None
+
+
+def iter_working_days(
+    start: dt.date, closures: Collection[dt.date] = (), extra_days: Collection[dt.date] = ()
+) -> Iterator[dt.date]:
+    """Working days from `start` (included) onwards."""
+    day = start
+    idle = 0
+    while True:
+        if is_working_day(day, closures, extra_days):
+            idle = 0
+            yield day
+        else:
+            idle += 1
+            if idle > MAX_SCAN_DAYS:
+                raise ValueError("no working day within a year: check the calendar's closures")
+        day += dt.timedelta(days=1)
+
+
+def add_working_days(
+    day: dt.date, n: int, closures: Collection[dt.date] = (), extra_days: Collection[dt.date] = ()
+) -> dt.date:
+    """The date `n` working days after `day` (`day` itself never counts). n=0 gives `day`."""
+    if n < 0:
+        raise ValueError("n must be zero or more")
+    if n == 0:
+        return day
+    days = iter_working_days(day + dt.timedelta(days=1), closures, extra_days)
+    for _ in range(n - 1):
+        next(days)
+    return next(days)
+
+
+def working_days(
+    start: dt.date, end: dt.date, closures: Collection[dt.date] = (), extra_days: Collection[dt.date] = ()
+) -> list[dt.date]:
+    """Working days from `start` to `end`, both included."""
+    out = []
+    day = start
+    while day <= end:
+        if is_working_day(day, closures, extra_days):
+            out.append(day)
+        day += dt.timedelta(days=1)
+    return out

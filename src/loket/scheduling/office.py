@@ -1,0 +1,64 @@
+"""The office's calendar as stored: national holidays plus the administrator's exceptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from loket.domain.calendar import DEFAULT_HOURS, OfficeCalendar, holiday_data_warnings
+from loket.scheduling.models import ExtraServiceDay, OfficeClosure, OfficeHours
+
+# Sessions split the day at the midday break: pagi until 12:00, siang from 13:00.
+MIDDAY = dt.time(12, 0)
+AFTERNOON = dt.time(13, 0)
+
+
+def office_calendar() -> OfficeCalendar:
+    """Read fresh on each call: an administrator's change applies to the next approval."""
+    hours = dict(DEFAULT_HOURS)
+    hours.update({row.weekday: (row.opens, row.closes) for row in OfficeHours.objects.all()})
+    return OfficeCalendar(
+        closures=frozenset(OfficeClosure.objects.values_list("date", flat=True)),
+        extra_days=frozenset(ExtraServiceDay.objects.values_list("date", flat=True)),
+        hours=hours,
+    )
+
+
+def session_hours(calendar: OfficeCalendar, day: dt.date, part: str) -> tuple[dt.time, dt.time]:
+    opens, closes = calendar.hours.get(day.weekday(), DEFAULT_HOURS[day.weekday()])
+    if part == "pagi":
+        return opens, min(closes, MIDDAY)
+    return max(opens, AFTERNOON), closes
+
+
+DAY_NAMES = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+MONTH_NAMES = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+]  # fmt: skip
+
+
+def long_date(day: dt.date) -> str:
+    """'Selasa, 15 Desember 2026': how a resident reads a date."""
+    return f"{DAY_NAMES[day.weekday()]}, {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def session_label(day: dt.date, part: str, calendar: OfficeCalendar | None = None) -> str:
+    """'Pagi, pukul 07.30-12.00'."""
+    start, end = session_hours(calendar or office_calendar(), day, part)
+    return f"{part.capitalize()}, pukul {start:%H.%M}-{end:%H.%M}"
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def calendar_warnings(on: dt.date | None = None) -> list[str]:
+    """For `loket check` and the dashboard: holiday data missing or estimated."""
+    return holiday_data_warnings(on or today())
+
+
+def office_identity() -> tuple[str, str]:
+    return settings.LOKET_OFFICE_NAME, settings.LOKET_OFFICE_ADDRESS

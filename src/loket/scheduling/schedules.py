@@ -1,0 +1,64 @@
+"""Which schedule (outcome, lead time, capacity) a case follows, with the reference defaults.
+
+Defaults follow the reference (adminduk-domain §3): cards (KIA, KTP-el lost or damaged)
+are picked up at the counter; a first KTP-el needs biometric recording at the office
+first; KK, SKPWNI and SKDWNI are signed PDFs the officer sends over WhatsApp. Rows are
+created on first use, so an administrator edits them in the admin afterwards.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from loket.scheduling.models import Outcome, ServiceSchedule
+
+BRING_KIA = "Kartu Keluarga (KK) asli\nAkta kelahiran anak asli\nBukti pengambilan ini"
+BRING_KTP = "Kartu Keluarga (KK) asli\nBukti pengambilan ini"
+
+DEFAULTS: dict[str, dict] = {
+    "KIA": {"label": "Kartu Identitas Anak (KIA)", "outcome": Outcome.PICKUP, "bring": BRING_KIA},
+    "KTP_PEMULA": {"label": "KTP-el baru (pemula)", "outcome": Outcome.APPOINTMENT, "bring": BRING_KTP},
+    "KTP_HILANG": {
+        "label": "KTP-el pengganti (hilang)",
+        "outcome": Outcome.PICKUP,
+        "bring": BRING_KTP + "\nSurat kehilangan dari kepolisian asli",
+    },
+    "KTP_RUSAK": {
+        "label": "KTP-el pengganti (rusak)",
+        "outcome": Outcome.PICKUP,
+        "bring": BRING_KTP + "\nKTP-el yang rusak",
+    },
+    "KK": {"label": "Kartu Keluarga (KK)", "outcome": Outcome.DOCUMENT, "bring": BRING_KTP},
+    "SKPWNI": {"label": "Surat Keterangan Pindah (SKPWNI)", "outcome": Outcome.DOCUMENT, "bring": BRING_KTP},
+    "SKDWNI": {"label": "Surat Keterangan Datang (SKDWNI)", "outcome": Outcome.DOCUMENT, "bring": BRING_KTP},
+}
+
+
+def schedule_key(service: str, fields: dict) -> str:
+    if service == "KTP":
+        jenis = (fields.get("jenis") or "PEMULA").upper()
+        return f"KTP_{jenis}" if f"KTP_{jenis}" in DEFAULTS else "KTP_PEMULA"
+    return service
+
+
+def get_schedule(key: str) -> ServiceSchedule:
+    if key not in DEFAULTS:
+        raise ValueError(f"no schedule for service {key!r}")
+    defaults = dict(DEFAULTS[key])
+    defaults.update(
+        lead_days=settings.LOKET_PICKUP_LEAD_DAYS,
+        appointment_lead_days=settings.LOKET_APPOINTMENT_LEAD_DAYS,
+        capacity_pagi=settings.LOKET_SESSION_CAPACITY,
+        capacity_siang=settings.LOKET_SESSION_CAPACITY,
+        capacity_day=settings.LOKET_DAY_CAPACITY,
+    )
+    schedule, _ = ServiceSchedule.objects.get_or_create(key=key, defaults=defaults)
+    return schedule
+
+
+def schedule_for(case) -> ServiceSchedule:
+    return get_schedule(schedule_key(case.service, case.fields or {}))
+
+
+def ensure_all() -> list[ServiceSchedule]:
+    return [get_schedule(key) for key in DEFAULTS]

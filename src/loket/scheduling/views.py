@@ -1,0 +1,170 @@
+"""Public verification of a receipt, the counter check-in page and the printing list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from loket.cases.models import IllegalTransition
+from loket.scheduling import printing
+from loket.scheduling.approval import record_recording
+from loket.scheduling.counter import HandOverRefused, hand_over
+from loket.scheduling.models import Booking, HandOver, Purpose
+from loket.scheduling.office import long_date, office_calendar, session_label, today
+from loket.scheduling.receipts import holder_name, mask_name, title_of, token_from_scan, verify
+
+
+def _receipt_facts(receipt) -> dict:
+    booking = receipt.booking
+    return {
+        "title": title_of(booking),
+        "service": booking.schedule.label,
+        "date": long_date(booking.day),
+        "session": session_label(booking.day, booking.part),
+        "name": mask_name(holder_name(booking.case)),
+        "request_number": booking.case.request_number,
+    }
+
+
+@require_GET
+@never_cache
+def verify_receipt(request: HttpRequest, token: str) -> HttpResponse:
+    """Anyone holding the QR may check it: only validity, service, date and a masked name."""
+    result = verify(token)
+    context = {"status": result.status}
+    if result.receipt is not None:
+        context.update(_receipt_facts(result.receipt))
+        context["collected"] = HandOver.objects.filter(case_id=result.receipt.booking.case_id).exists()
+    response = render(request, "scheduling/verify.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def counter(request: HttpRequest) -> HttpResponse:
+    code = (request.POST.get("code") or request.GET.get("code") or "").strip()
+    context: dict = {"code": code, "relations": HandOver.Relation.choices, "flagged": _flagged()}
+    if code:
+        result = verify(token_from_scan(code))
+        context["result"] = result
+        if result.receipt is not None:
+            booking = result.receipt.booking
+            context.update(_receipt_facts(result.receipt))
+            context["booking"] = booking
+            context["case"] = booking.case
+            context["documents"] = booking.case.documents.all()
+            context["hand_over"] = (
+                HandOver.objects.filter(case=booking.case).select_related("officer").first()
+            )
+            context["is_appointment"] = booking.purpose == Purpose.APPOINTMENT
+        if request.method == "POST" and result.receipt is not None:
+            return _counter_action(request, result.receipt, code)
+    return render(request, "scheduling/counter.html", context)
+
+
+def _counter_action(request: HttpRequest, receipt, code: str) -> HttpResponse:
+    back = f"{reverse('scheduling:counter')}?{urlencode({'code': code})}"
+    try:
+        if request.POST.get("action") == "rekam":
+            pickup = record_recording(receipt.booking, actor=request.user)
+            messages.success(
+                request, f"Perekaman dicatat. Jadwal ambil kartu: {long_date(pickup.day)} ({pickup.part})."
+            )
+        else:
+            hand_over(
+                receipt,
+                officer=request.user,
+                relation=request.POST.get("relation", ""),
+                recipient_name=request.POST.get("recipient_name", ""),
+                identity_document=request.POST.get("identity_document", ""),
+                identity_number_end=request.POST.get("identity_number_end", ""),
+            )
+            messages.success(request, f"Kartu {receipt.booking.case.request_number} sudah diserahkan.")
+    except (HandOverRefused, IllegalTransition) as exc:
+        messages.error(request, str(exc))
+    return redirect(back)
+
+
+def _flagged():
+    return Booking.objects.filter(status=Booking.Status.ACTIVE, flagged_at__isnull=False).select_related(
+        "case"
+    )[:50]
+
+
+def _day(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("day") or request.POST.get("day") or "")
+    except ValueError:
+        return office_calendar().next_working_day(today())
+
+
+@login_required
+@require_GET
+def printing_list(request: HttpRequest) -> HttpResponse:
+    day = _day(request)
+    bookings = list(printing.print_list(day))
+    for booking in bookings:
+        booking.masked_name = mask_name(holder_name(booking.case))
+        booking.masked_subject = printing.mask_number(booking.case.subject)
+    context = {
+        "day": day,
+        "day_label": long_date(day),
+        "previous": _step(day, -1),
+        "next": _step(day, 1),
+        "bookings": bookings,
+        "to_print": sum(1 for b in bookings if b.case.state == "approved"),
+    }
+    return render(request, "scheduling/printing.html", context)
+
+
+def _step(day: dt.date, direction: int) -> dt.date:
+    """The working day before or after `day`."""
+    calendar = office_calendar()
+    candidate = day + dt.timedelta(days=direction)
+    for _ in range(366):
+        if calendar.is_working_day(candidate):
+            return candidate
+        candidate += dt.timedelta(days=direction)
+    return day + dt.timedelta(days=direction)
+
+
+@login_required
+@require_GET
+def printing_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Format tidak dikenal")
+    day = _day(request)
+    if fmt == "xlsx":
+        body = printing.export_xlsx(day)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = printing.export_csv(day)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="cetak-{day:%Y-%m-%d}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def printing_mark(request: HttpRequest) -> HttpResponse:
+    day = _day(request)
+    ids = [int(v) for v in request.POST.getlist("booking") if v.isdigit()]
+    batch = printing.mark_printed(day, ids, actor=request.user)
+    if batch is None:
+        messages.error(request, "Tidak ada kartu yang dipilih, atau semuanya sudah ditandai tercetak.")
+    else:
+        count = batch.booking_set.count()
+        messages.success(
+            request, f"{count} kartu ditandai tercetak; pemohon sudah diberi tahu lewat WhatsApp."
+        )
+    return redirect(f"{reverse('scheduling:printing')}?day={day.isoformat()}")

@@ -1,0 +1,112 @@
+"""Builders for cases, documents and staff (used by the cases and console tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from loket.cases.models import Case, Document, Resident, State, next_request_number
+from loket.console.models import StaffProfile
+
+KEC_A = "36.03.03"  # Tigaraksa
+KEC_B = "36.03.12"  # Pasar Kemis
+KIA_DOCS = ("akta_kelahiran", "ktp_ayah", "ktp_ibu", "kk")
+# The legal way from a new case to each state.
+PATH = {
+    State.WAITING_DOCUMENTS: [],
+    State.QUEUED: [State.QUEUED],
+    State.IN_REVIEW: [State.QUEUED, State.IN_REVIEW],
+    State.NEEDS_CORRECTION: [State.QUEUED, State.IN_REVIEW, State.NEEDS_CORRECTION],
+    State.APPROVED: [State.QUEUED, State.IN_REVIEW, State.APPROVED],
+    State.READY_FOR_PICKUP: [State.QUEUED, State.IN_REVIEW, State.APPROVED, State.READY_FOR_PICKUP],
+    State.COLLECTED: [State.QUEUED, State.IN_REVIEW, State.APPROVED, State.COLLECTED],
+    State.REJECTED: [State.REJECTED],
+    State.CANCELLED: [State.CANCELLED],
+    State.EXPIRED: [State.EXPIRED],
+}
+_serial = itertools.count(1)
+PASSWORD = "sandi-yang-panjang-1"
+JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
+
+
+def make_resident(**kwargs) -> Resident:
+    n = next(_serial)
+    defaults = {"channel_number": "1001", "user_id": f"62812000{n:05d}", "wa_id": f"62812000{n:05d}"}
+    defaults.update(kwargs)
+    return Resident.objects.create(**defaults)
+
+
+def add_document(
+    case: Case, label: str, *, mime="image/jpeg", content=JPEG, caption="", **kwargs
+) -> Document:
+    doc = Document(resident=case.resident, case=case, label=label, caption=caption, mime_type=mime, **kwargs)
+    doc.file.save(f"{label or 'berkas'}.bin", ContentFile(content), save=False)
+    doc.size = len(content)
+    doc.save()
+    return doc
+
+
+def make_case(
+    service="KIA",
+    state=State.QUEUED,
+    *,
+    subject=None,
+    kecamatan=KEC_A,
+    docs=KIA_DOCS,
+    resident=None,
+    assigned_to=None,
+    created_at=None,
+    **kwargs,
+) -> Case:
+    created_at = created_at or timezone.now()
+    subject = subject or f"36030355121800{next(_serial) % 100:02d}"
+    case = Case.objects.create(
+        request_number=next_request_number(service, dt.date(2026, 11, 30)),
+        service=service,
+        subject=subject,
+        resident=resident or make_resident(),
+        kode_kecamatan=kecamatan,
+        fields=kwargs.pop("fields", {"NIK": subject, "NAMA": "Siti Aminah"}),
+        created_at=created_at,
+        state_changed_at=created_at,
+        **kwargs,
+    )
+    for label in docs:
+        add_document(case, label)
+    for step in PATH[state]:
+        case.move_to(step, actor=assigned_to if step == State.IN_REVIEW else None)
+    if assigned_to is not None:
+        Case.objects.filter(pk=case.pk).update(assigned_to=assigned_to, last_touched_at=timezone.now())
+    case.refresh_from_db()
+    return case
+
+
+def make_staff(username, role, *, services=(), kecamatan=(), password=PASSWORD):
+    user = get_user_model().objects.create_user(username=username, password=password)
+    StaffProfile.objects.create(user=user, role=role, services=list(services), kecamatan=list(kecamatan))
+    TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    return user
+
+
+def device_of(user) -> TOTPDevice:
+    return TOTPDevice.objects.get(user=user)
+
+
+def current_code(user) -> str:
+    device = device_of(user)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def sign_in(client, user) -> None:
+    """A session that passed both factors (the login flow itself has its own tests)."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device_of(user).persistent_id
+    session.save()

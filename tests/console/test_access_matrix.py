@@ -1,0 +1,156 @@
+"""Each role × each console URL, for a case inside and a case outside the person's area.
+
+Allowed and inside: the page (200) or the action's redirect (302). Allowed but outside the
+area: 404, as if the case did not exist. Role not allowed: 403. No session: the login page.
+"""
+
+import pytest
+
+from loket.cases.models import State
+from loket.console.models import Role
+from tests.console.builders import KEC_A, KEC_B, make_case, make_staff, sign_in
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [Role.OFFICER, Role.SUPERVISOR, Role.COUNTER, Role.ADMIN]
+# name, method, url pattern ({case} and {doc} filled in), roles allowed, is about one case
+URLS = [
+    ("home", "get", "/console/", set(ROLES), False),
+    ("queue", "get", "/console/antrean/KIA/", {Role.OFFICER, Role.SUPERVISOR}, False),
+    ("take", "post", "/console/antrean/KIA/ambil/", {Role.OFFICER, Role.SUPERVISOR}, False),
+    ("export", "get", "/console/antrean/KIA/ekspor.csv", {Role.SUPERVISOR}, False),
+    ("case", "get", "/console/permohonan/{case}/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    ("document", "get", "/console/permohonan/{case}/dokumen/{doc}/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    (
+        "label",
+        "post",
+        "/console/permohonan/{case}/dokumen/{doc}/label/",
+        {Role.OFFICER, Role.SUPERVISOR},
+        True,
+    ),
+    ("correction", "post", "/console/permohonan/{case}/perbaikan/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    ("approve", "post", "/console/permohonan/{case}/setujui/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    ("reject", "post", "/console/permohonan/{case}/tolak/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    ("hand_over", "post", "/console/permohonan/{case}/serahkan/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    ("reply", "post", "/console/permohonan/{case}/balas/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    (
+        "checklist",
+        "post",
+        "/console/permohonan/{case}/daftar-dokumen/",
+        {Role.OFFICER, Role.SUPERVISOR},
+        True,
+    ),
+    ("audit", "get", "/console/audit/", {Role.SUPERVISOR, Role.ADMIN}, False),
+    ("reports", "get", "/console/laporan/", {Role.SUPERVISOR}, False),
+    ("canned", "get", "/console/balasan/", {Role.SUPERVISOR}, False),
+    ("pickup", "get", "/console/pengambilan/", {Role.COUNTER, Role.SUPERVISOR}, False),
+    ("staff", "get", "/console/staf/", {Role.ADMIN}, False),
+]
+# Lists that must show the inside case and never the outside one, per role allowed.
+LISTS = {"queue": State.QUEUED, "export": State.QUEUED, "pickup": State.APPROVED, "audit": State.IN_REVIEW}
+
+
+def _world(role, list_state=State.IN_REVIEW):
+    person = make_staff(
+        f"u-{role}", role, services=["KIA"] if role == Role.OFFICER else [], kecamatan=[KEC_A]
+    )
+    colleague = make_staff("rekan", Role.OFFICER, services=["KIA"], kecamatan=[KEC_A])
+    assignee = person if role in (Role.OFFICER, Role.SUPERVISOR) else None
+    inside = make_case(
+        state=list_state, kecamatan=KEC_A, assigned_to=assignee if list_state == State.IN_REVIEW else None
+    )
+    outside = make_case(
+        state=list_state, kecamatan=KEC_B, assigned_to=assignee if list_state == State.IN_REVIEW else None
+    )
+    return person, colleague, inside, outside
+
+
+def _url(pattern, case):
+    return pattern.format(case=case.pk, doc=case.documents.first().pk)
+
+
+def _data(name, colleague):
+    return {
+        "label": {"label": "kk"},
+        "correction": {"label": ["kk"], "reason_kk": ["buram"]},
+        "reject": {"reason": "Bukan warga kabupaten ini.", "instead": "Ajukan di Dukcapil domisili."},
+        "hand_over": {"to": colleague.pk},
+        "reply": {"text": "Terima kasih."},
+        "checklist": {"single_parent": "1"},
+    }.get(name, {})
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name,method,pattern,allowed,per_case", URLS, ids=[u[0] for u in URLS])
+def test_role_by_url_inside_and_outside_the_area(client, role, name, method, pattern, allowed, per_case):
+    person, colleague, inside, outside = _world(role, LISTS.get(name, State.IN_REVIEW))
+    if name == "audit":
+        from loket.console.models import AuditEntry
+
+        AuditEntry.objects.create(action="view_case", case=inside, detail="inside")
+        AuditEntry.objects.create(action="view_case", case=outside, detail="outside")
+    sign_in(client, person)
+    call = getattr(client, method)
+    if per_case:
+        inside_response = call(_url(pattern, inside), _data(name, colleague))
+        outside_response = call(_url(pattern, outside), _data(name, colleague))
+        if role not in allowed:
+            assert (inside_response.status_code, outside_response.status_code) == (403, 403)
+            return
+        assert inside_response.status_code == (200 if method == "get" else 302)
+        assert outside_response.status_code == 404
+        return
+    response = call(pattern, _data(name, colleague))
+    if role not in allowed:
+        assert response.status_code == 403
+        return
+    assert response.status_code == (200 if method == "get" else 302)
+    if name in LISTS:
+        body = response.content.decode()
+        if name == "audit":
+            assert "inside" in body and "outside" not in body
+        else:
+            assert inside.request_number in body
+            assert outside.request_number not in body
+
+
+@pytest.mark.parametrize("name,method,pattern,allowed,per_case", URLS, ids=[u[0] for u in URLS])
+def test_without_a_session_every_console_url_goes_to_the_login_page(
+    client, name, method, pattern, allowed, per_case
+):
+    case = make_case()
+    response = getattr(client, method)(_url(pattern, case) if per_case else pattern)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/console/login/?next=")
+
+
+def test_a_password_only_session_is_not_enough(client):
+    user = make_staff("petugas", Role.OFFICER, services=["KIA"])
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/console/")["Location"].startswith("/console/login/")
+
+
+def test_an_officer_sees_only_the_services_they_handle(client):
+    officer = make_staff("petugas", Role.OFFICER, services=["KIA"])
+    kk_case = make_case(service="KK", docs=("kk", "ktp_el"))
+    sign_in(client, officer)
+    assert client.get("/console/antrean/KK/").status_code == 404
+    assert client.get(f"/console/permohonan/{kk_case.pk}/").status_code == 404
+
+
+def test_a_regency_wide_supervisor_sees_every_kecamatan(client):
+    supervisor = make_staff("sup", Role.SUPERVISOR)
+    a, b = make_case(kecamatan=KEC_A), make_case(kecamatan=KEC_B)
+    sign_in(client, supervisor)
+    body = client.get("/console/antrean/KIA/").content.decode()
+    assert a.request_number in body and b.request_number in body
+
+
+def test_an_officer_cannot_act_on_a_case_another_officer_reviews(client):
+    officer = make_staff("petugas", Role.OFFICER, services=["KIA"])
+    other = make_staff("lain", Role.OFFICER, services=["KIA"])
+    case = make_case(state=State.IN_REVIEW, assigned_to=other)
+    sign_in(client, officer)
+    client.post(f"/console/permohonan/{case.pk}/setujui/")
+    case.refresh_from_db()
+    assert case.state == State.IN_REVIEW

@@ -1,0 +1,119 @@
+"""The counter: scan, see the request, hand the card over once."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+
+from loket.cases.models import Document, State
+from loket.scheduling import receipts
+from loket.scheduling.approval import approve_case
+from loket.scheduling.counter import HandOverRefused, hand_over
+from loket.scheduling.models import Booking, HandOver, Purpose
+
+from . import builders
+
+pytestmark = pytest.mark.django_db
+MONDAY = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def officer():
+    return get_user_model().objects.create_user("petugas", password="x-long-password-1")
+
+
+@pytest.fixture
+def staff(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def approved(service="KIA", **fields):
+    with time_machine.travel(MONDAY, tick=False):
+        case = builders.case(service, **fields)
+        approve_case(case)
+    return case
+
+
+def receipt_of(case):
+    return case.bookings.get(status="active").receipts.get(revoked_at__isnull=True)
+
+
+def handover_form(code, **changes):
+    return {
+        "code": code,
+        "action": "serahkan",
+        "relation": "orang_tua",
+        "recipient_name": "Ahmad",
+        "identity_document": "KTP-el",
+        "identity_number_end": "3603 0000 0000 0001",
+        **changes,
+    }
+
+
+def test_the_counter_needs_a_staff_login(client):
+    response = client.get("/console/counter/")
+    assert response.status_code == 302 and "/console/login/" in response["Location"]
+
+
+def test_a_scan_shows_the_request_and_its_documents(staff):
+    case = approved()
+    Document.objects.create(resident=case.resident, case=case, label="akta_kelahiran")
+    url = receipts.verify_url(receipt_of(case))
+    body = staff.get("/console/counter/", {"code": url}).content.decode()
+    assert case.request_number in body and "akta_kelahiran" in body
+    assert "Serahkan" in body and "SI** AM****" in body
+
+
+def test_the_card_is_handed_over_once_and_a_second_time_is_refused(staff, officer):
+    case = approved()
+    url = receipts.verify_url(receipt_of(case))
+    response = staff.post("/console/counter/", handover_form(url), follow=True)
+    assert "sudah diserahkan" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == State.COLLECTED
+    record = HandOver.objects.get(case=case)
+    assert (record.officer, record.relation, record.recipient_name, record.identity_document) == (
+        officer,
+        "orang_tua",
+        "Ahmad",
+        "KTP-el",
+    )
+    assert record.identity_number_end == "0001"
+    assert case.events.get(to_state=State.COLLECTED).actor == officer
+
+    again = staff.post("/console/counter/", handover_form(url, recipient_name="Budi"), follow=True)
+    body = again.content.decode()
+    assert "tidak bisa diserahkan dua kali" in body
+    assert HandOver.objects.filter(case=case).count() == 1
+
+
+def test_a_revoked_receipt_cannot_be_used_at_the_counter(officer):
+    case = approved()
+    receipt = receipt_of(case)
+    receipts.revoke(receipt.booking, "jadwal diganti")
+    with pytest.raises(HandOverRefused, match="tidak berlaku"):
+        hand_over(
+            receipt, officer=officer, relation="pemohon", recipient_name="Siti", identity_document="KTP-el"
+        )
+    assert not HandOver.objects.exists()
+
+
+def test_missing_recipient_details_are_refused(officer):
+    receipt = receipt_of(approved())
+    with pytest.raises(HandOverRefused, match="Isi nama penerima"):
+        hand_over(receipt, officer=officer, relation="wali", recipient_name=" ", identity_document="KTP-el")
+
+
+def test_a_recording_appointment_books_the_pickup_afterwards(staff, officer):
+    case = approved("KTP", jenis="PEMULA")
+    url = receipts.verify_url(receipt_of(case))
+    with time_machine.travel(dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC), tick=False):
+        staff.force_login(officer)  # the session from before the travel has expired
+        response = staff.post("/console/counter/", {"code": url, "action": "rekam"}, follow=True)
+    assert "Perekaman dicatat" in response.content.decode()
+    pickup = case.bookings.get(status=Booking.Status.ACTIVE)
+    assert pickup.purpose == Purpose.PICKUP
+    assert pickup.day == dt.date(2026, 12, 22)  # 14 working days after 2 Dec 2026
+    assert case.outbound.filter(kind="receipt").count() == 2
