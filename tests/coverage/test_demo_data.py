@@ -32,6 +32,7 @@ def service_days():
     return sorted(ServiceDay.objects.values_list(*FIELDS)), sorted(open_cases)
 
 
+@pytest.mark.slow
 def test_demo_data_makes_realistic_cases_with_consistent_aggregates():
     out = io.StringIO()
     call_command("demo-data", "--cases", "400", stdout=out)

@@ -78,6 +78,9 @@ def test_an_area_supervisor_sees_only_their_kecamatan(client_as, seeded):
     assert rows[-1]["kecamatan"] == "Area Anda" and rows[-1]["anak"] == str(15829 + 14560)
     page = client.get("/console/coverage/").content.decode()
     assert "Tigaraksa" not in page and "Jambe" in page
+    # Imports change every kecamatan's figures: not from an area account.
+    with open(DATA / "kia_coverage_2020.csv", "rb") as fh:
+        assert client.post("/console/coverage/imports/", {"file": fh, "period": "2020-S2"}).status_code == 403
 
 
 def test_a_supervisor_sees_every_page(client_as, supervisor, seeded):

@@ -8,6 +8,7 @@ import hashlib
 from functools import lru_cache
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -209,10 +210,17 @@ def monthly_pdf(request):
 
 
 # --- imports ---------------------------------------------------------------------------
+def _regency_wide(request) -> None:
+    # Imports replace figures for every kecamatan: only a regency-wide account may.
+    if request.coverage_scope.kecamatan is not None:
+        raise PermissionDenied("Impor data hanya untuk akun seluruh kabupaten.")
+
+
 @coverage_view
 def imports(request):
     preview = None
     if request.method == "POST":
+        _regency_wide(request)
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "Pilih berkas CSV atau XLSX dulu.")
@@ -242,6 +250,7 @@ def imports(request):
 @coverage_view
 @require_POST
 def import_confirm(request):
+    _regency_wide(request)
     held = request.session.pop(PREVIEW_KEY, None)
     if not held:
         messages.error(request, "Pratinjau sudah tidak ada; unggah berkasnya lagi.")
@@ -282,13 +291,8 @@ def review_figure(request, kind: str, pk: int):
     model = {"kecamatan": KecamatanFigure, "regency": RegencyFigure}.get(kind)
     if model is None:
         raise Http404
+    _regency_wide(request)
     figure = get_object_or_404(model, pk=pk)
-    if (
-        kind == "kecamatan"
-        and figure.kode_kecamatan
-        and not request.coverage_scope.covers(figure.kode_kecamatan)
-    ):
-        raise Http404
     decision = request.POST.get("review", "")
     note = request.POST.get("note", "").strip()
     if decision not in (Review.ACCEPTED, Review.EXCLUDED, Review.NONE):
