@@ -222,3 +222,25 @@ def test_collected_cards_raise_the_dashboard_coverage_too():
         collected_kia_case("36.03.32", 1)
     row = next(r for r in tables.coverage_table().rows if r["kode_kecamatan"] == "36.03.32")
     assert (row["pemilik_kia"], row["kartu_loket"]) == (222, 1)
+
+
+def test_backlog_ages_and_no_shows_follow_the_open_cases():
+    start = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        waiting = make_case(1)
+        ready = make_case(2, "KIA")
+        for state in (State.QUEUED, State.IN_REVIEW, State.APPROVED, State.READY_FOR_PICKUP):
+            ready.move_to(state, source="console")
+        clock.shift(dt.timedelta(days=3))
+        early = service.backlog()
+        clock.shift(dt.timedelta(days=12))
+        late = service.backlog()
+        waiting.move_to(State.CANCELLED, source="channel")
+        after_cancel = service.backlog()
+    assert early.total == 2 and early.no_shows == 0
+    assert {r["state"]: r["buckets"][1] for r in early.rows} == {
+        "waiting_documents": 1,
+        "ready_for_pickup": 1,
+    }
+    assert late.no_shows == 1 and late.oldest_days == 15
+    assert [r["state"] for r in after_cancel.rows] == ["ready_for_pickup"] and after_cancel.total == 1

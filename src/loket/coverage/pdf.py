@@ -151,7 +151,7 @@ def monthly_report(window: service.Window, kodes=None) -> bytes:
         Paragraph("Tren kabupaten dan target", styles["Heading3"]),
         trend_lines(figures.trend_points(), figures.targets()),
     ]
-    story += _table(tables.priorities_table(kodes), styles, limit=10)
+    story += _table(tables.priorities_table(kodes, current), styles, limit=10)
     story += _table(tables.service_table(window, kodes), styles)
     story += _table(tables.backlog_table(kodes, backlog), styles)
     story += _table(tables.reasons_table(window, kodes), styles)

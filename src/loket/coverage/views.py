@@ -46,13 +46,13 @@ def _window(request) -> service.Window:
     return service.Window.last_days(days)
 
 
-def headline(kodes) -> dict:
+def headline(kodes, backlog=None, current=None) -> dict:
     """The few figures a head of office decides from: backlog and its age, waiting time, the gap."""
-    backlog = service.backlog(kodes)
+    backlog = service.backlog(kodes) if backlog is None else backlog
     window = service.Window.last_days(30)
     rows = service.by_service(window, kodes)
     overall = rows[-1] if rows else None
-    current = figures.current_coverage(kodes)
+    current = figures.current_coverage(kodes) if current is None else current
     lines = [c.line for c in current]
     total = domain.regency_line("", "", lines) if lines else None
     target = figures.next_target(timezone.localdate())
@@ -82,13 +82,13 @@ def _sorted(request, table: tables.Table) -> tables.Table:
 @coverage_view
 def dashboard(request):
     kodes = _kodes(request)
-    table = _sorted(request, tables.coverage_table(kodes))
     current = figures.current_coverage(kodes)
+    table = _sorted(request, tables.coverage_table(kodes, current))
     return render(
         request,
         "coverage/dashboard.html",
         {
-            "head": headline(kodes),
+            "head": headline(kodes, current=current),
             "table": table,
             "sort": request.GET.get("sort", ""),
             "map": charts.coverage_map(current, GEOJSON_URL) if current else None,
@@ -153,7 +153,7 @@ def service_quality(request):
         "coverage/service.html",
         {
             "window": window,
-            "head": headline(kodes),
+            "head": headline(kodes, backlog=backlog),
             "service": tables.service_table(window, kodes),
             "backlog": tables.backlog_table(kodes, backlog),
             "no_shows": backlog.no_shows,
