@@ -103,6 +103,23 @@ def main() -> None:
         verdict = "ok" if median <= TARGET_MS else "SLOW"
         print(f"{url:45s} median {median:6.1f} ms  max {max(times):6.1f} ms  {verdict}", flush=True)
     print(f"slowest page median: {worst:.1f} ms (target {TARGET_MS} ms)")
+    # What keeping the aggregates costs each transition (the signal work inside move_to).
+    from loket.cases.models import State
+
+    ids = list(
+        Case.objects.filter(service__in=["KIA", "KTP", "KK"], state=State.WAITING_DOCUMENTS).values_list(
+            "pk", flat=True
+        )[:30]
+    )
+    times = []
+    for case in Case.objects.filter(pk__in=ids):
+        started = time.perf_counter()
+        case.move_to(State.QUEUED, source="channel")
+        times.append((time.perf_counter() - started) * 1000)
+    if times:
+        print(
+            f"move_to with aggregate upkeep: median {statistics.median(times):.1f} ms over {len(times)} cases"
+        )
 
 
 if __name__ == "__main__":
