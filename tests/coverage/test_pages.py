@@ -129,6 +129,17 @@ def test_an_excluded_semester_leaves_the_chart_but_stays_in_the_history(client_a
     assert (figure.review, figure.reviewed_by) == (Review.EXCLUDED, supervisor)
 
 
+def test_an_excluded_kecamatan_row_is_left_off_the_map(client_as, supervisor, seeded):
+    client = client_as(supervisor)
+    figure = KecamatanFigure.objects.get(kode_kecamatan="36.03.32")
+    client.post(
+        f"/console/coverage/review/kecamatan/{figure.pk}/", {"review": "excluded", "note": "cek ulang"}
+    )
+    page = client.get("/console/coverage/").content.decode()
+    chart = page[page.index("data-chart") : page.index("</script>", page.index("data-chart"))]
+    assert '"36.03.32"' not in chart and '"36.03.03"' in chart
+
+
 def test_accepting_a_flagged_row_needs_a_note(client_as, supervisor, seeded):
     client = client_as(supervisor)
     figure = KecamatanFigure.objects.get(kode_kecamatan="36.03.03")

@@ -12,6 +12,7 @@ import math
 from decimal import Decimal
 
 from loket.coverage.figures import KecamatanCoverage, TrendPoint
+from loket.coverage.models import Review
 from loket.domain import coverage as domain
 
 BRAND = "#0b6e4f"
@@ -38,7 +39,9 @@ def _fit(
 
 
 def coverage_map(rows: list[KecamatanCoverage], geojson_url: str) -> dict:
-    """A choropleth on an empty map style: no tile server, nothing fetched but our boundaries."""
+    """A choropleth on an empty map style: no tile server, nothing fetched but our boundaries.
+    Rows a supervisor excluded from the charts are left blank on the map."""
+    rows = [r for r in rows if r.review != Review.EXCLUDED]
     centre, zoom = _fit(REGENCY_BOUNDS)
     return {
         "data": [
