@@ -44,6 +44,7 @@ def test_a_name_written_loosely_is_matched_and_an_unknown_one_is_quoted(tmp_path
             kec_row("teluk naga", 10, 10, 1, 1),
             kec_row("SEPATAN TIMU", 10, 10, 1, 1),
             kec_row("Atlantis Raya", 5, 5, 1, 1),
+            kec_row("Kecamatan Tigaraksa", 5, 5, 1, 1),
         ],
         fmt=fmt,
     )
@@ -51,7 +52,7 @@ def test_a_name_written_loosely_is_matched_and_an_unknown_one_is_quoted(tmp_path
     assert checks(findings) == [(3, None, "2020-S2", "unknown_kecamatan")]
     assert "'Atlantis Raya'" in findings[0]["message"]
     kodes = set(KecamatanFigure.objects.values_list("kode_kecamatan", flat=True))
-    assert kodes == {"36.03.13", "36.03.30", ""}  # the unknown row is kept, without a code
+    assert kodes == {"36.03.13", "36.03.30", "36.03.03", ""}  # the unknown row is kept, without a code
 
 
 def test_an_ambiguous_name_is_unknown_and_names_the_candidates(tmp_path):

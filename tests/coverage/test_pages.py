@@ -8,12 +8,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from pypdf import PdfReader
 
 from loket.cases.models import Case, State, next_request_number
+from loket.console.models import Role
 from loket.coverage import service, tables
 from loket.coverage.models import KecamatanFigure, Review
+from tests.console.builders import make_staff, sign_in
 from tests.coverage.builders import collected_kia_case, resident, run_import
 
 pytestmark = pytest.mark.django_db
@@ -37,10 +38,17 @@ def seeded():
 
 
 @pytest.fixture
-def supervisor(django_user_model):
-    user = django_user_model.objects.create_user("pengawas", password="x")
-    user.groups.add(Group.objects.create(name="supervisor"))
-    return user
+def supervisor():
+    return make_staff("pengawas", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def client_as(client):
+    def login(user):
+        sign_in(client, user)
+        return client
+
+    return login
 
 
 def test_anonymous_visitors_are_sent_to_the_login(client):
@@ -49,22 +57,42 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
         assert response.status_code == 302 and response["Location"].startswith("/console/login/")
 
 
-def test_staff_without_the_supervisor_role_are_refused(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("petugas", password="x"))
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.COUNTER, Role.ADMIN])
+def test_staff_without_the_supervisor_role_are_refused(client_as, role):
+    client = client_as(make_staff("staf", role, services=["KIA"]))
     for url in PAGES:
         assert client.get(url).status_code == 403
 
 
-def test_a_supervisor_sees_every_page(client, supervisor, seeded):
-    client.force_login(supervisor)
+def test_a_password_without_the_second_factor_is_not_enough(client, supervisor):
+    client.force_login(supervisor, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/console/coverage/").status_code == 302
+
+
+def test_an_area_supervisor_sees_only_their_kecamatan(client_as, seeded):
+    client = client_as(make_staff("camat", Role.SUPERVISOR, kecamatan=["36.03.04", "36.03.32"]))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/console/coverage/export/cakupan.csv").content.decode()))
+    )
+    assert [r["kode_kecamatan"] for r in rows] == ["36.03.04", "36.03.32", "36.03"]
+    assert rows[-1]["kecamatan"] == "Area Anda" and rows[-1]["anak"] == str(15829 + 14560)
+    page = client.get("/console/coverage/").content.decode()
+    assert "Tigaraksa" not in page and "Jambe" in page
+    # Imports change every kecamatan's figures: not from an area account.
+    with open(DATA / "kia_coverage_2020.csv", "rb") as fh:
+        assert client.post("/console/coverage/imports/", {"file": fh, "period": "2020-S2"}).status_code == 403
+
+
+def test_a_supervisor_sees_every_page(client_as, supervisor, seeded):
+    client = client_as(supervisor)
     for url in PAGES:
         assert client.get(url).status_code == 200, url
 
 
-def test_the_dashboard_shows_the_map_and_the_table_sorted_as_asked(client, supervisor, seeded):
-    client.force_login(supervisor)
+def test_the_dashboard_shows_the_map_and_the_table_sorted_as_asked(client_as, supervisor, seeded):
+    client = client_as(supervisor)
     page = client.get("/console/coverage/?sort=-cakupan_persen").content.decode()
-    assert '"type": "choropleth"' in page and "/console/coverage/kecamatan.geojson" in page
+    assert '"type": "choroplethmap"' in page and "/console/coverage/kecamatan.geojson" in page
     assert "cdn" not in page.lower()
     page = page[page.index("<table") :]
     assert page.index("Tigaraksa") < page.index("Jambe") < page.index("Gunung Kaler")
@@ -79,18 +107,18 @@ def test_plotly_is_served_by_us_with_long_caching(client):
     assert "max-age=31536000" in response["Cache-Control"]
 
 
-def test_the_trend_marks_the_flagged_semesters_and_draws_the_targets(client, supervisor, seeded):
-    client.force_login(supervisor)
+def test_the_trend_marks_the_flagged_semesters_and_draws_the_targets(client_as, supervisor, seeded):
+    client = client_as(supervisor)
     page = client.get("/console/coverage/trend/?target=2023&by=2030-12-31").content.decode()
-    assert "Target 2023: 90" in page and "Target 2022: 41" in page
+    assert "Target 2023: 90%" in page and "Target 2022: 41%" in page
     assert "2021-S1: jump" in page
     assert "kartu per hari kerja" in page
 
 
-def test_an_excluded_semester_leaves_the_chart_but_stays_in_the_history(client, supervisor, seeded):
+def test_an_excluded_semester_leaves_the_chart_but_stays_in_the_history(client_as, supervisor, seeded):
     from loket.coverage.models import RegencyFigure
 
-    client.force_login(supervisor)
+    client = client_as(supervisor)
     figure = RegencyFigure.objects.get(period="2021-S1")
     response = client.post(
         f"/console/coverage/review/regency/{figure.pk}/", {"review": "excluded", "note": "kolom tertukar"}
@@ -101,16 +129,27 @@ def test_an_excluded_semester_leaves_the_chart_but_stays_in_the_history(client, 
     assert (figure.review, figure.reviewed_by) == (Review.EXCLUDED, supervisor)
 
 
-def test_accepting_a_flagged_row_needs_a_note(client, supervisor, seeded):
-    client.force_login(supervisor)
+def test_an_excluded_kecamatan_row_is_left_off_the_map(client_as, supervisor, seeded):
+    client = client_as(supervisor)
+    figure = KecamatanFigure.objects.get(kode_kecamatan="36.03.32")
+    client.post(
+        f"/console/coverage/review/kecamatan/{figure.pk}/", {"review": "excluded", "note": "cek ulang"}
+    )
+    page = client.get("/console/coverage/").content.decode()
+    chart = page[page.index("data-chart") : page.index("</script>", page.index("data-chart"))]
+    assert '"36.03.32"' not in chart and '"36.03.03"' in chart
+
+
+def test_accepting_a_flagged_row_needs_a_note(client_as, supervisor, seeded):
+    client = client_as(supervisor)
     figure = KecamatanFigure.objects.get(kode_kecamatan="36.03.03")
     client.post(f"/console/coverage/review/kecamatan/{figure.pk}/", {"review": "accepted", "note": ""})
     figure.refresh_from_db()
     assert figure.review == ""
 
 
-def test_exports_hold_the_same_numbers_as_the_report(client, supervisor, seeded):
-    client.force_login(supervisor)
+def test_exports_hold_the_same_numbers_as_the_report(client_as, supervisor, seeded):
+    client = client_as(supervisor)
     rows = list(
         csv.DictReader(io.StringIO(client.get("/console/coverage/export/cakupan.csv").content.decode()))
     )
@@ -123,16 +162,16 @@ def test_exports_hold_the_same_numbers_as_the_report(client, supervisor, seeded)
     assert client.get("/console/coverage/export/nothing.csv").status_code == 404
 
 
-def test_the_monthly_pdf_has_the_coverage_and_service_figures(client, supervisor, seeded):
-    client.force_login(supervisor)
+def test_the_monthly_pdf_has_the_coverage_and_service_figures(client_as, supervisor, seeded):
+    client = client_as(supervisor)
     response = client.get("/console/coverage/report.pdf?month=2026-11")
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "15,91%" in text and "Tigaraksa" in text and "Mutu layanan" in text
 
 
-def test_an_upload_is_previewed_before_it_is_imported(client, supervisor):
-    client.force_login(supervisor)
+def test_an_upload_is_previewed_before_it_is_imported(client_as, supervisor):
+    client = client_as(supervisor)
     with open(DATA / "kia_coverage_2020.csv", "rb") as fh:
         page = client.post("/console/coverage/imports/", {"file": fh, "period": "2020-S2"}).content.decode()
     assert "Pratinjau" in page and KecamatanFigure.objects.count() == 0
@@ -194,3 +233,25 @@ def test_collected_cards_raise_the_dashboard_coverage_too():
         collected_kia_case("36.03.32", 1)
     row = next(r for r in tables.coverage_table().rows if r["kode_kecamatan"] == "36.03.32")
     assert (row["pemilik_kia"], row["kartu_loket"]) == (222, 1)
+
+
+def test_backlog_ages_and_no_shows_follow_the_open_cases():
+    start = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        waiting = make_case(1)
+        ready = make_case(2, "KIA")
+        for state in (State.QUEUED, State.IN_REVIEW, State.APPROVED, State.READY_FOR_PICKUP):
+            ready.move_to(state, source="console")
+        clock.shift(dt.timedelta(days=3))
+        early = service.backlog()
+        clock.shift(dt.timedelta(days=12))
+        late = service.backlog()
+        waiting.move_to(State.CANCELLED, source="channel")
+        after_cancel = service.backlog()
+    assert early.total == 2 and early.no_shows == 0
+    assert {r["state"]: r["buckets"][1] for r in early.rows} == {
+        "waiting_documents": 1,
+        "ready_for_pickup": 1,
+    }
+    assert late.no_shows == 1 and late.oldest_days == 15
+    assert [r["state"] for r in after_cancel.rows] == ["ready_for_pickup"] and after_cancel.total == 1

@@ -114,3 +114,28 @@ def test_the_daily_aggregates_kept_by_signals_equal_a_full_rebuild(django_user_m
     )
     assert live == rebuilt
     assert sum(r[4] for r in live) == 4 and sum(r[6] for r in live) == 2
+
+
+def test_correcting_a_cases_kecamatan_moves_what_it_counted(django_user_model):
+    officer = django_user_model.objects.create_user("petugas", password="x")
+    with time_machine.travel(dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC), tick=True):
+        case = collected_kia_case("36.03.01", 1, officer=officer)
+        case.refresh_from_db()
+        case.kode_kecamatan = "36.03.02"
+        case.save()
+    by_kode = {
+        kode: (received, collected)
+        for kode, received, collected in ServiceDay.objects.values_list(
+            "kode_kecamatan", "received", "collected"
+        )
+    }
+    assert by_kode.get("36.03.01", (0, 0)) == (0, 0) and by_kode["36.03.02"] == (1, 1)
+    live = sorted(
+        ServiceDay.objects.exclude(received=0, collected=0, decisions=0).values_list(
+            "day", "kode_kecamatan", "received", "collected", "decisions"
+        )
+    )
+    aggregates.rebuild()
+    assert live == sorted(
+        ServiceDay.objects.values_list("day", "kode_kecamatan", "received", "collected", "decisions")
+    )

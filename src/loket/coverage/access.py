@@ -1,21 +1,18 @@
 """Who may see the coverage and service dashboards, and which kecamatan.
 
-ONE function decides (`scope_for`), so that the console's access helper can take over
-at merge: pages are for supervisors and the head of office, area-scoped like every
-console page. Until then: a console staff profile (`user.staff`, role and kecamatan)
-when one exists, else the Django group "supervisor" / "kepala" or a superuser.
+The console decides (`loket.console.access`): a verified staff session whose role may
+see "reports" (supervisors; the head of office has a supervisor account for the whole
+regency), limited to the kecamatan of that account.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import wraps
-from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from loket.console.access import console_view, may, profile_of
 
-VIEW_ROLES = frozenset({"supervisor", "head", "kepala"})
+ACTION = "reports"
 
 
 @dataclass(frozen=True)
@@ -28,31 +25,19 @@ class Scope:
 
 
 def scope_for(user) -> Scope:
-    if not user.is_authenticated:
+    profile = profile_of(user)
+    if not may(profile, ACTION):
         return Scope(False)
-    try:
-        profile = user.staff
-    except Exception:  # no console profile (yet)
-        profile = None
-    if profile is not None:
-        areas = frozenset(profile.kecamatan or []) or None
-        return Scope(str(profile.role) in VIEW_ROLES, areas)
-    if user.is_superuser or user.groups.filter(name__in=VIEW_ROLES).exists():
-        return Scope(True, None)
-    return Scope(False)
+    return Scope(True, frozenset(profile.kecamatan or []) or None)
 
 
 def coverage_view(view):
-    """Require a person allowed to see the dashboards; `request.coverage_scope` is their area."""
+    """Console access for reports; `request.coverage_scope` is the person's area."""
 
+    @console_view(ACTION)
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"/console/login/?{urlencode({'next': request.get_full_path()})}")
-        scope = scope_for(request.user)
-        if not scope.allowed:
-            raise PermissionDenied("Halaman ini untuk pengawas dan kepala dinas.")
-        request.coverage_scope = scope
+        request.coverage_scope = Scope(True, frozenset(request.staff.kecamatan or []) or None)
         return view(request, *args, **kwargs)
 
     return wrapped

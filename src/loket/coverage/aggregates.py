@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from loket.cases.models import Case, CaseEvent, State
+from loket.cases.models import OPEN_STATES, Case, CaseEvent, State
 from loket.coverage.calendar import working_hours
-from loket.coverage.models import CorrectionReasonMonth, OfficerDay, ServiceDay
+from loket.coverage.models import CorrectionReasonMonth, OfficerDay, OpenCaseDay, ServiceDay
 
 OFFICER_SOURCES = frozenset({"console", "admin", "cli"})
 NO_REASON = "(tanpa alasan tertulis)"
@@ -82,23 +82,111 @@ def event_effects(
     return out
 
 
-def _bump(model, key: dict, amounts: dict) -> None:
+class Tally:
+    """Aggregate contributions, keyed like the tables; built by the signals and the rebuild alike."""
+
+    def __init__(self) -> None:
+        self.service: dict[tuple, Counter] = defaultdict(Counter)
+        self.officer: dict[tuple, Counter] = defaultdict(Counter)
+        self.reasons: Counter = Counter()
+        self.open: Counter = Counter()  # (service, kode, state, created_day, state_day) -> n
+
+    def add_case(self, service: str, kode: str, created_at: dt.datetime) -> None:
+        self.service[(timezone.localdate(created_at), service, kode)]["received"] += 1
+
+    def add_open(self, service, kode, state, created_at, state_day: dt.date, n: int = 1) -> None:
+        if state in OPEN_STATES:
+            self.open[(service, kode, state, timezone.localdate(created_at), state_day)] += n
+
+    def add_event(
+        self, service: str, kode: str, created_at: dt.datetime, event: tuple, first_officer: bool
+    ) -> None:
+        from_state, to_state, source, actor_id, note, at = event
+        effects = event_effects(created_at, from_state, to_state, source, actor_id, note, at, first_officer)
+        day = timezone.localdate(at)
+        self.service[(day, service, kode)].update(effects.service)
+        if effects.officer:
+            self.officer[(day, actor_id, kode)].update(effects.officer)
+        if effects.reason:
+            self.reasons[(day.replace(day=1), service, kode, effects.reason)] += 1
+
+    def add_events(self, service: str, kode: str, created_at: dt.datetime, events: list[tuple]) -> None:
+        """All events of one case, in order (the first officer event is recognised here)."""
+        seen_officer = False
+        for event in events:
+            officer_event = is_officer_event(event[2], event[3])
+            self.add_event(service, kode, created_at, event, officer_event and not seen_officer)
+            seen_officer = seen_officer or officer_event
+
+    def apply(self, sign: int = 1) -> None:
+        """Add (or, with sign -1, take away) this tally in the tables."""
+        with transaction.atomic():
+            for (day, service, kode), amounts in self.service.items():
+                _bump(ServiceDay, {"day": day, "service": service, "kode_kecamatan": kode}, amounts, sign)
+            for (day, officer, kode), amounts in self.officer.items():
+                _bump(OfficerDay, {"day": day, "officer_id": officer, "kode_kecamatan": kode}, amounts, sign)
+            for (month, service, kode, reason), n in self.reasons.items():
+                key = {"month": month, "service": service, "kode_kecamatan": kode, "reason": reason}
+                _bump(CorrectionReasonMonth, key, {"count": n}, sign)
+            for (service, kode, state, created_day, state_day), n in self.open.items():
+                key = {
+                    "service": service,
+                    "kode_kecamatan": kode,
+                    "state": state,
+                    "created_day": created_day,
+                    "state_day": state_day,
+                }
+                _bump(OpenCaseDay, key, {"count": n}, sign)
+
+
+EVENT_FIELDS = ("from_state", "to_state", "source", "actor_id", "note", "at")
+
+
+def _bump(model, key: dict, amounts: dict, sign: int = 1) -> None:
+    amounts = {name: value for name, value in amounts.items() if value}
     if not amounts:
         return
     row, _ = model.objects.get_or_create(**key)
-    model.objects.filter(pk=row.pk).update(**{name: F(name) + value for name, value in amounts.items()})
-
-
-@receiver(post_save, sender=Case, dispatch_uid="coverage.case_received")
-def case_received(sender, instance: Case, created: bool, raw: bool = False, **kwargs) -> None:
-    if not created or raw:
-        return
-    day = timezone.localdate(instance.created_at)
-    _bump(
-        ServiceDay,
-        {"day": day, "service": instance.service, "kode_kecamatan": instance.kode_kecamatan},
-        {"received": 1},
+    model.objects.filter(pk=row.pk).update(
+        **{name: F(name) + sign * value for name, value in amounts.items()}
     )
+
+
+@receiver(pre_save, sender=Case, dispatch_uid="coverage.case_before")
+def case_before(sender, instance: Case, raw: bool = False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return
+    instance._coverage_before = (
+        Case.objects.filter(pk=instance.pk).values_list("service", "kode_kecamatan", "created_at").first()
+    )
+
+
+@receiver(post_save, sender=Case, dispatch_uid="coverage.case_saved")
+def case_saved(sender, instance: Case, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    if created:
+        tally = Tally()
+        tally.add_case(instance.service, instance.kode_kecamatan, instance.created_at)
+        created_day = timezone.localdate(instance.created_at)
+        tally.add_open(
+            instance.service, instance.kode_kecamatan, instance.state, instance.created_at, created_day
+        )
+        tally.apply()
+        return
+    before = getattr(instance, "_coverage_before", None)
+    after = (instance.service, instance.kode_kecamatan, instance.created_at)
+    if before is None or before == after:
+        return
+    # The case moved (e.g. an officer corrected its kecamatan): move everything it counted.
+    events = list(
+        CaseEvent.objects.filter(case_id=instance.pk).order_by("at", "pk").values_list(*EVENT_FIELDS)
+    )
+    for sign, (service, kode, created_at) in ((-1, before), (1, after)):
+        tally = Tally()
+        tally.add_case(service, kode, created_at)
+        tally.add_events(service, kode, created_at, events)
+        tally.apply(sign)
 
 
 @receiver(post_save, sender=CaseEvent, dispatch_uid="coverage.case_event")
@@ -112,87 +200,86 @@ def case_event(sender, instance: CaseEvent, created: bool, raw: bool = False, **
         .exclude(pk=instance.pk)
         .exists()
     )
-    effects = event_effects(
-        case.created_at,
-        instance.from_state,
-        instance.to_state,
-        instance.source,
-        instance.actor_id,
-        instance.note,
-        instance.at,
-        first,
+    tally = Tally()
+    event = tuple(getattr(instance, name) for name in EVENT_FIELDS)
+    tally.add_event(case.service, case.kode_kecamatan, case.created_at, event, first)
+    previous = (
+        CaseEvent.objects.filter(case_id=instance.case_id)
+        .exclude(pk=instance.pk)
+        .filter(Q(at__lt=instance.at) | Q(at=instance.at, pk__lt=instance.pk))
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
     )
-    day = timezone.localdate(instance.at)
-    with transaction.atomic():
-        _bump(
-            ServiceDay,
-            {"day": day, "service": case.service, "kode_kecamatan": case.kode_kecamatan},
-            effects.service,
-        )
-        if effects.officer:
-            _bump(
-                OfficerDay,
-                {"day": day, "officer_id": instance.actor_id, "kode_kecamatan": case.kode_kecamatan},
-                effects.officer,
-            )
-        if effects.reason:
-            _bump(
-                CorrectionReasonMonth,
-                {
-                    "month": day.replace(day=1),
-                    "service": case.service,
-                    "kode_kecamatan": case.kode_kecamatan,
-                    "reason": effects.reason,
-                },
-                {"count": 1},
-            )
+    entered = timezone.localdate(previous or case.created_at)
+    tally.add_open(case.service, case.kode_kecamatan, instance.from_state, case.created_at, entered, -1)
+    tally.add_open(
+        case.service, case.kode_kecamatan, instance.to_state, case.created_at, timezone.localdate(instance.at)
+    )
+    tally.apply()
 
 
 def rebuild(batch: int = 5000) -> dict[str, int]:
     """Recompute every aggregate from the cases and their events (after bulk loads)."""
-    service: dict[tuple, Counter] = defaultdict(Counter)
-    officer: dict[tuple, Counter] = defaultdict(Counter)
-    reasons: Counter = Counter()
+    tally = Tally()
     cases = {}
-    for pk, svc, kode, created_at in Case.objects.values_list(
-        "pk", "service", "kode_kecamatan", "created_at"
+    open_cases = {}
+    for pk, service, kode, created_at, state in Case.objects.values_list(
+        "pk", "service", "kode_kecamatan", "created_at", "state"
     ).iterator(chunk_size=batch):
-        cases[pk] = (svc, kode, created_at)
-        service[(timezone.localdate(created_at), svc, kode)]["received"] += 1
+        cases[pk] = (service, kode, created_at)
+        tally.add_case(service, kode, created_at)
+        if state in OPEN_STATES:
+            open_cases[pk] = [service, kode, state, created_at, timezone.localdate(created_at)]
     seen_officer: set[int] = set()
-    events = CaseEvent.objects.order_by("case_id", "at", "pk").values_list(
-        "case_id", "from_state", "to_state", "source", "actor_id", "note", "at"
-    )
-    for case_id, from_state, to_state, source, actor_id, note, at in events.iterator(chunk_size=batch):
-        svc, kode, created_at = cases[case_id]
-        officer_event = is_officer_event(source, actor_id)
-        first = officer_event and case_id not in seen_officer
+    events = CaseEvent.objects.order_by("case_id", "at", "pk").values_list("case_id", *EVENT_FIELDS)
+    for case_id, *event in events.iterator(chunk_size=batch):
+        service, kode, created_at = cases[case_id]
+        officer_event = is_officer_event(event[2], event[3])
+        tally.add_event(
+            service, kode, created_at, tuple(event), officer_event and case_id not in seen_officer
+        )
         if officer_event:
             seen_officer.add(case_id)
-        effects = event_effects(created_at, from_state, to_state, source, actor_id, note, at, first)
-        day = timezone.localdate(at)
-        service[(day, svc, kode)].update(effects.service)
-        if effects.officer:
-            officer[(day, actor_id, kode)].update(effects.officer)
-        if effects.reason:
-            reasons[(day.replace(day=1), svc, kode, effects.reason)] += 1
+        if case_id in open_cases:
+            open_cases[case_id][4] = timezone.localdate(event[-1])
+    for service, kode, state, created_at, state_day in open_cases.values():
+        tally.add_open(service, kode, state, created_at, state_day)
     with transaction.atomic():
         ServiceDay.objects.all().delete()
         OfficerDay.objects.all().delete()
         CorrectionReasonMonth.objects.all().delete()
+        OpenCaseDay.objects.all().delete()
+        OpenCaseDay.objects.bulk_create(
+            (
+                OpenCaseDay(
+                    service=k[0], kode_kecamatan=k[1], state=k[2], created_day=k[3], state_day=k[4], count=n
+                )
+                for k, n in tally.open.items()
+                if n
+            ),
+            batch_size=batch,
+        )
         ServiceDay.objects.bulk_create(
-            (ServiceDay(day=k[0], service=k[1], kode_kecamatan=k[2], **v) for k, v in service.items()),
+            (ServiceDay(day=k[0], service=k[1], kode_kecamatan=k[2], **v) for k, v in tally.service.items()),
             batch_size=batch,
         )
         OfficerDay.objects.bulk_create(
-            (OfficerDay(day=k[0], officer_id=k[1], kode_kecamatan=k[2], **v) for k, v in officer.items()),
+            (
+                OfficerDay(day=k[0], officer_id=k[1], kode_kecamatan=k[2], **v)
+                for k, v in tally.officer.items()
+            ),
             batch_size=batch,
         )
         CorrectionReasonMonth.objects.bulk_create(
             (
                 CorrectionReasonMonth(month=k[0], service=k[1], kode_kecamatan=k[2], reason=k[3], count=n)
-                for k, n in reasons.items()
+                for k, n in tally.reasons.items()
             ),
             batch_size=batch,
         )
-    return {"service_days": len(service), "officer_days": len(officer), "reasons": len(reasons)}
+    return {
+        "service_days": len(tally.service),
+        "officer_days": len(tally.officer),
+        "reasons": len(tally.reasons),
+    }

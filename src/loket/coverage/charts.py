@@ -8,9 +8,11 @@ own static copy, never a CDN. The boundaries are fetched once from our own URL.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 
 from loket.coverage.figures import KecamatanCoverage, TrendPoint
+from loket.coverage.models import Review
 from loket.domain import coverage as domain
 
 BRAND = "#0b6e4f"
@@ -19,19 +21,40 @@ BAD = "#ab091e"
 COLOURS = ["#0b6e4f", "#2f80ed", "#b44d12", "#8e44ad", "#616e7c"]
 
 
+# Low coverage red, high green: where outreach is needed stands out.
+COVERAGE_SCALE = [[0, "#ab091e"], [0.25, "#e76f51"], [0.5, "#f4d35e"], [0.75, "#8ac926"], [1, "#0b6e4f"]]
+# Kabupaten Tangerang's extent (lon/lat), from kecamatan_3603.geojson.
+REGENCY_BOUNDS = (106.339, -6.363, 106.726, -6.001)
+
+
+def _fit(
+    bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = 520
+) -> tuple[dict, float]:
+    """Centre and zoom showing the bounds (a map without tiles has no fitbounds)."""
+    west, south, east, north = bounds
+    zoom_x = math.log2(360 * width_px / (512 * (east - west)))
+    # Near the equator a degree of latitude takes about as many pixels as one of longitude.
+    zoom_y = math.log2(360 * height_px / (512 * (north - south)))
+    return {"lon": (west + east) / 2, "lat": (south + north) / 2}, round(min(zoom_x, zoom_y) - 0.35, 2)
+
+
 def coverage_map(rows: list[KecamatanCoverage], geojson_url: str) -> dict:
+    """A choropleth on an empty map style: no tile server, nothing fetched but our boundaries.
+    Rows a supervisor excluded from the charts are left blank on the map."""
+    rows = [r for r in rows if r.review != Review.EXCLUDED]
+    centre, zoom = _fit(REGENCY_BOUNDS)
     return {
         "data": [
             {
-                "type": "choropleth",
+                "type": "choroplethmap",
                 "geojson": geojson_url,
                 "featureidkey": "properties.kode",
                 "locations": [r.line.kode_kecamatan for r in rows],
                 "z": [float(r.line.cakupan) for r in rows],
                 "zmin": 0,
                 "zmax": max([50.0] + [float(r.line.cakupan) for r in rows]),
-                "colorscale": "YlGn",
-                "marker": {"line": {"color": "#ffffff", "width": 1}},
+                "colorscale": COVERAGE_SCALE,
+                "marker": {"line": {"color": "#ffffff", "width": 1}, "opacity": 0.9},
                 "colorbar": {"title": {"text": "Cakupan %"}},
                 "text": [r.line.kecamatan for r in rows],
                 "customdata": [
@@ -48,7 +71,7 @@ def coverage_map(rows: list[KecamatanCoverage], geojson_url: str) -> dict:
             }
         ],
         "layout": {
-            "geo": {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"}},
+            "map": {"style": "white-bg", "center": centre, "zoom": zoom},
             "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
             "height": 520,
         },
@@ -106,7 +129,7 @@ def trend_chart(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": f"Target {year}: {value}%",
+                "name": f"Target {year}: {float(value):g}%",
                 "x": [start.isoformat(), dt.date(year, 12, 31).isoformat()],
                 "y": [float(value), float(value)],
                 "line": {"color": COLOURS[(i + 2) % len(COLOURS)], "dash": "dash", "width": 1},

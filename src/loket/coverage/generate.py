@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import random
 from collections import Counter
 from collections.abc import Iterator
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import JSONField, Max
 from django.utils import timezone
 
 from loket.cases.models import Case, CaseEvent, RequestCounter, Resident, State
@@ -181,18 +182,28 @@ def generate(
     return dict(stats)
 
 
+def _copy(cursor, model, columns: tuple, rows: list[tuple]) -> None:
+    """COPY rows in; columns we do not generate get the model's default (fields added later too)."""
+    extra = [f for f in model._meta.concrete_fields if f.column not in columns and not f.primary_key]
+    defaults = []
+    for f in extra:
+        value = f.get_default()
+        if isinstance(f, JSONField):
+            value = json.dumps(value)
+        defaults.append(value)
+    names = ", ".join((*columns, *(f.column for f in extra)))
+    with cursor.copy(f"COPY {model._meta.db_table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row((*row, *defaults))
+
+
 def _write(cases: list[tuple], case_cols, events: list[tuple], event_cols) -> None:
     if not cases:
         return
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            extra = ("fields", "derived", "warnings", "raw_text", "kode_desa", "reject_reason", "updated_at")
-            with cursor.copy(f"COPY cases_case ({', '.join(case_cols + extra)}) FROM STDIN") as copy:
-                for row in cases:
-                    copy.write_row((*row, "{}", "{}", "[]", "", "", "", row[-1]))
-            with cursor.copy(f"COPY cases_caseevent ({', '.join(event_cols)}) FROM STDIN") as copy:
-                for row in events:
-                    copy.write_row(row)
+            _copy(cursor, Case, (*case_cols, "updated_at"), [(*row, row[-1]) for row in cases])
+            _copy(cursor, CaseEvent, event_cols, events)
         return
     Case.objects.bulk_create(
         Case(**dict(zip(case_cols, row, strict=True)), updated_at=row[-1]) for row in cases

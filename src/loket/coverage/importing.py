@@ -7,6 +7,7 @@ replaces that period's current figures; the earlier import (file, findings) stay
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,6 +17,8 @@ from django.db import transaction
 from loket.coverage.models import CoverageImport, Finding, KecamatanFigure, RegencyFigure
 from loket.domain import coverage as domain
 from loket.domain.regions import office_regions
+
+KECAMATAN_PREFIX = re.compile(r"^\s*kec(amatan)?\b\.?\s*", re.IGNORECASE)
 
 
 class ImportRefused(Exception):
@@ -34,7 +37,11 @@ class ImportResult:
 
 def match_kecamatan(name: str) -> domain.KecamatanMatch:
     """The intake's tolerance: case, spacing, aliases, truncation, small typos; never a guess."""
-    found = office_regions().match_kecamatan(name)
+    regions = office_regions()
+    found = regions.match_kecamatan(name)
+    bare = KECAMATAN_PREFIX.sub("", name)
+    if found.place is None and bare != name:
+        found = regions.match_kecamatan(bare)  # "Kecamatan Tigaraksa", "Kec. Cikupa"
     if found.place is not None:
         return domain.KecamatanMatch(found.place.kode)
     return domain.KecamatanMatch(None, tuple(f"{p.nama} ({p.kode})" for p in found.candidates))

@@ -180,3 +180,23 @@ class CorrectionReasonMonth(models.Model):
                 fields=["month", "service", "kode_kecamatan", "reason"], name="one_reason_month"
             )
         ]
+
+
+class OpenCaseDay(models.Model):
+    """Open cases counted by service, kecamatan, state, the day the request came in and
+    the day it entered its state: the backlog and its age without scanning the case table."""
+
+    service = models.CharField(max_length=10)
+    kode_kecamatan = models.CharField(max_length=8, blank=True)
+    state = models.CharField(max_length=20)
+    created_day = models.DateField()
+    state_day = models.DateField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "kode_kecamatan", "state", "created_day", "state_day"],
+                name="one_open_case_day",
+            )
+        ]

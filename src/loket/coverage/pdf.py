@@ -15,9 +15,9 @@ from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from loket.coverage import figures, service, tables
 from loket.coverage.templatetags.coverage_tags import cell
@@ -28,11 +28,15 @@ BAD = colors.HexColor("#ab091e")
 
 def _table(table: tables.Table, styles, limit: int | None = None) -> list:
     rows = table.rows[:limit] if limit else table.rows
-    data = [[Paragraph(f"<b>{c.label}</b>", styles["BodyText"]) for c in table.columns]]
+    head = ParagraphStyle("head", parent=styles["BodyText"], fontSize=7, leading=8)
+    data = [[Paragraph(f"<b>{c.label}</b>", head) for c in table.columns]]
     data += [[str(cell(r.get(c.key), c.kind)) for c in table.columns] for r in rows]
     if len(data) == 1:
         data.append(["Belum ada data."] + [""] * (len(table.columns) - 1))
-    t = Table(data, repeatRows=1)
+    width = 17 * cm
+    first = min(5 * cm, width / len(table.columns) * 1.6)
+    rest = (width - first) / max(len(table.columns) - 1, 1)
+    t = Table(data, repeatRows=1, colWidths=[first] + [rest] * (len(table.columns) - 1))
     t.setStyle(
         TableStyle(
             [
@@ -43,7 +47,7 @@ def _table(table: tables.Table, styles, limit: int | None = None) -> list:
             ]
         )
     )
-    return [Paragraph(table.title, styles["Heading3"]), t, Spacer(1, 0.4 * cm)]
+    return [KeepTogether([Paragraph(table.title, styles["Heading3"]), t]), Spacer(1, 0.4 * cm)]
 
 
 def coverage_bars(rows: list) -> Drawing:
@@ -88,7 +92,9 @@ def trend_lines(points: list, targets: dict) -> Drawing:
             Line(plot.x, y, plot.x + plot.width, y, strokeColor=colors.orange, strokeDashArray=[3, 3])
         )
         drawing.add(
-            String(plot.x + 4, y + 2, f"Target {year}: {value}%", fontSize=7, fillColor=colors.orange)
+            String(
+                plot.x + 4, y + 2, f"Target {year}: {float(value):g}%", fontSize=7, fillColor=colors.orange
+            )
         )
     for p, x in zip(points, xs, strict=True):
         if p.flagged:
@@ -145,7 +151,7 @@ def monthly_report(window: service.Window, kodes=None) -> bytes:
         Paragraph("Tren kabupaten dan target", styles["Heading3"]),
         trend_lines(figures.trend_points(), figures.targets()),
     ]
-    story += _table(tables.priorities_table(kodes), styles, limit=10)
+    story += _table(tables.priorities_table(kodes, current), styles, limit=10)
     story += _table(tables.service_table(window, kodes), styles)
     story += _table(tables.backlog_table(kodes, backlog), styles)
     story += _table(tables.reasons_table(window, kodes), styles)

@@ -44,8 +44,8 @@ class Table:
         return Table(self.key, self.title, self.columns, body + totals)
 
 
-def coverage_table(kodes=None) -> Table:
-    current = figures.current_coverage(kodes)
+def coverage_table(kodes=None, current=None) -> Table:
+    current = figures.current_coverage(kodes) if current is None else current
     lines = [c.line for c in current]
     rows = [
         {
@@ -99,8 +99,8 @@ def coverage_table(kodes=None) -> Table:
     )
 
 
-def priorities_table(kodes=None) -> Table:
-    lines = [c.line for c in figures.current_coverage(kodes)]
+def priorities_table(kodes=None, current=None) -> Table:
+    lines = [c.line for c in (figures.current_coverage(kodes) if current is None else current)]
     ordered = domain.outreach_priorities(lines)
     by_coverage = sorted(lines, key=lambda line: (line.cakupan, line.kode_kecamatan))
     coverage_rank = {line.kode_kecamatan: i for i, line in enumerate(by_coverage, start=1)}
@@ -223,7 +223,7 @@ def officers_table(window: service.Window, kodes=None) -> Table:
             Column("actions", "Tindakan", "int"),
             Column("decisions", "Keputusan", "int"),
             Column("corrections", "Minta perbaikan", "int"),
-            Column("open", "Permohonan terbuka dipegang", "int"),
+            Column("open", "Sedang dipegang (diperiksa/perbaikan)", "int"),
         ],
         service.officers(window, kodes),
     )

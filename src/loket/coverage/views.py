@@ -8,6 +8,7 @@ import hashlib
 from functools import lru_cache
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -45,13 +46,13 @@ def _window(request) -> service.Window:
     return service.Window.last_days(days)
 
 
-def headline(kodes) -> dict:
+def headline(kodes, backlog=None, current=None) -> dict:
     """The few figures a head of office decides from: backlog and its age, waiting time, the gap."""
-    backlog = service.backlog(kodes)
+    backlog = service.backlog(kodes) if backlog is None else backlog
     window = service.Window.last_days(30)
     rows = service.by_service(window, kodes)
     overall = rows[-1] if rows else None
-    current = figures.current_coverage(kodes)
+    current = figures.current_coverage(kodes) if current is None else current
     lines = [c.line for c in current]
     total = domain.regency_line("", "", lines) if lines else None
     target = figures.next_target(timezone.localdate())
@@ -81,13 +82,13 @@ def _sorted(request, table: tables.Table) -> tables.Table:
 @coverage_view
 def dashboard(request):
     kodes = _kodes(request)
-    table = _sorted(request, tables.coverage_table(kodes))
     current = figures.current_coverage(kodes)
+    table = _sorted(request, tables.coverage_table(kodes, current))
     return render(
         request,
         "coverage/dashboard.html",
         {
-            "head": headline(kodes),
+            "head": headline(kodes, current=current),
             "table": table,
             "sort": request.GET.get("sort", ""),
             "map": charts.coverage_map(current, GEOJSON_URL) if current else None,
@@ -152,7 +153,7 @@ def service_quality(request):
         "coverage/service.html",
         {
             "window": window,
-            "head": headline(kodes),
+            "head": headline(kodes, backlog=backlog),
             "service": tables.service_table(window, kodes),
             "backlog": tables.backlog_table(kodes, backlog),
             "no_shows": backlog.no_shows,
@@ -209,10 +210,17 @@ def monthly_pdf(request):
 
 
 # --- imports ---------------------------------------------------------------------------
+def _regency_wide(request) -> None:
+    # Imports replace figures for every kecamatan: only a regency-wide account may.
+    if request.coverage_scope.kecamatan is not None:
+        raise PermissionDenied("Impor data hanya untuk akun seluruh kabupaten.")
+
+
 @coverage_view
 def imports(request):
     preview = None
     if request.method == "POST":
+        _regency_wide(request)
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "Pilih berkas CSV atau XLSX dulu.")
@@ -242,6 +250,7 @@ def imports(request):
 @coverage_view
 @require_POST
 def import_confirm(request):
+    _regency_wide(request)
     held = request.session.pop(PREVIEW_KEY, None)
     if not held:
         messages.error(request, "Pratinjau sudah tidak ada; unggah berkasnya lagi.")
@@ -282,13 +291,8 @@ def review_figure(request, kind: str, pk: int):
     model = {"kecamatan": KecamatanFigure, "regency": RegencyFigure}.get(kind)
     if model is None:
         raise Http404
+    _regency_wide(request)
     figure = get_object_or_404(model, pk=pk)
-    if (
-        kind == "kecamatan"
-        and figure.kode_kecamatan
-        and not request.coverage_scope.covers(figure.kode_kecamatan)
-    ):
-        raise Http404
     decision = request.POST.get("review", "")
     note = request.POST.get("note", "").strip()
     if decision not in (Review.ACCEPTED, Review.EXCLUDED, Review.NONE):
