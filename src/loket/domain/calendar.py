@@ -168,28 +168,24 @@ class OfficeCalendar:
         """Working days after `start` up to and including `end` (0 when `end` is not later)."""
         return len(self.working_days(start + dt.timedelta(days=1), end)) if end > start else 0
 
-    def _year_table(self, year: int) -> tuple[list[tuple[dt.time, dt.time] | None], list[float]]:
+    def _year_table(self, year: int) -> tuple[list[tuple[dt.time, dt.time] | None], list[float], int]:
         """Per day of `year`: its opening hours (None when closed), and the office seconds
-        open before it (one more entry: the year's total). Built once per calendar and year:
-        a million cases' figures then cost two look-ups each."""
+        open before it (one more entry: the year's total), and the ordinal of 1 January. Kept on this calendar, and per
+        process for calendars alike (the database's calendar is read afresh for each
+        event): a million cases' figures then cost two look-ups each."""
         memo = self.__dict__.get("_year_memo")
         if memo is None:
             memo = {}
             object.__setattr__(self, "_year_memo", memo)  # frozen: a cache, not state
         table = memo.get(year)
         if table is None:
-            day, hours, cumulative = dt.date(year, 1, 1), [], [0.0]
-            while day.year == year:
-                opening = self.opening_hours(day)
-                hours.append(opening)
-                seconds = max(_seconds_between(*opening), 0.0) if opening else 0.0
-                cumulative.append(cumulative[-1] + seconds)
-                day += dt.timedelta(days=1)
-            table = memo[year] = (hours, cumulative)
+            key = (frozenset(self.closures), frozenset(self.extra_days), tuple(sorted(self.hours.items())))
+            table = memo[year] = _office_year_table(*key, year)
         return table
 
     def _open_seconds(self, day: dt.date, since: dt.time | None, until: dt.time | None) -> float:
-        opening = self._year_table(day.year)[0][day.timetuple().tm_yday - 1]
+        hours, _, first = self._year_table(day.year)
+        opening = hours[day.toordinal() - first]
         if opening is None:
             return 0.0
         opens = opening[0] if since is None else max(opening[0], since)
@@ -200,15 +196,15 @@ class OfficeCalendar:
         """Office seconds of the whole days from `first` up to (not including) `stop`."""
         if stop <= first:
             return 0.0
-        start_index, stop_index = first.timetuple().tm_yday - 1, stop.timetuple().tm_yday - 1
+        _, head, head_first = self._year_table(first.year)
+        start_index = first.toordinal() - head_first
         if first.year == stop.year:
-            cumulative = self._year_table(first.year)[1]
-            return cumulative[stop_index] - cumulative[start_index]
-        head = self._year_table(first.year)[1]
+            return head[stop.toordinal() - head_first] - head[start_index]
         total = head[-1] - head[start_index]
         for year in range(first.year + 1, stop.year):
             total += self._year_table(year)[1][-1]
-        return total + self._year_table(stop.year)[1][stop_index]
+        _, tail, tail_first = self._year_table(stop.year)
+        return total + tail[stop.toordinal() - tail_first]
 
 
 def is_working_day(
@@ -272,3 +268,20 @@ def _seconds_between(opens: dt.time, closes: dt.time) -> float:
         + (closes.second - opens.second)
         + (closes.microsecond - opens.microsecond) / 1e6
     )
+
+
+@lru_cache(maxsize=32)
+def _office_year_table(
+    closures: frozenset[dt.date],
+    extra_days: frozenset[dt.date],
+    hours: tuple[tuple[int, tuple[dt.time, dt.time]], ...],
+    year: int,
+) -> tuple[list[tuple[dt.time, dt.time] | None], list[float], int]:
+    calendar = OfficeCalendar(closures=closures, extra_days=extra_days, hours=dict(hours))
+    day, opening_hours, cumulative = dt.date(year, 1, 1), [], [0.0]
+    while day.year == year:
+        opening = calendar.opening_hours(day)
+        opening_hours.append(opening)
+        cumulative.append(cumulative[-1] + (max(_seconds_between(*opening), 0.0) if opening else 0.0))
+        day += dt.timedelta(days=1)
+    return opening_hours, cumulative, dt.date(year, 1, 1).toordinal()
