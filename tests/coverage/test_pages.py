@@ -221,7 +221,7 @@ def test_service_figures_count_decisions_corrections_and_working_hours(django_us
     assert ktp.first_response_avg == pytest.approx(2.0)
     assert ktp.decision_avg == pytest.approx(7 + 3.5)
     # One of two requests reached the queue complete without an officer's help.
-    assert ktp.auto_share == pytest.approx(0.5)
+    assert ktp.complete_share == pytest.approx(0.5)
     assert service.top_reasons(window) == [("Foto KK buram", 1)]
     assert backlog.total == 1 and backlog.rows[0]["state"] == State.WAITING_DOCUMENTS
     assert workload == [{"officer": "petugas", "actions": 4, "decisions": 1, "corrections": 1, "open": 0}]
