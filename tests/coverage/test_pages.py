@@ -207,7 +207,7 @@ def test_service_figures_count_decisions_corrections_and_working_hours(django_us
         case.move_to(
             State.NEEDS_CORRECTION, actor=officer, source="console", note="Foto KK buram\nkirim ulang"
         )
-        clock.shift(dt.timedelta(days=1))  # Tuesday 11:00: 8 + 2 working hours after the request
+        clock.shift(dt.timedelta(days=1))  # Tuesday 11:00: Mon 09:00-16:00 + Tue 07:30-11:00
         case.move_to(State.QUEUED, source="channel")
         case.move_to(State.IN_REVIEW, actor=officer, source="console")
         case.move_to(State.REJECTED, actor=officer, source="console", note="bukan pemohon")
@@ -219,9 +219,9 @@ def test_service_figures_count_decisions_corrections_and_working_hours(django_us
     ktp = rows["KTP"]
     assert ktp.values["received"] == 2 and ktp.values["rejected"] == 1 and ktp.values["corrections"] == 1
     assert ktp.first_response_avg == pytest.approx(2.0)
-    assert ktp.decision_avg == pytest.approx(10.0)
+    assert ktp.decision_avg == pytest.approx(7 + 3.5)
     # One of two requests reached the queue complete without an officer's help.
-    assert ktp.auto_share == pytest.approx(0.5)
+    assert ktp.complete_share == pytest.approx(0.5)
     assert service.top_reasons(window) == [("Foto KK buram", 1)]
     assert backlog.total == 1 and backlog.rows[0]["state"] == State.WAITING_DOCUMENTS
     assert workload == [{"officer": "petugas", "actions": 4, "decisions": 1, "corrections": 1, "open": 0}]

@@ -3,12 +3,15 @@
 Kept correct as cases change: a new Case counts as received on its day; every CaseEvent
 adds its effect (correction, decision, collection, first officer response) on the day it
 happened. Signals and the full rebuild share `event_effects`, so both count alike.
+Times are working hours on the office's own calendar (`office_calendar()`: holidays, cuti
+bersama, closures, extra days and its opening hours), as they stood when counted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -18,8 +21,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from loket.cases.models import OPEN_STATES, Case, CaseEvent, State
-from loket.coverage.calendar import working_hours
 from loket.coverage.models import CorrectionReasonMonth, OfficerDay, OpenCaseDay, ServiceDay
+from loket.domain.calendar import OfficeCalendar
+from loket.scheduling.office import office_calendar
 
 OFFICER_SOURCES = frozenset({"console", "admin", "cli"})
 NO_REASON = "(tanpa alasan tertulis)"
@@ -42,6 +46,7 @@ def is_officer_event(source: str, actor_id) -> bool:
 
 
 def event_effects(
+    working_hours: Callable[[dt.datetime, dt.datetime], float],
     created_at: dt.datetime,
     from_state: str,
     to_state: str,
@@ -86,10 +91,19 @@ class Tally:
     """Aggregate contributions, keyed like the tables; built by the signals and the rebuild alike."""
 
     def __init__(self) -> None:
+        self._calendar: OfficeCalendar | None = None
         self.service: dict[tuple, Counter] = defaultdict(Counter)
         self.officer: dict[tuple, Counter] = defaultdict(Counter)
         self.reasons: Counter = Counter()
         self.open: Counter = Counter()  # (service, kode, state, created_day, state_day) -> n
+
+    def working_hours(self, start: dt.datetime, end: dt.datetime) -> float:
+        """Office hours between two aware moments, read in the office's time zone."""
+        # The calendar is read once per tally, and only when an event needs hours: its day
+        # tables are then built once for a whole rebuild.
+        if self._calendar is None:
+            self._calendar = office_calendar()
+        return self._calendar.working_hours_between(timezone.localtime(start), timezone.localtime(end))
 
     def add_case(self, service: str, kode: str, created_at: dt.datetime) -> None:
         self.service[(timezone.localdate(created_at), service, kode)]["received"] += 1
@@ -102,7 +116,9 @@ class Tally:
         self, service: str, kode: str, created_at: dt.datetime, event: tuple, first_officer: bool
     ) -> None:
         from_state, to_state, source, actor_id, note, at = event
-        effects = event_effects(created_at, from_state, to_state, source, actor_id, note, at, first_officer)
+        effects = event_effects(
+            self.working_hours, created_at, from_state, to_state, source, actor_id, note, at, first_officer
+        )
         day = timezone.localdate(at)
         self.service[(day, service, kode)].update(effects.service)
         if effects.officer:

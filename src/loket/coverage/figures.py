@@ -19,6 +19,7 @@ from loket.cases.models import CaseEvent, State
 from loket.coverage.models import Finding, KecamatanFigure, RegencyFigure, Review, ServiceDay
 from loket.domain import coverage as domain
 from loket.domain.regions import office_regions
+from loket.scheduling.office import office_calendar
 
 KIA = "KIA"
 
@@ -231,8 +232,7 @@ def projection_view(
 ) -> ProjectionView | None:
     """From the latest semester of the series, at the register's recent monthly rate
     (between the last two unflagged semesters), when is the target reached."""
-    from loket.coverage.calendar import working_days_between
-
+    working_days_between = office_calendar().working_days_after
     today = today or timezone.localdate()
     points = trend_points()
     if not points:

@@ -200,3 +200,24 @@ class OpenCaseDay(models.Model):
                 name="one_open_case_day",
             )
         ]
+
+
+class ExplainedDay(models.Model):
+    """Per past local day, service ("" for the service help) and kecamatan: texts whose
+    format problems the channel explained without an officer (loket.coverage.auto_replies).
+    Counted once a day is over, from the channel's messages; `ExplainedDayDone` marks the
+    days counted (also those with nothing to count)."""
+
+    day = models.DateField()
+    service = models.CharField(max_length=10, blank=True)
+    kode_kecamatan = models.CharField(max_length=8, blank=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "service", "kode_kecamatan"], name="one_explained_day")
+        ]
+
+
+class ExplainedDayDone(models.Model):
+    day = models.DateField(unique=True)

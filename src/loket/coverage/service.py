@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from loket.cases.models import Case, State
 from loket.console.services import SERVICES
+from loket.coverage import auto_replies
 from loket.coverage.models import CorrectionReasonMonth, OfficerDay, OpenCaseDay, ServiceDay
 
 SERVICE_FIELDS = (
@@ -72,6 +73,12 @@ class ServiceRow:
 
     @property
     def auto_share(self) -> float | None:
+        """Texts whose format problems the channel explained without an officer, per request received."""
+        return self.values["auto_explained"] / self.values["received"] if self.values["received"] else None
+
+    @property
+    def complete_share(self) -> float | None:
+        """Requests that reached the queue with every document without an officer's help."""
         return self.values["auto_completed"] / self.values["received"] if self.values["received"] else None
 
     @property
@@ -97,8 +104,20 @@ def by_service(window: Window, kodes=None) -> list[ServiceRow]:
     qs = _area(ServiceDay.objects.filter(day__gte=window.start, day__lte=window.end), kodes)
     rows = qs.values("service").annotate(**{f: Sum(f) for f in SERVICE_FIELDS}).order_by("service")
     out = [ServiceRow(r["service"], {f: r[f] or 0 for f in SERVICE_FIELDS}) for r in rows]
-    if out:
+    explained = auto_replies.explained_automatically(window.start, window.end, kodes)
+    shown = {r.service for r in out}
+    # A service whose texts were only explained still gets its row (nothing received yet).
+    out += [
+        ServiceRow(name, dict.fromkeys(SERVICE_FIELDS, 0)) for name in explained if name and name not in shown
+    ]
+    out.sort(key=lambda r: r.service)
+    if out or explained:
         out.append(ServiceRow("Semua", {f: sum(r.values[f] for r in out) for f in SERVICE_FIELDS}))
+    for row in out:
+        # The help (no service recognised) counts only in the total.
+        row.values["auto_explained"] = (
+            sum(explained.values()) if row.service == "Semua" else explained.get(row.service, 0)
+        )
     return out
 
 

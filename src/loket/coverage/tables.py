@@ -161,6 +161,10 @@ def trend_table() -> Table:
     )
 
 
+def _percent(share: float | None) -> Decimal | None:
+    return None if share is None else Decimal(str(round(share * 100, 2)))
+
+
 def service_table(window: service.Window, kodes=None) -> Table:
     rows = []
     for r in service.by_service(window, kodes):
@@ -168,9 +172,8 @@ def service_table(window: service.Window, kodes=None) -> Table:
             {
                 "layanan": r.service,
                 "diterima": int(r.values["received"]),
-                "lengkap_otomatis_persen": None
-                if r.auto_share is None
-                else Decimal(str(round(r.auto_share * 100, 2))),
+                "dijelaskan_otomatis_persen": _percent(r.auto_share),
+                "lengkap_otomatis_persen": _percent(r.complete_share),
                 "respons_pertama_jam": r.first_response_avg,
                 "keputusan_jam": r.decision_avg,
                 "perbaikan_per_permohonan": r.corrections_per_request,
@@ -187,7 +190,8 @@ def service_table(window: service.Window, kodes=None) -> Table:
         [
             Column("layanan", "Layanan"),
             Column("diterima", "Permohonan masuk", "int"),
-            Column("lengkap_otomatis_persen", "Lengkap tanpa petugas (%)", "pct"),
+            Column("dijelaskan_otomatis_persen", "Format dijelaskan otomatis, per permohonan (%)", "pct"),
+            Column("lengkap_otomatis_persen", "Berkas lengkap tanpa petugas (%)", "pct"),
             Column("respons_pertama_jam", "Respons pertama petugas (jam kerja)", "hours"),
             Column("keputusan_jam", "Sampai keputusan (jam kerja)", "hours"),
             Column("perbaikan_per_permohonan", "Perbaikan per permohonan", "ratio"),

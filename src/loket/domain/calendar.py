@@ -151,6 +151,61 @@ class OfficeCalendar:
             day += dt.timedelta(days=1)
         raise ValueError("no opening time within a year: check the calendar's closures")
 
+    def working_hours_between(self, start: dt.datetime, end: dt.datetime) -> float:
+        """Office hours from `start` to `end` (both in the office's local time, naive or aware
+        in that zone): the service-time figures. Only working days count, each with its
+        weekday's opening hours; the days' figures are memoised per year on this calendar."""
+        a, b = start.replace(tzinfo=None), end.replace(tzinfo=None)
+        if b <= a:
+            return 0.0
+        if a.date() == b.date():
+            return self._open_seconds(a.date(), a.time(), b.time()) / 3600
+        first = self._open_seconds(a.date(), a.time(), None)
+        last = self._open_seconds(b.date(), None, b.time())
+        return (first + self._full_days_seconds(a.date() + dt.timedelta(days=1), b.date()) + last) / 3600
+
+    def working_days_after(self, start: dt.date, end: dt.date) -> int:
+        """Working days after `start` up to and including `end` (0 when `end` is not later)."""
+        return len(self.working_days(start + dt.timedelta(days=1), end)) if end > start else 0
+
+    def _year_table(self, year: int) -> tuple[list[tuple[dt.time, dt.time] | None], list[float], int]:
+        """Per day of `year`: its opening hours (None when closed), and the office seconds
+        open before it (one more entry: the year's total), and the ordinal of 1 January. Kept on this calendar, and per
+        process for calendars alike (the database's calendar is read afresh for each
+        event): a million cases' figures then cost two look-ups each."""
+        memo = self.__dict__.get("_year_memo")
+        if memo is None:
+            memo = {}
+            object.__setattr__(self, "_year_memo", memo)  # frozen: a cache, not state
+        table = memo.get(year)
+        if table is None:
+            key = (frozenset(self.closures), frozenset(self.extra_days), tuple(sorted(self.hours.items())))
+            table = memo[year] = _office_year_table(*key, year)
+        return table
+
+    def _open_seconds(self, day: dt.date, since: dt.time | None, until: dt.time | None) -> float:
+        hours, _, first = self._year_table(day.year)
+        opening = hours[day.toordinal() - first]
+        if opening is None:
+            return 0.0
+        opens = opening[0] if since is None else max(opening[0], since)
+        closes = opening[1] if until is None else min(opening[1], until)
+        return max(_seconds_between(opens, closes), 0.0)
+
+    def _full_days_seconds(self, first: dt.date, stop: dt.date) -> float:
+        """Office seconds of the whole days from `first` up to (not including) `stop`."""
+        if stop <= first:
+            return 0.0
+        _, head, head_first = self._year_table(first.year)
+        start_index = first.toordinal() - head_first
+        if first.year == stop.year:
+            return head[stop.toordinal() - head_first] - head[start_index]
+        total = head[-1] - head[start_index]
+        for year in range(first.year + 1, stop.year):
+            total += self._year_table(year)[1][-1]
+        _, tail, tail_first = self._year_table(stop.year)
+        return total + tail[stop.toordinal() - tail_first]
+
 
 def is_working_day(
     day: dt.date, closures: Collection[dt.date] = (), extra_days: Collection[dt.date] = ()
@@ -204,3 +259,29 @@ def working_days(
             out.append(day)
         day += dt.timedelta(days=1)
     return out
+
+
+def _seconds_between(opens: dt.time, closes: dt.time) -> float:
+    return (
+        (closes.hour - opens.hour) * 3600
+        + (closes.minute - opens.minute) * 60
+        + (closes.second - opens.second)
+        + (closes.microsecond - opens.microsecond) / 1e6
+    )
+
+
+@lru_cache(maxsize=32)
+def _office_year_table(
+    closures: frozenset[dt.date],
+    extra_days: frozenset[dt.date],
+    hours: tuple[tuple[int, tuple[dt.time, dt.time]], ...],
+    year: int,
+) -> tuple[list[tuple[dt.time, dt.time] | None], list[float], int]:
+    calendar = OfficeCalendar(closures=closures, extra_days=extra_days, hours=dict(hours))
+    day, opening_hours, cumulative = dt.date(year, 1, 1), [], [0.0]
+    while day.year == year:
+        opening = calendar.opening_hours(day)
+        opening_hours.append(opening)
+        cumulative.append(cumulative[-1] + (max(_seconds_between(*opening), 0.0) if opening else 0.0))
+        day += dt.timedelta(days=1)
+    return opening_hours, cumulative, dt.date(year, 1, 1).toordinal()

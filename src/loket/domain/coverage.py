@@ -647,36 +647,3 @@ def monthly_rate_between(earlier: tuple[dt.date, int], later: tuple[dt.date, int
     if days <= 0:
         return 0.0
     return (later[1] - earlier[1]) / (days / 30.4375)
-
-
-# --- working time -----------------------------------------------------------------------
-OFFICE_OPEN = dt.time(8, 0)
-OFFICE_CLOSE = dt.time(16, 0)
-
-
-def working_days_between(start: dt.date, end: dt.date, is_holiday: Callable[[dt.date], bool]) -> int:
-    """Working days after `start` up to and including `end`."""
-    count, day = 0, start + dt.timedelta(days=1)
-    while day <= end:
-        if day.weekday() < 5 and not is_holiday(day):
-            count += 1
-        day += dt.timedelta(days=1)
-    return count
-
-
-def working_hours_between(
-    start: dt.datetime, end: dt.datetime, is_holiday: Callable[[dt.date], bool]
-) -> float:
-    """Office hours (Mon-Fri 08:00-16:00, not on holidays) between two local naive datetimes."""
-    if end <= start:
-        return 0.0
-    total = 0.0
-    day = start.date()
-    while day <= end.date():
-        if day.weekday() < 5 and not is_holiday(day):
-            opens = max(dt.datetime.combine(day, OFFICE_OPEN), start)
-            closes = min(dt.datetime.combine(day, OFFICE_CLOSE), end)
-            if closes > opens:
-                total += (closes - opens).total_seconds() / 3600
-        day += dt.timedelta(days=1)
-    return total

@@ -1,0 +1,148 @@
+"""Requests answered automatically: texts whose format problems the channel explained
+itself (the parser's problem explanation, or the service help), with no officer message
+between the text and that reply. Read only from what the channel records.
+
+The channel does not mark which reply was an explanation, so it is recognised exactly:
+a reply belongs to the first message of that resident handled at or after the reply was
+written (the worker writes replies inside the message's handling, one message of a
+resident at a time); the message's text is parsed again as on that day, and the reply
+counts when it is word for word the parser's explanation. Parsing costs about 0.2 ms a
+text, so past days are counted once into `ExplainedDay`; only today is counted live.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import Counter, defaultdict
+from functools import lru_cache
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from loket.channels.whatsapp.models import InboundMessage, OutboundMessage
+from loket.coverage.models import ExplainedDay, ExplainedDayDone
+
+# A reply is written moments before its message is marked handled, and an officer's
+# message counts when it came after the text arrived: these bound the look-around.
+HANDLING_SLACK = dt.timedelta(days=1)
+
+
+@lru_cache(maxsize=4096)
+def _explanation(text: str, day: dt.date) -> tuple[str | None, str, str] | None:
+    """(service or None for the help, kecamatan code, reply text) when `text` has problems."""
+    from loket.domain.intake import parse
+
+    result = parse(text, today=day)
+    if result.ok:
+        return None
+    code = next(
+        (
+            str(src.get("kode_kecamatan"))
+            for src in (result.derived, result.fields)
+            if src.get("kode_kecamatan")
+        ),
+        "",
+    )
+    return result.service, code, result.reply_text()
+
+
+def _body(payload: dict) -> str:
+    content = payload.get("text") if isinstance(payload, dict) else None
+    return str(content.get("body") or "").strip() if isinstance(content, dict) else ""
+
+
+def explained_automatically(start: dt.date, end: dt.date, kodes=None) -> Counter:
+    """Per service (None: the service help, no service recognised): texts explained
+    automatically between `start` and `end` (local days, inclusive). With `kodes`, only
+    texts whose kecamatan the parser recognised within them."""
+    today = timezone.localdate()
+    last_past = min(end, today - dt.timedelta(days=1))
+    out: Counter = Counter()
+    if start <= last_past:
+        _count_past_days(start, last_past)
+        rows = ExplainedDay.objects.filter(day__gte=start, day__lte=last_past, count__gt=0)
+        if kodes is not None:
+            rows = rows.filter(kode_kecamatan__in=kodes)
+        for service, n in rows.values_list("service").annotate(n=models.Sum("count")).order_by():
+            out[service or None] += n
+    if end >= today:
+        for (_, service, code), n in _explanations(max(start, today), end).items():
+            if kodes is None or code in kodes:
+                out[service] += n
+    return out
+
+
+def _count_past_days(start: dt.date, end: dt.date) -> None:
+    """Count each past day not counted yet, one day at a time (small queries)."""
+    done = set(ExplainedDayDone.objects.filter(day__gte=start, day__lte=end).values_list("day", flat=True))
+    day = start
+    while day <= end:
+        if day not in done:
+            counts = _explanations(day, day)
+            with transaction.atomic():
+                ExplainedDay.objects.bulk_create(
+                    [
+                        ExplainedDay(day=d, service=service or "", kode_kecamatan=code, count=n)
+                        for (d, service, code), n in counts.items()
+                    ],
+                    ignore_conflicts=True,  # counted at the same moment by another request
+                )
+                ExplainedDayDone.objects.bulk_create([ExplainedDayDone(day=day)], ignore_conflicts=True)
+        day += dt.timedelta(days=1)
+
+
+def _explanations(start: dt.date, end: dt.date) -> Counter:
+    """(reply's local day, service or None, kecamatan code) -> texts explained automatically."""
+    zone = timezone.get_current_timezone()
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    replies = list(
+        OutboundMessage.objects.filter(
+            kind=OutboundMessage.Kind.REPLY, case__isnull=True, created_at__gte=since, created_at__lt=until
+        )
+        .order_by("created_at", "pk")
+        .values_list("resident_id", "created_at", "text")
+    )
+    if not replies:
+        return Counter()
+    residents = {r[0] for r in replies}
+    handled: dict[int, list] = defaultdict(list)  # per resident, in the order handled
+    for row in (
+        InboundMessage.objects.filter(
+            resident_id__in=residents,
+            handled_at__gte=since,
+            handled_at__lt=until + HANDLING_SLACK,
+        )
+        .order_by("handled_at", "pk")
+        .values_list("resident_id", "handled_at", "pk", "type", "received_at", "payload")
+    ):
+        handled[row[0]].append(row[1:])
+    handled_at = {resident_id: [m[0] for m in rows] for resident_id, rows in handled.items()}
+    officer: dict[int, list] = defaultdict(list)
+    for resident_id, at in OutboundMessage.objects.filter(
+        kind=OutboundMessage.Kind.OFFICER,
+        resident_id__in=residents,
+        created_at__gte=since - HANDLING_SLACK,
+        created_at__lt=until,
+    ).values_list("resident_id", "created_at"):
+        officer[resident_id].append(at)
+    counted: set[int] = set()
+    out: Counter = Counter()
+    for resident_id, written, reply in replies:
+        messages = handled.get(resident_id, [])
+        i = bisect.bisect_left(handled_at.get(resident_id, []), written)
+        if i == len(messages):
+            continue
+        _, pk, kind, received_at, payload = messages[i]
+        if kind != "text" or pk in counted or received_at > written:
+            continue
+        if any(received_at <= at <= written for at in officer.get(resident_id, ())):
+            continue
+        found = _explanation(_body(payload), timezone.localdate(written))
+        if found is None or found[2] != reply:
+            continue
+        service, code, _ = found
+        counted.add(pk)
+        out[(timezone.localdate(written), service, code)] += 1
+    return out
