@@ -220,7 +220,7 @@ def case_page(request, pk: int):
     return render(request, "console/case.html", context)
 
 
-@console_view("case")
+@console_view("document")
 @xframe_options_sameorigin  # the PDF viewer on the case page embeds it; other sites still cannot
 def document_file(request, pk: int, doc: int):
     case = case_for(request, pk)
@@ -440,18 +440,6 @@ def canned(request):
     return render(
         request, "console/canned.html", {"replies": CannedReply.objects.all(), "services": SERVICES}
     )
-
-
-@console_view("pickup")
-def pickup(request):
-    """Counter staff: approved cases waiting for pickup in their area (masked)."""
-    cases = (
-        cases_for(request)
-        .filter(state__in=[State.APPROVED, State.READY_FOR_PICKUP])
-        .order_by("state_changed_at")
-    )
-    rows = [{"case": c, "subject": mask_number(c.subject)} for c in cases[:300]]
-    return render(request, "console/pickup.html", {"rows": rows})
 
 
 @console_view("staff")
