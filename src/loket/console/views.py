@@ -45,6 +45,7 @@ from loket.console.models import CannedReply, Role
 from loket.console.queue import ReviewLimitReached, take_next, touch
 from loket.console.services import SERVICES
 from loket.regions.models import Region
+from loket.scheduling.office import calendar_warning_text, calendar_warnings
 
 QUEUE_STATES = [State.QUEUED, State.IN_REVIEW, State.NEEDS_CORRECTION, State.WAITING_DOCUMENTS]
 WAITING_FILTERS = {
@@ -86,7 +87,14 @@ def home(request):
         if may(profile, "case")
         else []
     )
-    return render(request, "console/home.html", {"services": services, "mine": mine, "State": State})
+    # Administrators and supervisors keep the calendar right: tell them when it is guessing.
+    calendar = (
+        [calendar_warning_text(w) for w in calendar_warnings()]
+        if profile.role in (Role.ADMIN, Role.SUPERVISOR)
+        else []
+    )
+    context = {"services": services, "mine": mine, "State": State, "calendar_warnings": calendar}
+    return render(request, "console/home.html", context)
 
 
 def _filtered_queue(request, service: str):
