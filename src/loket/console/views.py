@@ -260,6 +260,21 @@ def _back(case):
     return redirect("console:case", pk=case.pk)
 
 
+def _carry_out(
+    request, case, step, *, action, done, detail="", then=None, refusals=(WorkflowError, IllegalTransition)
+):
+    """Run one workflow step: a refusal goes back to the case page with its reason; success
+    is audited and told, then the officer moves on (by default to the service's queue)."""
+    try:
+        step()
+    except refusals as exc:
+        messages.error(request, str(exc))
+        return _back(case)
+    audit.record(request, action, case=case, detail=detail)
+    messages.success(request, done)
+    return then if then is not None else redirect("console:queue", service=case.service)
+
+
 @console_view("act")
 @require_POST
 def correction(request, pk: int):
@@ -282,14 +297,14 @@ def correction(request, pk: int):
         )
         for label in chosen
     ]
-    try:
-        request_correction(case, items, note=request.POST.get("note", ""), actor=request.user)
-    except (WorkflowError, IllegalTransition) as exc:
-        messages.error(request, str(exc))
-        return _back(case)
-    audit.record(request, "correction", case=case, detail=",".join(i.label for i in items))
-    messages.success(request, "Permintaan perbaikan terkirim ke pemohon.")
-    return redirect("console:queue", service=case.service)
+    return _carry_out(
+        request,
+        case,
+        lambda: request_correction(case, items, note=request.POST.get("note", ""), actor=request.user),
+        action="correction",
+        detail=",".join(i.label for i in items),
+        done="Permintaan perbaikan terkirim ke pemohon.",
+    )
 
 
 @console_view("act")
@@ -298,14 +313,14 @@ def approve(request, pk: int):
     case, ok = _act(request, pk)
     if not ok:
         return _back(case)
-    try:
-        actions.approve(case, actor=request.user)
-    except (WorkflowError, IllegalTransition, ValueError) as exc:
-        messages.error(request, str(exc))
-        return _back(case)
-    audit.record(request, "approve", case=case)
-    messages.success(request, f"Permohonan {case.request_number} disetujui.")
-    return redirect("console:queue", service=case.service)
+    return _carry_out(
+        request,
+        case,
+        lambda: actions.approve(case, actor=request.user),
+        action="approve",
+        done=f"Permohonan {case.request_number} disetujui.",
+        refusals=(WorkflowError, IllegalTransition, ValueError),
+    )
 
 
 @console_view("act")
@@ -314,19 +329,18 @@ def reject_view(request, pk: int):
     case, ok = _act(request, pk)
     if not ok:
         return _back(case)
-    try:
-        reject(
+    return _carry_out(
+        request,
+        case,
+        lambda: reject(
             case,
             reason=request.POST.get("reason", ""),
             instead=request.POST.get("instead", ""),
             actor=request.user,
-        )
-    except (WorkflowError, IllegalTransition) as exc:
-        messages.error(request, str(exc))
-        return _back(case)
-    audit.record(request, "reject", case=case)
-    messages.success(request, f"Permohonan {case.request_number} ditolak.")
-    return redirect("console:queue", service=case.service)
+        ),
+        action="reject",
+        done=f"Permohonan {case.request_number} ditolak.",
+    )
 
 
 @console_view("act")
@@ -340,29 +354,35 @@ def hand_over(request, pk: int):
     if colleague is None:
         messages.error(request, "Pilih rekan yang melayani layanan dan wilayah ini.")
         return _back(case)
-    try:
-        actions.hand_over(case, to_user=colleague.user, actor=request.user)
-    except (WorkflowError, IllegalTransition) as exc:
-        messages.error(request, str(exc))
-        return _back(case)
-    audit.record(request, "hand_over", case=case, detail=f"to={colleague.user_id}")
-    messages.success(request, f"Diserahkan ke {colleague.user}.")
-    return redirect("console:home")
+    return _carry_out(
+        request,
+        case,
+        lambda: actions.hand_over(case, to_user=colleague.user, actor=request.user),
+        action="hand_over",
+        detail=f"to={colleague.user_id}",
+        done=f"Diserahkan ke {colleague.user}.",
+        then=redirect("console:home"),
+    )
 
 
 @console_view("act")
 @require_POST
 def reply(request, pk: int):
     case = case_for(request, pk)
-    try:
+
+    def send():
         actions.reply(case, text=request.POST.get("text", ""), actor=request.user)
-    except WorkflowError as exc:
-        messages.error(request, str(exc))
-        return _back(case)
-    touch(case, request.user)
-    audit.record(request, "reply", case=case)
-    messages.success(request, "Balasan disimpan untuk dikirim.")
-    return _back(case)
+        touch(case, request.user)
+
+    return _carry_out(
+        request,
+        case,
+        send,
+        action="reply",
+        done="Balasan disimpan untuk dikirim.",
+        then=_back(case),
+        refusals=(WorkflowError,),
+    )
 
 
 @console_view("act")
