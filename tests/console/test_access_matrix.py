@@ -4,23 +4,36 @@ Allowed and inside: the page (200) or the action's redirect (302). Allowed but o
 area: 404, as if the case did not exist. Role not allowed: 403. No session: the login page.
 """
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from loket.cases.models import State
 from loket.console.models import Role
+from loket.scheduling.approval import approve_case
+from loket.scheduling.receipts import verify_url
 from tests.console.builders import KEC_A, KEC_B, make_case, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 
 ROLES = [Role.OFFICER, Role.SUPERVISOR, Role.COUNTER, Role.ADMIN]
-# name, method, url pattern ({case} and {doc} filled in), roles allowed, is about one case
+PICKUP = {Role.COUNTER, Role.SUPERVISOR}
+# name, method, url pattern ({case}, {doc}, {code}: its receipt, {day}: its pickup day, filled
+# in), roles allowed, is about one case
 URLS = [
     ("home", "get", "/console/", set(ROLES), False),
     ("queue", "get", "/console/antrean/KIA/", {Role.OFFICER, Role.SUPERVISOR}, False),
     ("take", "post", "/console/antrean/KIA/ambil/", {Role.OFFICER, Role.SUPERVISOR}, False),
     ("export", "get", "/console/antrean/KIA/ekspor.csv", {Role.SUPERVISOR}, False),
     ("case", "get", "/console/permohonan/{case}/", {Role.OFFICER, Role.SUPERVISOR}, True),
-    ("document", "get", "/console/permohonan/{case}/dokumen/{doc}/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    (
+        "document",
+        "get",
+        "/console/permohonan/{case}/dokumen/{doc}/",
+        {Role.OFFICER, Role.SUPERVISOR, Role.COUNTER},
+        True,
+    ),
     (
         "label",
         "post",
@@ -43,33 +56,60 @@ URLS = [
     ("audit", "get", "/console/audit/", {Role.SUPERVISOR, Role.ADMIN}, False),
     ("reports", "get", "/console/laporan/", {Role.SUPERVISOR}, False),
     ("canned", "get", "/console/balasan/", {Role.SUPERVISOR}, False),
-    ("pickup", "get", "/console/pengambilan/", {Role.COUNTER, Role.SUPERVISOR}, False),
+    ("counter", "get", "/console/counter/", PICKUP, False),
+    ("counter_scan", "get", "/console/counter/?code={code}", PICKUP, True),
+    ("counter_hand_over", "post", "/console/counter/?code={code}", PICKUP, True),
+    ("printing", "get", "/console/printing/?day={day}", PICKUP, False),
+    ("printing_csv", "get", "/console/printing/export.csv?day={day}", PICKUP, False),
+    ("printing_xlsx", "get", "/console/printing/export.xlsx?day={day}", PICKUP, False),
+    ("printing_mark", "post", "/console/printing/mark", PICKUP, False),
     ("staff", "get", "/console/staf/", {Role.ADMIN}, False),
 ]
+BOOKED = "booked"  # approved through scheduling: a pickup booking with a receipt
+# The state each URL's cases are in (default: in review, assigned to the person).
+STATES = {"queue": State.QUEUED, "export": State.QUEUED, "counter": State.APPROVED, "document": BOOKED}
+STATES.update(dict.fromkeys(["counter_scan", "counter_hand_over", "printing", "printing_mark"], BOOKED))
+STATES.update(dict.fromkeys(["printing_csv", "printing_xlsx"], BOOKED))
 # Lists that must show the inside case and never the outside one, per role allowed.
-LISTS = {"queue": State.QUEUED, "export": State.QUEUED, "pickup": State.APPROVED, "audit": State.IN_REVIEW}
+LISTS = {"queue", "export", "counter", "audit", "printing", "printing_csv", "printing_xlsx"}
 
 
-def _world(role, list_state=State.IN_REVIEW):
+def _case(state, kecamatan, assignee):
+    if state == BOOKED:
+        case = make_case(state=State.IN_REVIEW, kecamatan=kecamatan)
+        approve_case(case)
+        return case
+    return make_case(
+        state=state, kecamatan=kecamatan, assigned_to=assignee if state == State.IN_REVIEW else None
+    )
+
+
+def _world(role, state=State.IN_REVIEW):
     person = make_staff(
         f"u-{role}", role, services=["KIA"] if role == Role.OFFICER else [], kecamatan=[KEC_A]
     )
     colleague = make_staff("rekan", Role.OFFICER, services=["KIA"], kecamatan=[KEC_A])
     assignee = person if role in (Role.OFFICER, Role.SUPERVISOR) else None
-    inside = make_case(
-        state=list_state, kecamatan=KEC_A, assigned_to=assignee if list_state == State.IN_REVIEW else None
-    )
-    outside = make_case(
-        state=list_state, kecamatan=KEC_B, assigned_to=assignee if list_state == State.IN_REVIEW else None
-    )
-    return person, colleague, inside, outside
+    return person, colleague, _case(state, KEC_A, assignee), _case(state, KEC_B, assignee)
+
+
+def _booking(case):
+    return case.bookings.filter(status="active").first()
 
 
 def _url(pattern, case):
-    return pattern.format(case=case.pk, doc=case.documents.first().pk)
+    booking = _booking(case)
+    return pattern.format(
+        case=case.pk,
+        doc=case.documents.first().pk,
+        code=verify_url(booking.receipts.get()) if "{code}" in pattern else "",
+        day=booking.day.isoformat() if "{day}" in pattern else "",
+    )
 
 
-def _data(name, colleague):
+def _data(name, colleague, cases):
+    if name == "printing_mark":
+        return {"day": _booking(cases[0]).day.isoformat(), "booking": [_booking(c).pk for c in cases]}
     return {
         "label": {"label": "kk"},
         "correction": {"label": ["kk"], "reason_kk": ["buram"]},
@@ -77,13 +117,26 @@ def _data(name, colleague):
         "hand_over": {"to": colleague.pk},
         "reply": {"text": "Terima kasih."},
         "checklist": {"single_parent": "1"},
+        "counter_hand_over": {
+            "action": "serahkan",
+            "relation": "orang_tua",
+            "recipient_name": "Ahmad",
+            "identity_document": "KTP-el",
+        },
     }.get(name, {})
+
+
+def _text(response) -> str:
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row)
+    return response.content.decode("utf-8-sig")
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name,method,pattern,allowed,per_case", URLS, ids=[u[0] for u in URLS])
 def test_role_by_url_inside_and_outside_the_area(client, role, name, method, pattern, allowed, per_case):
-    person, colleague, inside, outside = _world(role, LISTS.get(name, State.IN_REVIEW))
+    person, colleague, inside, outside = _world(role, STATES.get(name, State.IN_REVIEW))
     if name == "audit":
         from loket.console.models import AuditEntry
 
@@ -92,21 +145,24 @@ def test_role_by_url_inside_and_outside_the_area(client, role, name, method, pat
     sign_in(client, person)
     call = getattr(client, method)
     if per_case:
-        inside_response = call(_url(pattern, inside), _data(name, colleague))
-        outside_response = call(_url(pattern, outside), _data(name, colleague))
+        inside_response = call(_url(pattern, inside), _data(name, colleague, [inside]))
+        outside_response = call(_url(pattern, outside), _data(name, colleague, [outside]))
         if role not in allowed:
             assert (inside_response.status_code, outside_response.status_code) == (403, 403)
             return
         assert inside_response.status_code == (200 if method == "get" else 302)
         assert outside_response.status_code == 404
         return
-    response = call(pattern, _data(name, colleague))
+    response = call(_url(pattern, inside), _data(name, colleague, [inside, outside]))
     if role not in allowed:
         assert response.status_code == 403
         return
     assert response.status_code == (200 if method == "get" else 302)
+    if name == "printing_mark":
+        inside.refresh_from_db(), outside.refresh_from_db()
+        assert (inside.state, outside.state) == (State.READY_FOR_PICKUP, State.APPROVED)
     if name in LISTS:
-        body = response.content.decode()
+        body = _text(response)
         if name == "audit":
             assert "inside" in body and "outside" not in body
         else:
@@ -118,8 +174,8 @@ def test_role_by_url_inside_and_outside_the_area(client, role, name, method, pat
 def test_without_a_session_every_console_url_goes_to_the_login_page(
     client, name, method, pattern, allowed, per_case
 ):
-    case = make_case()
-    response = getattr(client, method)(_url(pattern, case) if per_case else pattern)
+    case = _case(STATES.get(name, State.QUEUED), KEC_A, None)
+    response = getattr(client, method)(_url(pattern, case))
     assert response.status_code == 302
     assert response["Location"].startswith("/console/login/?next=")
 

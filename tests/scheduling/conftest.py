@@ -1,5 +1,7 @@
 import pytest
 
+from tests.console.fixtures import console_settings  # noqa: F401 - fast hasher for staff accounts
+
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):

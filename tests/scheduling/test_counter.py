@@ -4,13 +4,15 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 
 from loket.cases.models import Document, State
+from loket.console.models import AuditEntry, Role
 from loket.scheduling import receipts
 from loket.scheduling.approval import approve_case
 from loket.scheduling.counter import HandOverRefused, hand_over
 from loket.scheduling.models import Booking, HandOver, Purpose
+from tests.console.builders import make_staff, sign_in
 
 from . import builders
 
@@ -20,12 +22,12 @@ MONDAY = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def officer():
-    return get_user_model().objects.create_user("petugas", password="x-long-password-1")
+    return make_staff("petugas", Role.COUNTER)
 
 
 @pytest.fixture
 def staff(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 
@@ -64,6 +66,33 @@ def test_a_scan_shows_the_request_and_its_documents(staff):
     body = staff.get("/console/counter/", {"code": url}).content.decode()
     assert case.request_number in body and "Akta kelahiran anak" in body
     assert "Serahkan" in body and "SI** AM****" in body
+    assert AuditEntry.objects.filter(action="counter_scan", case=case).count() == 1
+
+
+def test_the_counter_opens_each_document_through_the_audited_document_view(staff, officer):
+    case = approved()
+    document = Document(resident=case.resident, case=case, label="akta_kelahiran", mime_type="image/jpeg")
+    document.file.save("akta.jpg", ContentFile(b"\xff\xd8\xff\xe0akta"), save=True)
+    body = staff.get("/console/counter/", {"code": receipts.verify_url(receipt_of(case))}).content.decode()
+    link = f"/console/permohonan/{case.pk}/dokumen/{document.pk}/"
+    assert f'href="{link}"' in body
+    response = staff.get(link)
+    assert response.status_code == 200 and b"".join(response.streaming_content).endswith(b"akta")
+    assert AuditEntry.objects.filter(action="view_document", document=document, actor=officer).exists()
+
+
+def test_counter_staff_do_not_open_documents_of_requests_still_in_review(staff):
+    case = builders.case("KIA")
+    document = Document(resident=case.resident, case=case, label="kk", mime_type="image/jpeg")
+    document.file.save("kk.jpg", ContentFile(b"\xff\xd8\xff\xe0kk"), save=True)
+    assert staff.get(f"/console/permohonan/{case.pk}/dokumen/{document.pk}/").status_code == 404
+
+
+def test_the_counter_page_lists_the_cards_waiting_for_pickup_masked(staff):
+    case = approved()
+    body = staff.get("/console/counter/").content.decode()
+    assert case.request_number in body
+    assert case.subject not in body and f"{case.subject[:4]} •••• •••• {case.subject[-4:]}" in body
 
 
 def test_the_card_is_handed_over_once_and_a_second_time_is_refused(staff, officer):
@@ -82,6 +111,7 @@ def test_the_card_is_handed_over_once_and_a_second_time_is_refused(staff, office
     )
     assert record.identity_number_end == "0001"
     assert case.events.get(to_state=State.COLLECTED).actor == officer
+    assert AuditEntry.objects.filter(action="counter_hand_over", case=case, actor=officer).count() == 1
 
     again = staff.post("/console/counter/", handover_form(url, recipient_name="Budi"), follow=True)
     body = again.content.decode()
@@ -110,7 +140,7 @@ def test_a_recording_appointment_books_the_pickup_afterwards(staff, officer):
     case = approved("KTP", jenis="PEMULA")
     url = receipts.verify_url(receipt_of(case))
     with time_machine.travel(dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC), tick=False):
-        staff.force_login(officer)  # the session from before the travel has expired
+        sign_in(staff, officer)  # the session from before the travel has expired
         response = staff.post("/console/counter/", {"code": url, "action": "rekam"}, follow=True)
     assert "Perekaman dicatat" in response.content.decode()
     pickup = case.bookings.get(status=Booking.Status.ACTIVE)

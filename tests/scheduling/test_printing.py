@@ -6,12 +6,13 @@ import io
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
 from loket.cases.models import State
 from loket.channels.whatsapp.models import OutboundMessage
+from loket.console.models import AuditEntry, Role
 from loket.scheduling.approval import approve_case
+from tests.console.builders import make_staff, sign_in
 
 from . import builders
 
@@ -21,7 +22,7 @@ DAY = "2026-12-18"
 
 @pytest.fixture
 def staff(client):
-    client.force_login(get_user_model().objects.create_user("cetak", password="x-long-password-1"))
+    sign_in(client, make_staff("cetak", Role.COUNTER))
     return client
 
 
@@ -71,3 +72,5 @@ def test_marking_a_batch_printed_makes_cards_ready_and_tells_each_resident(staff
     again = staff.post("/console/printing/mark", {"day": DAY, "booking": chosen}, follow=True)
     assert "sudah ditandai tercetak" in again.content.decode()
     assert told.count() == 3
+    marked = AuditEntry.objects.filter(action="printing_mark")
+    assert sorted(e.case_id for e in marked) == sorted(c.pk for c in cases[:3])

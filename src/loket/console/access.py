@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.utils import translation
 
-from loket.cases.models import Case, Document
+from loket.cases.models import Case, Document, State
 from loket.console.models import AuditEntry, Role, StaffProfile
 
 # What each role may do. Administrators manage accounts and read the audit; they do not
@@ -26,6 +26,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "home": frozenset(Role),
     "queue": frozenset({Role.OFFICER, Role.SUPERVISOR}),
     "case": frozenset({Role.OFFICER, Role.SUPERVISOR}),
+    # The counter checks a request's documents when handing the card over.
+    "document": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.COUNTER}),
     "act": frozenset({Role.OFFICER, Role.SUPERVISOR}),
     "reassign": frozenset({Role.SUPERVISOR}),
     "reports": frozenset({Role.SUPERVISOR}),
@@ -96,8 +98,15 @@ def cases_for(request: HttpRequest, qs: QuerySet | None = None) -> QuerySet:
     return qs
 
 
+# What the counter works on: approved cases until the card has been handed over.
+PICKUP_STATES = (State.APPROVED, State.READY_FOR_PICKUP, State.COLLECTED)
+
+
 def case_for(request: HttpRequest, pk: int) -> Case:
-    case = cases_for(request).select_related("resident", "assigned_to").filter(pk=pk).first()
+    qs = cases_for(request)
+    if request.staff.role == Role.COUNTER:
+        qs = qs.filter(state__in=PICKUP_STATES)
+    case = qs.select_related("resident", "assigned_to").filter(pk=pk).first()
     if case is None:
         raise Http404("Permohonan tidak ditemukan.")
     return case

@@ -53,6 +53,12 @@ ACTION_LABELS = {
     "export": "Mengekspor daftar",
     "release": "Mengembalikan ke antrean",
     "canned_edit": "Mengubah balasan siap pakai",
+    "counter_list": "Membuka daftar pengambilan",
+    "counter_scan": "Memindai bukti di loket",
+    "counter_hand_over": "Menyerahkan kartu di loket",
+    "recording_done": "Mencatat perekaman selesai",
+    "printing_view": "Membuka daftar cetak",
+    "printing_mark": "Menandai kartu tercetak",
 }
 
 

@@ -24,6 +24,5 @@ urlpatterns = [
     path("console/audit/", views.audit_search, name="audit"),
     path("console/laporan/", views.reports, name="reports"),
     path("console/balasan/", views.canned, name="canned"),
-    path("console/pengambilan/", views.pickup, name="pickup"),
     path("console/staf/", views.staff, name="staff"),
 ]

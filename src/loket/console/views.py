@@ -45,6 +45,7 @@ from loket.console.models import CannedReply, Role
 from loket.console.queue import ReviewLimitReached, take_next, touch
 from loket.console.services import SERVICES
 from loket.regions.models import Region
+from loket.scheduling.office import calendar_warning_text, calendar_warnings
 
 QUEUE_STATES = [State.QUEUED, State.IN_REVIEW, State.NEEDS_CORRECTION, State.WAITING_DOCUMENTS]
 WAITING_FILTERS = {
@@ -86,7 +87,14 @@ def home(request):
         if may(profile, "case")
         else []
     )
-    return render(request, "console/home.html", {"services": services, "mine": mine, "State": State})
+    # Administrators and supervisors keep the calendar right: tell them when it is guessing.
+    calendar = (
+        [calendar_warning_text(w) for w in calendar_warnings()]
+        if profile.role in (Role.ADMIN, Role.SUPERVISOR)
+        else []
+    )
+    context = {"services": services, "mine": mine, "State": State, "calendar_warnings": calendar}
+    return render(request, "console/home.html", context)
 
 
 def _filtered_queue(request, service: str):
@@ -220,7 +228,7 @@ def case_page(request, pk: int):
     return render(request, "console/case.html", context)
 
 
-@console_view("case")
+@console_view("document")
 @xframe_options_sameorigin  # the PDF viewer on the case page embeds it; other sites still cannot
 def document_file(request, pk: int, doc: int):
     case = case_for(request, pk)
@@ -252,6 +260,21 @@ def _back(case):
     return redirect("console:case", pk=case.pk)
 
 
+def _carry_out(
+    request, case, step, *, action, done, detail="", then=None, refusals=(WorkflowError, IllegalTransition)
+):
+    """Run one workflow step: a refusal goes back to the case page with its reason; success
+    is audited and told, then the officer moves on (by default to the service's queue)."""
+    try:
+        step()
+    except refusals as exc:
+        messages.error(request, str(exc))
+        return _back(case)
+    audit.record(request, action, case=case, detail=detail)
+    messages.success(request, done)
+    return then if then is not None else redirect("console:queue", service=case.service)
+
+
 @console_view("act")
 @require_POST
 def correction(request, pk: int):
@@ -274,14 +297,14 @@ def correction(request, pk: int):
         )
         for label in chosen
     ]
-    try:
-        request_correction(case, items, note=request.POST.get("note", ""), actor=request.user)
-    except (WorkflowError, IllegalTransition) as exc:
-        messages.error(request, str(exc))
-        return _back(case)
-    audit.record(request, "correction", case=case, detail=",".join(i.label for i in items))
-    messages.success(request, "Permintaan perbaikan terkirim ke pemohon.")
-    return redirect("console:queue", service=case.service)
+    return _carry_out(
+        request,
+        case,
+        lambda: request_correction(case, items, note=request.POST.get("note", ""), actor=request.user),
+        action="correction",
+        detail=",".join(i.label for i in items),
+        done="Permintaan perbaikan terkirim ke pemohon.",
+    )
 
 
 @console_view("act")
@@ -290,14 +313,14 @@ def approve(request, pk: int):
     case, ok = _act(request, pk)
     if not ok:
         return _back(case)
-    try:
-        actions.approve(case, actor=request.user)
-    except (WorkflowError, IllegalTransition, ValueError) as exc:
-        messages.error(request, str(exc))
-        return _back(case)
-    audit.record(request, "approve", case=case)
-    messages.success(request, f"Permohonan {case.request_number} disetujui.")
-    return redirect("console:queue", service=case.service)
+    return _carry_out(
+        request,
+        case,
+        lambda: actions.approve(case, actor=request.user),
+        action="approve",
+        done=f"Permohonan {case.request_number} disetujui.",
+        refusals=(WorkflowError, IllegalTransition, ValueError),
+    )
 
 
 @console_view("act")
@@ -306,19 +329,18 @@ def reject_view(request, pk: int):
     case, ok = _act(request, pk)
     if not ok:
         return _back(case)
-    try:
-        reject(
+    return _carry_out(
+        request,
+        case,
+        lambda: reject(
             case,
             reason=request.POST.get("reason", ""),
             instead=request.POST.get("instead", ""),
             actor=request.user,
-        )
-    except (WorkflowError, IllegalTransition) as exc:
-        messages.error(request, str(exc))
-        return _back(case)
-    audit.record(request, "reject", case=case)
-    messages.success(request, f"Permohonan {case.request_number} ditolak.")
-    return redirect("console:queue", service=case.service)
+        ),
+        action="reject",
+        done=f"Permohonan {case.request_number} ditolak.",
+    )
 
 
 @console_view("act")
@@ -332,29 +354,35 @@ def hand_over(request, pk: int):
     if colleague is None:
         messages.error(request, "Pilih rekan yang melayani layanan dan wilayah ini.")
         return _back(case)
-    try:
-        actions.hand_over(case, to_user=colleague.user, actor=request.user)
-    except (WorkflowError, IllegalTransition) as exc:
-        messages.error(request, str(exc))
-        return _back(case)
-    audit.record(request, "hand_over", case=case, detail=f"to={colleague.user_id}")
-    messages.success(request, f"Diserahkan ke {colleague.user}.")
-    return redirect("console:home")
+    return _carry_out(
+        request,
+        case,
+        lambda: actions.hand_over(case, to_user=colleague.user, actor=request.user),
+        action="hand_over",
+        detail=f"to={colleague.user_id}",
+        done=f"Diserahkan ke {colleague.user}.",
+        then=redirect("console:home"),
+    )
 
 
 @console_view("act")
 @require_POST
 def reply(request, pk: int):
     case = case_for(request, pk)
-    try:
+
+    def send():
         actions.reply(case, text=request.POST.get("text", ""), actor=request.user)
-    except WorkflowError as exc:
-        messages.error(request, str(exc))
-        return _back(case)
-    touch(case, request.user)
-    audit.record(request, "reply", case=case)
-    messages.success(request, "Balasan disimpan untuk dikirim.")
-    return _back(case)
+        touch(case, request.user)
+
+    return _carry_out(
+        request,
+        case,
+        send,
+        action="reply",
+        done="Balasan disimpan untuk dikirim.",
+        then=_back(case),
+        refusals=(WorkflowError,),
+    )
 
 
 @console_view("act")
@@ -440,18 +468,6 @@ def canned(request):
     return render(
         request, "console/canned.html", {"replies": CannedReply.objects.all(), "services": SERVICES}
     )
-
-
-@console_view("pickup")
-def pickup(request):
-    """Counter staff: approved cases waiting for pickup in their area (masked)."""
-    cases = (
-        cases_for(request)
-        .filter(state__in=[State.APPROVED, State.READY_FOR_PICKUP])
-        .order_by("state_changed_at")
-    )
-    rows = [{"case": c, "subject": mask_number(c.subject)} for c in cases[:300]]
-    return render(request, "console/pickup.html", {"rows": rows})
 
 
 @console_view("staff")

@@ -77,6 +77,7 @@ class CalendarWarning:
     code: str  # "no-decree" | "estimated"
     year: int
     message: str
+    dates: tuple[dt.date, ...] = ()  # the estimated dates, for a warning in another language
 
 
 def holiday_data_warnings(today: dt.date) -> list[CalendarWarning]:
@@ -101,6 +102,7 @@ def holiday_data_warnings(today: dt.date) -> list[CalendarWarning]:
                     year,
                     f"Holiday dates for {year} are estimates, counted as closed until confirmed: {listed}. "
                     "Check them against the SKB and add a closure or extra service day if they moved.",
+                    tuple(sorted(estimates)),
                 )
             )
     return warnings

@@ -53,4 +53,7 @@ def load(out) -> None:
         )
     if case is not None:
         out.write(f"Jadwal: setujui permohonan demo dengan `loket cases approve {case.request_number}`")
-    out.write("Loket serah terima: /console/counter/   Daftar cetak: /console/printing/")
+    out.write(
+        "Loket serah terima: /console/counter/   Daftar cetak: /console/printing/"
+        "   (masuk sebagai loket atau supervisor)"
+    )

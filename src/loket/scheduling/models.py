@@ -13,8 +13,8 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 
-class OfficeClosure(models.Model):
-    """A day the office is closed although the national calendar says it works."""
+class CalendarException(models.Model):
+    """A day the administrator sets apart from the national calendar, with a reason."""
 
     date = models.DateField(unique=True)
     reason = models.CharField(max_length=200)
@@ -22,7 +22,14 @@ class OfficeClosure(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["date"]
+
+
+class OfficeClosure(CalendarException):
+    """A day the office is closed although the national calendar says it works."""
+
+    class Meta(CalendarException.Meta):
         verbose_name = "hari tutup kantor"
         verbose_name_plural = "hari tutup kantor"
 
@@ -30,16 +37,10 @@ class OfficeClosure(models.Model):
         return f"{self.date:%Y-%m-%d} tutup: {self.reason}"
 
 
-class ExtraServiceDay(models.Model):
+class ExtraServiceDay(CalendarException):
     """A day the office serves although the national calendar says it rests (a Saturday)."""
 
-    date = models.DateField(unique=True)
-    reason = models.CharField(max_length=200)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["date"]
+    class Meta(CalendarException.Meta):
         verbose_name = "hari layanan tambahan"
         verbose_name_plural = "hari layanan tambahan"
 

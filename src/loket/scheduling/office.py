@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
-from loket.domain.calendar import DEFAULT_HOURS, OfficeCalendar, holiday_data_warnings
+from loket.domain.calendar import DEFAULT_HOURS, CalendarWarning, OfficeCalendar, holiday_data_warnings
 from loket.scheduling.models import ExtraServiceDay, OfficeClosure, OfficeHours
 
 # Sessions split the day at the midday break: pagi until 12:00, siang from 13:00.
@@ -58,6 +58,20 @@ def today() -> dt.date:
 def calendar_warnings(on: dt.date | None = None) -> list[str]:
     """For `loket check` and the dashboard: holiday data missing or estimated."""
     return holiday_data_warnings(on or today())
+
+
+def calendar_warning_text(warning: CalendarWarning) -> str:
+    """The warning for the console's administrators and supervisors, in Bahasa Indonesia."""
+    if warning.code == "no-decree":
+        return (
+            f"Kalender belum memuat cuti bersama tahun {warning.year}. Perbarui paket 'holidays', "
+            "atau tambahkan hari tutup kantor sendiri setelah SKB terbit."
+        )
+    dates = "; ".join(long_date(day) for day in warning.dates)
+    return (
+        f"Tanggal libur tahun {warning.year} berikut masih perkiraan dan dianggap kantor tutup: {dates}. "
+        "Cocokkan dengan SKB; bila bergeser, tambahkan hari tutup atau hari layanan tambahan."
+    )
 
 
 def office_identity() -> tuple[str, str]:

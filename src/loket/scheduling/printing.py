@@ -7,10 +7,12 @@ import datetime as dt
 import io
 
 from django.db import transaction
+from django.db.models import QuerySet
 from openpyxl import Workbook
 
 from loket.cases.models import State
 from loket.channels.whatsapp import outbox
+from loket.console.masking import mask_number
 from loket.scheduling.models import Booking, PrintBatch, Purpose
 from loket.scheduling.office import long_date, session_label
 from loket.scheduling.receipts import holder_name, mask_name
@@ -18,16 +20,14 @@ from loket.scheduling.receipts import holder_name, mask_name
 COLUMNS = ["No", "Nomor permohonan", "Layanan", "Atas nama", "NIK/No. KK", "Sesi", "Status"]
 
 
-def mask_number(number: str) -> str:
-    """'3603035512180003' -> '3603 •••• •••• 0003'."""
-    digits = "".join(ch for ch in number if ch.isdigit())
-    return f"{digits[:4]} •••• •••• {digits[-4:]}" if len(digits) >= 8 else "••••"
+def print_list(day: dt.date, cases: QuerySet | None = None):
+    """Pickup bookings of the day whose card is still to be printed or ready, pagi first.
 
-
-def print_list(day: dt.date):
-    """Pickup bookings of the day whose card is still to be printed or ready, pagi first."""
+    `cases` limits the list to the cases a person may see (the console's `cases_for`).
+    """
+    bookings = Booking.objects.all() if cases is None else Booking.objects.filter(case__in=cases)
     return (
-        Booking.objects.filter(
+        bookings.filter(
             day=day,
             purpose=Purpose.PICKUP,
             status__in=[Booking.Status.ACTIVE, Booking.Status.DONE],
@@ -38,9 +38,9 @@ def print_list(day: dt.date):
     )
 
 
-def rows(day: dt.date) -> list[list[str]]:
+def rows(day: dt.date, cases: QuerySet | None = None) -> list[list[str]]:
     out = []
-    for index, booking in enumerate(print_list(day), start=1):
+    for index, booking in enumerate(print_list(day, cases), start=1):
         case = booking.case
         out.append(
             [
@@ -56,20 +56,20 @@ def rows(day: dt.date) -> list[list[str]]:
     return out
 
 
-def export_csv(day: dt.date) -> bytes:
+def export_csv(day: dt.date, cases: QuerySet | None = None) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    writer.writerows(rows(day))
+    writer.writerows(rows(day, cases))
     return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the bullets right
 
 
-def export_xlsx(day: dt.date) -> bytes:
+def export_xlsx(day: dt.date, cases: QuerySet | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"Cetak {day:%Y-%m-%d}"
     sheet.append(COLUMNS)
-    for row in rows(day):
+    for row in rows(day, cases):
         sheet.append(row)
     for column, width in zip("ABCDEFG", (5, 22, 30, 24, 22, 8, 16), strict=True):
         sheet.column_dimensions[column].width = width
@@ -78,10 +78,14 @@ def export_xlsx(day: dt.date) -> bytes:
     return buffer.getvalue()
 
 
-def mark_printed(day: dt.date, booking_ids: list[int], actor=None) -> PrintBatch | None:
+def mark_printed(
+    day: dt.date, booking_ids: list[int], cases: QuerySet | None = None, actor=None
+) -> PrintBatch | None:
     """The cards are printed: the cases become ready for pickup and each resident is told."""
     with transaction.atomic():
-        chosen = [b for b in print_list(day).select_for_update(of=("self",)) if b.pk in set(booking_ids)]
+        chosen = [
+            b for b in print_list(day, cases).select_for_update(of=("self",)) if b.pk in set(booking_ids)
+        ]
         to_mark = [b for b in chosen if b.case.state == State.APPROVED and b.status == Booking.Status.ACTIVE]
         if not to_mark:
             return None

@@ -1,4 +1,9 @@
-"""Public verification of a receipt, the counter check-in page and the printing list."""
+"""Public verification of a receipt, the counter check-in page and the printing list.
+
+The counter and the printing list are console pages: they go through the console's access
+helper (`console_view("pickup")`, cases limited to the person's area by `cases_for`) and
+every view and action is written to the console's audit.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,16 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from loket.cases.models import IllegalTransition
+from loket.cases.models import IllegalTransition, State
+from loket.console import audit
+from loket.console.access import cases_for, console_view
+from loket.console.masking import mask_number
 from loket.domain.checklists import KINDS
 from loket.scheduling import printing
 from loket.scheduling.approval import record_recording
@@ -49,16 +56,24 @@ def verify_receipt(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@login_required
+@console_view("pickup")
 @require_http_methods(["GET", "POST"])
 def counter(request: HttpRequest) -> HttpResponse:
     code = (request.POST.get("code") or request.GET.get("code") or "").strip()
-    context: dict = {"code": code, "relations": HandOver.Relation.choices, "flagged": _flagged()}
+    context: dict = {"code": code, "relations": HandOver.Relation.choices, "flagged": _flagged(request)}
+    if not code:
+        context["waiting"] = _waiting(request)
+        audit.record(request, "counter_list")
     if code:
         result = verify(token_from_scan(code))
         context["result"] = result
         if result.receipt is not None:
             booking = result.receipt.booking
+            # A receipt for a case outside the person's area is answered as if unknown.
+            if not cases_for(request).filter(pk=booking.case_id).exists():
+                raise Http404("Permohonan tidak ditemukan.")
+            if request.method == "GET":
+                audit.record(request, "counter_scan", case=booking.case)
             context.update(_receipt_facts(result.receipt))
             context["booking"] = booking
             context["case"] = booking.case
@@ -77,9 +92,11 @@ def counter(request: HttpRequest) -> HttpResponse:
 
 def _counter_action(request: HttpRequest, receipt, code: str) -> HttpResponse:
     back = f"{reverse('scheduling:counter')}?{urlencode({'code': code})}"
+    case = receipt.booking.case
     try:
         if request.POST.get("action") == "rekam":
             pickup = record_recording(receipt.booking, actor=request.user)
+            audit.record(request, "recording_done", case=case, detail=f"booking={pickup.pk}")
             messages.success(
                 request, f"Perekaman dicatat. Jadwal ambil kartu: {long_date(pickup.day)} ({pickup.part})."
             )
@@ -92,16 +109,27 @@ def _counter_action(request: HttpRequest, receipt, code: str) -> HttpResponse:
                 identity_document=request.POST.get("identity_document", ""),
                 identity_number_end=request.POST.get("identity_number_end", ""),
             )
+            audit.record(request, "counter_hand_over", case=case)
             messages.success(request, f"Kartu {receipt.booking.case.request_number} sudah diserahkan.")
     except (HandOverRefused, IllegalTransition) as exc:
         messages.error(request, str(exc))
     return redirect(back)
 
 
-def _flagged():
-    return Booking.objects.filter(status=Booking.Status.ACTIVE, flagged_at__isnull=False).select_related(
-        "case"
-    )[:50]
+def _waiting(request: HttpRequest) -> list[dict]:
+    """Approved and printed cards of the person's area, oldest first, identity numbers masked."""
+    cases = (
+        cases_for(request)
+        .filter(state__in=[State.APPROVED, State.READY_FOR_PICKUP])
+        .order_by("state_changed_at", "pk")
+    )
+    return [{"case": c, "subject": mask_number(c.subject)} for c in cases[:300]]
+
+
+def _flagged(request: HttpRequest):
+    return Booking.objects.filter(
+        status=Booking.Status.ACTIVE, flagged_at__isnull=False, case__in=cases_for(request)
+    ).select_related("case")[:50]
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -111,14 +139,15 @@ def _day(request: HttpRequest) -> dt.date:
         return office_calendar().next_working_day(today())
 
 
-@login_required
+@console_view("pickup")
 @require_GET
 def printing_list(request: HttpRequest) -> HttpResponse:
     day = _day(request)
-    bookings = list(printing.print_list(day))
+    bookings = list(printing.print_list(day, cases_for(request)))
+    audit.record(request, "printing_view", detail=f"day={day.isoformat()}")
     for booking in bookings:
         booking.masked_name = mask_name(holder_name(booking.case))
-        booking.masked_subject = printing.mask_number(booking.case.subject)
+        booking.masked_subject = mask_number(booking.case.subject)
     context = {
         "day": day,
         "day_label": long_date(day),
@@ -141,29 +170,33 @@ def _step(day: dt.date, direction: int) -> dt.date:
     return day + dt.timedelta(days=direction)
 
 
-@login_required
+@console_view("pickup")
 @require_GET
 def printing_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404("Format tidak dikenal")
     day = _day(request)
+    audit.record(request, "export", detail=f"printing day={day.isoformat()} {fmt}")
     if fmt == "xlsx":
-        body = printing.export_xlsx(day)
+        body = printing.export_xlsx(day, cases_for(request))
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body = printing.export_csv(day)
+        body = printing.export_csv(day, cases_for(request))
         content_type = "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="cetak-{day:%Y-%m-%d}.{fmt}"'
     return response
 
 
-@login_required
+@console_view("pickup")
 @require_POST
 def printing_mark(request: HttpRequest) -> HttpResponse:
     day = _day(request)
     ids = [int(v) for v in request.POST.getlist("booking") if v.isdigit()]
-    batch = printing.mark_printed(day, ids, actor=request.user)
+    batch = printing.mark_printed(day, ids, cases_for(request), actor=request.user)
+    if batch is not None:
+        for booking in batch.booking_set.select_related("case"):
+            audit.record(request, "printing_mark", case=booking.case, detail=f"batch={batch.pk}")
     if batch is None:
         messages.error(request, "Tidak ada kartu yang dipilih, atau semuanya sudah ditandai tercetak.")
     else:
