@@ -56,7 +56,7 @@ PRIVACY_NOTICE = (
 def respond(message: InboundMessage) -> None:
     resident = message.resident
     number = PhoneNumber.objects.filter(phone_number_id=message.phone_number_id).first()
-    conversation, _ = Conversation.objects.get_or_create(resident=resident)
+    conversation = OnDemand(resident)
     if _flooded(message):
         _flood(message, conversation)
         if message.media_state == InboundMessage.Media.PENDING:
@@ -77,6 +77,29 @@ def respond(message: InboundMessage) -> None:
             "Maaf, jenis pesan ini belum bisa kami baca. Mohon kirim sebagai teks, foto, atau PDF.",
         )
     # Stickers, reactions, locations and shared contacts are kept for officers; no reply.
+
+
+class OnDemand:
+    """The resident's `Conversation` row, read or created only when a path touches it.
+
+    Most messages (a request, STATUS) never do; skipping it saves up to four round trips
+    on the busiest path (a new resident's first request).
+    """
+
+    def __init__(self, resident: Resident) -> None:
+        object.__setattr__(self, "_resident", resident)
+        object.__setattr__(self, "_row", None)
+
+    def _get(self) -> Conversation:
+        if self._row is None:
+            object.__setattr__(self, "_row", Conversation.objects.get_or_create(resident=self._resident)[0])
+        return self._row
+
+    def __getattr__(self, name: str):
+        return getattr(self._get(), name)
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self._get(), name, value)
 
 
 def content_of(message: InboundMessage) -> dict:

@@ -83,6 +83,9 @@ def schedule(message: OutboundMessage, *, delay: float = 0.0) -> None:
         priority=message.priority,
         run_after=timezone.now() + dt.timedelta(seconds=delay),
         max_attempts=20,
+        # A reply produced by a running job (a resident's message) goes out from the same
+        # worker right after it, instead of waiting for a poll; all the rules below apply.
+        soon=delay == 0,
     )
 
 
