@@ -235,6 +235,11 @@ LOKET_SERVICE_NUMBERS = envstr("LOKET_SERVICE_NUMBERS")
 # (end of intake settings)
 
 # --- jobs (loket.jobs) ------------------------------------------------------------------
+# Finished jobs are purged after this many days (failed ones after the second figure,
+# so an administrator can still read why); the purge runs every LOKET_JOBS_PURGE_SECONDS.
+LOKET_JOBS_KEEP_DAYS = envint("LOKET_JOBS_KEEP_DAYS", 7)
+LOKET_JOBS_KEEP_FAILED_DAYS = envint("LOKET_JOBS_KEEP_FAILED_DAYS", 30)
+LOKET_JOBS_PURGE_SECONDS = envint("LOKET_JOBS_PURGE_SECONDS", 3600)
 # (end of jobs settings)
 
 # --- cases and console (loket.cases, loket.console) -----------------------------------

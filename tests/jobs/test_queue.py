@@ -90,3 +90,59 @@ def test_give_up_fails_at_once_and_keeps_the_reason():
 def test_backoff_starts_within_seconds_and_is_capped():
     assert 1 <= queue.backoff(1) <= 2
     assert queue.backoff(50) <= queue.BACKOFF_CAP
+
+
+# --- soon: a job's follow-ups run in the same worker, under the same rules ---------------------
+
+
+@queue.handler("test.parent")
+def parent(payload):
+    ran.append("parent")
+    for n in payload["children"]:
+        queue.enqueue("test.record", {"n": n}, ordering_key="resident:1", soon=True)
+
+
+def test_jobs_enqueued_soon_by_a_running_job_run_right_after_it_in_order():
+    queue.enqueue("test.parent", {"children": [1, 2, 3]})
+    queue.enqueue("test.record", {"n": "other"}, priority=-5)
+    (job,) = queue.claim("w1")
+    assert queue.run(job) == Job.State.DONE
+    # the three children ran in the same call, before any other due job
+    assert ran == ["parent", 1, 2, 3]
+    assert Job.objects.filter(name="test.record", state=Job.State.DONE).count() == 3
+    assert set(
+        Job.objects.filter(name="test.record", state=Job.State.DONE).values_list("leased_by", flat=True)
+    ) == {"w1"}
+
+
+def test_a_follow_up_another_worker_took_first_is_not_run_twice():
+    @queue.handler("test.parent_raced")
+    def raced(payload):
+        queue.enqueue("test.record", {"n": 7}, soon=True)
+        # another worker claims the child before this job finishes
+        assert [j.payload["n"] for j in queue.claim("w2", names=["test.record"])] == [7]
+
+    queue.enqueue("test.parent_raced", {})
+    (job,) = queue.claim("w1")
+    queue.run(job)
+    child = Job.objects.get(name="test.record")
+    assert child.state == Job.State.RUNNING and child.leased_by == "w2" and ran == []
+
+
+def test_a_follow_up_waits_behind_an_earlier_job_of_its_ordering_key():
+    queue.enqueue(
+        "test.record",
+        {"n": "earlier"},
+        ordering_key="resident:1",
+        run_after=timezone.now() + dt.timedelta(hours=1),
+    )
+    queue.enqueue("test.parent", {"children": [1]})
+    (job,) = queue.claim("w1")
+    queue.run(job)
+    assert ran == ["parent"]  # the child stays pending for its turn
+    assert Job.objects.filter(name="test.record", state=Job.State.PENDING).count() == 2
+
+
+def test_soon_outside_a_running_job_only_records_the_job():
+    queue.enqueue("test.record", {"n": 1}, soon=True)
+    assert ran == [] and Job.objects.get().state == Job.State.PENDING

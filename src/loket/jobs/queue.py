@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from loket.jobs.models import Job
@@ -60,8 +61,15 @@ def enqueue(
     priority: int = 0,
     run_after: dt.datetime | None = None,
     max_attempts: int = 8,
+    soon: bool = False,
 ) -> Job:
-    """Record a job. With a key, a second enqueue of the same key returns the first job."""
+    """Record a job. With a key, a second enqueue of the same key returns the first job.
+
+    `soon`: when called from a running job, the worker running it also runs this new job
+    right after (if it is still claimable then), instead of leaving it for the next poll.
+    The job is recorded and claimed like any other, so nothing about it changes but the
+    wait: another worker may still take it first, and a crash leaves it to the others.
+    """
     fields = {
         "name": name,
         "payload": payload or {},
@@ -71,12 +79,73 @@ def enqueue(
         "max_attempts": max_attempts,
     }
     if key is None:
-        return Job.objects.create(**fields)
-    try:
-        with transaction.atomic():
-            return Job.objects.create(key=key, **fields)
-    except IntegrityError:
-        return Job.objects.get(key=key)
+        job = Job.objects.create(**fields)
+    else:
+        job = _create_keyed(Job(key=key, **fields))
+        if job is None:
+            return Job.objects.get(key=key)
+    if soon and job.run_after <= timezone.now():
+        _follow_up(job)
+    return job
+
+
+def _create_keyed(job: Job) -> Job | None:
+    """Insert a keyed job; None when the key exists. One statement on PostgreSQL (no savepoint)."""
+    if connection.vendor != "postgresql":
+        try:
+            with transaction.atomic():
+                job.save(force_insert=True)
+            return job
+        except IntegrityError:
+            return None
+    fields = [f for f in Job._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = [f.get_db_prep_save(f.pre_save(job, True), connection) for f in fields]
+    sql = (
+        f"INSERT INTO {Job._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608
+        "ON CONFLICT (key) DO NOTHING RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    job.pk = row[0]
+    job._state.adding = False
+    return job
+
+
+# Jobs a running job asked to run right after it (per thread: one job runs at a time).
+_running = threading.local()
+
+
+def _follow_up(job: Job) -> None:
+    waiting = getattr(_running, "follow_ups", None)
+    if waiting is not None:
+        waiting.append(job)
+
+
+def _claim_follow_up(job: Job, worker_id: str) -> Job | None:
+    """Lease one freshly created job by id in one statement, under the same rules as `claim`."""
+    now = timezone.now()
+    earlier = Job.objects.filter(
+        ordering_key=OuterRef("ordering_key"),
+        pk__lt=OuterRef("pk"),
+        state__in=[Job.State.PENDING, Job.State.RUNNING],
+    )
+    lease_until = now + LEASE
+    claimed = (
+        Job.objects.filter(pk=job.pk, state=Job.State.PENDING, run_after__lte=now, attempts=job.attempts)
+        .filter(Q(ordering_key="") | ~Exists(earlier))
+        .update(
+            state=Job.State.RUNNING, lease_until=lease_until, leased_by=worker_id, attempts=F("attempts") + 1
+        )
+    )
+    if not claimed:
+        return None
+    job.state, job.lease_until, job.leased_by = Job.State.RUNNING, lease_until, worker_id
+    job.attempts += 1
+    return job
 
 
 def backoff(attempt: int) -> float:
@@ -140,6 +209,8 @@ def run(job: Job) -> str:
         mine.update(state=Job.State.FAILED, last_error=f"no handler for {job.name}", finished_at=now())
         log.error("job %s #%s has no handler", job.name, job.pk)
         return Job.State.FAILED
+    outer = getattr(_running, "follow_ups", None)
+    _running.follow_ups = follow_ups = []
     try:
         func(job.payload)
     except RetryLater as exc:
@@ -167,7 +238,13 @@ def run(job: Job) -> str:
         )
         log.warning("job %s #%s attempt %s failed: %s", job.name, job.pk, job.attempts, type(exc).__name__)
         return Job.State.PENDING
+    finally:
+        _running.follow_ups = outer
     mine.update(state=Job.State.DONE, finished_at=now(), lease_until=None, last_error="")
+    for follow in follow_ups:
+        claimed = _claim_follow_up(follow, job.leased_by)
+        if claimed is not None:
+            run(claimed)
     return Job.State.DONE
 
 

@@ -9,4 +9,6 @@ class WhatsAppConfig(AppConfig):
     def ready(self) -> None:
         # Outbound job handlers (whatsapp.send, whatsapp.apply_status, whatsapp.watchdog) live
         # beside the sender; `tasks.py` stays free for the inbound handlers.
-        from loket.channels.whatsapp import sending  # noqa: F401
+        from loket.channels.whatsapp import hours, sending  # noqa: F401
+
+        hours._watch_calendar_edits()

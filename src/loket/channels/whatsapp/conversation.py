@@ -20,7 +20,7 @@ from django.utils import timezone
 from loket.cases.models import OPEN_STATES, Case, Document, IllegalTransition, Resident, State
 from loket.cases.opening import Request, missing_documents, note, open_or_update, queue_if_complete
 from loket.channels.whatsapp import outbox
-from loket.channels.whatsapp.hours import officer_time_text
+from loket.channels.whatsapp.hours import officer_time_text, turn_text
 from loket.channels.whatsapp.models import CaseConsent, Conversation, InboundMessage, PhoneNumber
 from loket.domain.checklists import KINDS, kind_from_caption
 from loket.jobs import queue
@@ -35,6 +35,8 @@ CONSENT_YES, CONSENT_NO = "consent:yes", "consent:no"
 YES_WORDS = {"YA", "SETUJU", "YA SETUJU", "SAYA SETUJU"}
 NO_WORDS = {"TIDAK", "TIDAK SETUJU"}
 FLOOD_NOTICE_EVERY = dt.timedelta(minutes=10)
+RESCHEDULE_WORD = "JADWALULANG"  # `JADWAL ULANG` in any letter case and spacing
+SESSION_CHOICE = "jadwal:"  # list rows of `scheduling.rescheduling.offer_sessions`
 
 PRIVACY_NOTICE = (
     "Sebelum kami proses, mohon dibaca:\n"
@@ -54,7 +56,7 @@ PRIVACY_NOTICE = (
 def respond(message: InboundMessage) -> None:
     resident = message.resident
     number = PhoneNumber.objects.filter(phone_number_id=message.phone_number_id).first()
-    conversation, _ = Conversation.objects.get_or_create(resident=resident)
+    conversation = OnDemand(resident)
     if _flooded(message):
         _flood(message, conversation)
         if message.media_state == InboundMessage.Media.PENDING:
@@ -75,6 +77,29 @@ def respond(message: InboundMessage) -> None:
             "Maaf, jenis pesan ini belum bisa kami baca. Mohon kirim sebagai teks, foto, atau PDF.",
         )
     # Stickers, reactions, locations and shared contacts are kept for officers; no reply.
+
+
+class OnDemand:
+    """The resident's `Conversation` row, read or created only when a path touches it.
+
+    Most messages (a request, STATUS) never do; skipping it saves up to four round trips
+    on the busiest path (a new resident's first request).
+    """
+
+    def __init__(self, resident: Resident) -> None:
+        object.__setattr__(self, "_resident", resident)
+        object.__setattr__(self, "_row", None)
+
+    def _get(self) -> Conversation:
+        if self._row is None:
+            object.__setattr__(self, "_row", Conversation.objects.get_or_create(resident=self._resident)[0])
+        return self._row
+
+    def __getattr__(self, name: str):
+        return getattr(self._get(), name)
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self._get(), name, value)
 
 
 def content_of(message: InboundMessage) -> dict:
@@ -124,6 +149,8 @@ def _text(message, resident, number, conversation) -> None:
         _cancel(resident, words)
     elif words == "PETUGAS":
         _want_officer(resident, conversation)
+    elif words.replace(" ", "").startswith(RESCHEDULE_WORD):
+        _reschedule(resident, words)
     elif words in YES_WORDS | NO_WORDS and _pending_consents(resident).exists():
         _answer_consent(resident, agreed=words in YES_WORDS, message=message)
     else:
@@ -290,7 +317,7 @@ def acknowledgement(case: Case, *, created: bool, warnings: list[str] = ()) -> s
         lines.append("Dokumen sudah lengkap.")
     lines += [
         "",
-        f"Petugas akan memeriksa {officer_time_text(timezone.now())}.",
+        turn_text(case, timezone.now()),
         "Ketik STATUS untuk melihat kabar.",
     ]
     return "\n".join(lines).replace("\n\n\n", "\n\n")
@@ -385,9 +412,86 @@ def _choice(message: InboundMessage, resident: Resident, conversation: Conversat
     if choice in (CONSENT_YES, CONSENT_NO):
         _answer_consent(resident, agreed=choice == CONSENT_YES, message=message)
         return
+    if choice.startswith(SESSION_CHOICE):
+        _choose_session(resident, choice)
+        return
     # A form, list or template button we do not act on by ourselves: an officer reads it.
     conversation.needs_officer = True
     conversation.save(update_fields=["needs_officer"])
+
+
+# --- rescheduling (the scheduling capability decides; the channel routes) ----------------------
+
+
+def reschedulable_cases(resident: Resident) -> list[Case]:
+    """The person's approved requests that have a session to move, most recently approved first.
+
+    Requests on the number written to come before those on the office's other numbers.
+    """
+    from loket.scheduling.models import Booking
+
+    cases = (
+        Case.objects.filter(
+            resident__in=same_person(resident),
+            state__in=[State.APPROVED, State.READY_FOR_PICKUP],
+            bookings__status=Booking.Status.ACTIVE,
+        )
+        .select_related("resident")
+        .distinct()
+    )
+    return sorted(cases, key=lambda c: (c.resident_id == resident.pk, c.state_changed_at, c.pk), reverse=True)
+
+
+def _reschedule(resident: Resident, words: str) -> None:
+    from loket.scheduling.rescheduling import offer_sessions
+
+    cases = reschedulable_cases(resident)
+    named = REQUEST_NUMBER.search(words)
+    if named:
+        cases = [c for c in cases if c.request_number == named.group(1)]
+        if not cases:
+            _reply(
+                resident,
+                f"Permohonan {named.group(1)} tidak punya jadwal yang bisa diganti. "
+                "Ketik STATUS untuk melihat permohonan Anda.",
+            )
+            return
+    if not cases:
+        _reply(
+            resident,
+            "Belum ada permohonan Anda yang disetujui dan punya jadwal, jadi belum ada jadwal yang bisa "
+            "diganti. Ketik STATUS untuk melihat permohonan Anda.",
+        )
+        return
+    chosen = cases[0]
+    if len(cases) > 1:
+        others = ", ".join(c.request_number for c in cases[1:])
+        _reply(
+            chosen.resident,
+            f"Anda punya {len(cases)} permohonan dengan jadwal. Pilihan di bawah ini untuk permohonan "
+            f"terbaru, {chosen.request_number}. Untuk permohonan lain ({others}), ketik JADWAL ULANG "
+            "lalu nomornya, contoh: JADWAL ULANG " + cases[1].request_number + ".",
+            case=chosen,
+        )
+    offer_sessions(chosen)
+
+
+def _choose_session(resident: Resident, choice: str) -> None:
+    from loket.scheduling.models import Booking
+    from loket.scheduling.rescheduling import choose_session
+
+    booking_id = choice[len(SESSION_CHOICE) :].split(":", 1)[0]
+    booking = (
+        Booking.objects.filter(pk=int(booking_id), case__resident__in=same_person(resident))
+        .select_related("case__resident")
+        .first()
+        if booking_id.isdigit()
+        else None
+    )
+    if booking is None:
+        _reply(resident, "Pilihan jadwal tidak dikenali. Ketik JADWAL ULANG untuk melihat pilihan lagi.")
+        return
+    choose_session(booking.case, choice)
 
 
 def _identity_change(message: InboundMessage, resident: Resident) -> None:

@@ -1,58 +1,207 @@
-"""When an officer will look at a new request: the office's working hours.
+"""When an officer will look at a request: the office's one calendar, and the queue's pace.
 
-A simple default (Mon-Thu 07:30-16:00, Fri 07:30-16:30 WIB, no holidays) kept in this one
-module on purpose: the scheduling capability replaces `next_officer_time` with the real
-working-day calendar.
+The calendar is scheduling's (`office_calendar()`: national holidays, cuti bersama, the
+office's closures and extra days, its hours per weekday), so the channel never tells a
+resident the office opens on a day the scheduling side knows it is shut.
+
+Outside office hours the reply also estimates the resident's turn: the cases ahead in that
+service's queue divided by the officers' recent pace (cases decided per working hour over
+the last few working days), laid over the coming working hours. It is a rough guide, said
+as one ("sekitar"), and left out when there is no recent pace to go on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import time
 from zoneinfo import ZoneInfo
 
+from django.db.models.signals import post_delete, post_save
+
+from loket.domain.calendar import OfficeCalendar
+
 WIB = ZoneInfo("Asia/Jakarta")
-OPENS = dt.time(7, 30)
-CLOSES = {0: dt.time(16, 0), 1: dt.time(16, 0), 2: dt.time(16, 0), 3: dt.time(16, 0), 4: dt.time(16, 30)}
 DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+]  # fmt: skip
+# Every reply reads the calendar: three queries saved per reply. An administrator's change
+# is seen at once in this process (signals below) and within this many seconds in others.
+CACHE_SECONDS = 30.0
+# The pace is measured over this many working days (today's hours so far included).
+PACE_WORKING_DAYS = 5
+# An estimate further out than this many working days says only "more than".
+HORIZON_WORKING_DAYS = 20
+
+_cache: list = []  # [(expires, calendar)]
+_paces: dict[str, tuple[float, float | None]] = {}  # service -> (expires, pace)
+
+
+def calendar() -> OfficeCalendar:
+    from loket.scheduling.office import office_calendar
+
+    if _cache and _cache[0][0] > time.monotonic():
+        return _cache[0][1]
+    fresh = office_calendar()
+    _cache[:] = [(time.monotonic() + CACHE_SECONDS, fresh)]
+    return fresh
+
+
+def forget_calendar(*args, **kwargs) -> None:
+    _cache.clear()
+    _paces.clear()
+
+
+def recent_pace(service: str, now: dt.datetime, cal: OfficeCalendar) -> float | None:
+    """`pace`, read at most every CACHE_SECONDS per process: a night of requests shares one count."""
+    cached = _paces.get(service)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    value = pace(service, now, cal)
+    _paces[service] = (time.monotonic() + CACHE_SECONDS, value)
+    return value
+
+
+def _watch_calendar_edits() -> None:
+    from loket.scheduling.models import ExtraServiceDay, OfficeClosure, OfficeHours
+
+    for model in (OfficeClosure, ExtraServiceDay, OfficeHours):
+        post_save.connect(forget_calendar, sender=model, dispatch_uid=f"hours-cache-{model.__name__}")
+        post_delete.connect(forget_calendar, sender=model, dispatch_uid=f"hours-cache-del-{model.__name__}")
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(WIB)
 
 
 def next_officer_time(now: dt.datetime) -> dt.datetime:
-    """`now` if the office is open, else the next opening time (WIB)."""
-    local = now.astimezone(WIB)
-    for offset in range(8):
-        day = local.date() + dt.timedelta(days=offset)
-        closes = CLOSES.get(day.weekday())
-        if closes is None:
-            continue
-        opens_at = dt.datetime.combine(day, OPENS, tzinfo=WIB)
-        closes_at = dt.datetime.combine(day, closes, tzinfo=WIB)
-        if local < opens_at:
-            return opens_at
-        if local < closes_at:
-            return local
-    raise AssertionError("a week always has a working day")
+    """`now` (in WIB) if the office is open, else its next opening time (WIB)."""
+    return calendar().next_opening(local(now))
+
+
+def is_open(now: dt.datetime) -> bool:
+    return calendar().is_open(local(now))
+
+
+def long_date(day: dt.date) -> str:
+    return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def officer_time_text(now: dt.datetime) -> str:
     """'hari ini, pada jam kerja' or 'Senin, 30 November 2026 mulai pukul 07.30 WIB'."""
     when = next_officer_time(now)
-    local = now.astimezone(WIB)
-    if when == local:
+    here = local(now)
+    if when == here:
         return "hari ini, pada jam kerja"
-    if when.date() == local.date():
+    if when.date() == here.date():
         return f"hari ini mulai pukul {when:%H.%M} WIB"
-    return f"{DAYS[when.weekday()]}, {when.day} {MONTHS[when.month - 1]} {when.year} mulai pukul {when:%H.%M} WIB"
+    return f"{long_date(when.date())} mulai pukul {when:%H.%M} WIB"
+
+
+# --- the resident's turn ------------------------------------------------------------------------
+
+
+def _working_hours(cal: OfficeCalendar, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+    hours = cal.opening_hours(day)
+    if not hours:
+        return None
+    return dt.datetime.combine(day, hours[0], tzinfo=WIB), dt.datetime.combine(day, hours[1], tzinfo=WIB)
+
+
+def pace(service: str, now: dt.datetime, cal: OfficeCalendar | None = None) -> float | None:
+    """Cases of `service` decided per working hour over the last working days; None if unknown."""
+    from loket.cases.models import CaseEvent, State
+
+    cal = cal or calendar()
+    here = local(now)
+    day, days, hours = here.date(), 0, 0.0
+    start = None
+    for _ in range(60):
+        span = _working_hours(cal, day)
+        if span:
+            opens, closes = span
+            worked = (min(closes, here) - opens).total_seconds() / 3600
+            if worked > 0:
+                hours += worked
+                start = opens
+                days += 1
+                if days >= PACE_WORKING_DAYS:
+                    break
+        day -= dt.timedelta(days=1)
+    if start is None or hours < 0.5:
+        return None
+    decided = CaseEvent.objects.filter(
+        case__service=service,
+        to_state__in=[State.APPROVED, State.REJECTED, State.NEEDS_CORRECTION],
+        at__gte=start,
+        at__lte=now,
+    ).count()
+    return decided / hours if decided else None
+
+
+def cases_ahead(case) -> int:
+    """Complete requests of the same service already waiting for (or with) an officer."""
+    from loket.cases.models import Case, State
+
+    return (
+        Case.objects.filter(service=case.service, state__in=[State.QUEUED, State.IN_REVIEW])
+        .exclude(pk=case.pk)
+        .count()
+    )
+
+
+def estimated_turn(ahead: int, rate: float, opening: dt.datetime, cal: OfficeCalendar) -> dt.datetime | None:
+    """When `ahead` cases plus this one are done at `rate` per working hour, from `opening`."""
+    left = (ahead + 1) / rate  # hours of officer time before this case is decided
+    day = opening.date()
+    for _ in range(HORIZON_WORKING_DAYS * 3):
+        span = _working_hours(cal, day)
+        if span:
+            begin, end = max(span[0], opening), span[1]
+            available = (end - begin).total_seconds() / 3600
+            if available > 0:
+                if left <= available:
+                    return begin + dt.timedelta(hours=left)
+                left -= available
+        day += dt.timedelta(days=1)
+    return None
+
+
+def _round_up_half_hour(moment: dt.datetime) -> dt.datetime:
+    minutes = math.ceil((moment.hour * 60 + moment.minute + moment.second / 60) / 30) * 30
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(minutes=minutes)
+
+
+def turn_text(case, now: dt.datetime) -> str:
+    """The line a resident reads about when an officer looks at `case`.
+
+    Open office: 'Petugas akan memeriksa hari ini, pada jam kerja.'. Closed: when it opens
+    and, from the recent pace, roughly when this request's turn comes.
+    """
+    cal = calendar()
+    here = local(now)
+    if cal.is_open(here):
+        return "Petugas akan memeriksa hari ini, pada jam kerja."
+    opening = cal.next_opening(here)
+    when = (
+        f"hari ini pukul {opening:%H.%M} WIB"
+        if opening.date() == here.date()
+        else f"{long_date(opening.date())} pukul {opening:%H.%M} WIB"
+    )
+    lines = [f"Kantor sedang tutup. Kantor buka lagi {when}."]
+    rate = recent_pace(case.service, now, cal)
+    ahead = cases_ahead(case)
+    turn = estimated_turn(ahead, rate, opening, cal) if rate else None
+    before = f"Ada {ahead} permohonan {case.service} lain sebelum Anda. " if ahead else ""
+    if turn is None:
+        lines.append(before + "Petugas akan memeriksa permohonan Anda sesudah kantor buka.")
+        return " ".join(lines)
+    turn = _round_up_half_hour(turn)
+    if turn.date() == opening.date():
+        guess = f"sekitar pukul {turn:%H.%M} WIB hari itu"
+    else:
+        guess = f"sekitar {long_date(turn.date())}"
+    lines.append(f"{before}Perkiraan giliran Anda diperiksa: {guess}. Ini hanya perkiraan.")
+    return " ".join(lines)

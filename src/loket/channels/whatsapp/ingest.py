@@ -93,6 +93,7 @@ def _dispatch(deliveries) -> int:
             key=f"wa-msg:{message.wamid}",
             ordering_key=ordering_key(resident),
             priority=5,
+            soon=True,  # handled by this worker next, unless another one takes it first
         )
     return len(batch)
 

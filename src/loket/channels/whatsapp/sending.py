@@ -83,6 +83,9 @@ def schedule(message: OutboundMessage, *, delay: float = 0.0) -> None:
         priority=message.priority,
         run_after=timezone.now() + dt.timedelta(seconds=delay),
         max_attempts=20,
+        # A reply produced by a running job (a resident's message) goes out from the same
+        # worker right after it, instead of waiting for a poll; all the rules below apply.
+        soon=delay == 0,
     )
 
 
@@ -613,17 +616,15 @@ def apply_status(phone_number_id: str, status: dict) -> None:
 
 
 def _in_office_hours(now: dt.datetime) -> dt.datetime | None:
-    """When today's office hours began, if `now` is inside them (Mon-Fri, local time)."""
-    local = timezone.localtime(now)
-    start_text, _, end_text = str(settings.LOKET_WA_OFFICE_HOURS).partition("-")
-    try:
-        start = dt.time.fromisoformat(start_text.strip())
-        end = dt.time.fromisoformat(end_text.strip())
-    except ValueError:
+    """When today's office hours began, if `now` is inside them (the office's one calendar)."""
+    from loket.channels.whatsapp import hours
+
+    here = hours.local(now)
+    cal = hours.calendar()
+    if not cal.is_open(here):
         return None
-    if local.weekday() >= 5 or not (start <= local.time() < end):
-        return None
-    return local.replace(hour=start.hour, minute=start.minute, second=0, microsecond=0)
+    opens, _ = cal.opening_hours(here.date())
+    return dt.datetime.combine(here.date(), opens, tzinfo=here.tzinfo)
 
 
 def last_webhook_at() -> dt.datetime | None | bool:
