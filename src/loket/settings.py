@@ -222,7 +222,6 @@ LOKET_WA_PAUSE_PROBE_SECONDS = envint("LOKET_WA_PAUSE_PROBE_SECONDS", 60)
 LOKET_WA_STATE_CACHE_SECONDS = envint("LOKET_WA_STATE_CACHE_SECONDS", 1)  # number/pause state per worker
 LOKET_WA_STALL_SECONDS = envint("LOKET_WA_STALL_SECONDS", 900)  # oldest waiting message older: alert
 LOKET_WA_WEBHOOK_SILENCE_MINUTES = envint("LOKET_WA_WEBHOOK_SILENCE_MINUTES", 120)
-LOKET_WA_OFFICE_HOURS = envstr("LOKET_WA_OFFICE_HOURS", "08:00-16:00")  # Mon-Fri, TIME_ZONE
 # model label.field of the stored raw deliveries, read by the webhook-silence alert
 LOKET_WA_WEBHOOK_CLOCK = envstr("LOKET_WA_WEBHOOK_CLOCK", "whatsapp.Delivery.received_at")
 # (end of WhatsApp settings)

@@ -239,3 +239,21 @@ def test_malformed_messages_are_kept_and_handled_without_a_crash():
     assert InboundMessage.objects.filter(handled_at__isnull=True).count() == 0
     assert InboundMessage.objects.get(wamid="wamid.ODD-2").media_state == "unavailable"
     assert not Job.objects.filter(state=Job.State.FAILED, name__startswith="whatsapp.").exists()
+
+
+def test_a_message_held_outside_the_window_goes_once_the_resident_writes_again(fake_graph, settings):
+    from loket.channels.whatsapp import outbox
+
+    settings.LOKET_WA_TEMPLATES = ""  # no template for bulk messages: they wait for the window
+    deliver(text("STATUS"))
+    siti = Resident.objects.get(wa_id=SITI)
+    Resident.objects.filter(pk=siti.pk).update(last_inbound_at=timezone.now() - dt.timedelta(days=3))
+    held = outbox.enqueue(siti, text="Kantor tutup besok.", kind="bulk")
+    work()
+    held.refresh_from_db()
+    assert held.status == OutboundMessage.Status.HELD
+
+    deliver(text("halo", ts=int(timezone.now().timestamp())))
+    held.refresh_from_db()
+    assert held.status in {OutboundMessage.Status.SENT, OutboundMessage.Status.DELIVERED}
+    assert "Kantor tutup besok." in [m.text for m in fake_graph.messages()]

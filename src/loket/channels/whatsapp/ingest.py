@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from loket.cases.models import Resident
 from loket.channels.whatsapp.media import FILE_TYPES, MEDIA_TYPES
-from loket.channels.whatsapp.models import Delivery, InboundMessage, PhoneNumber
+from loket.channels.whatsapp.models import Delivery, InboundMessage, OutboundMessage, PhoneNumber
+from loket.channels.whatsapp.sending import release_held
 from loket.jobs import queue
 
 log = logging.getLogger(__name__)
@@ -255,10 +256,18 @@ def _record_message(
         return None  # the same message in a concurrent delivery
     if resident is None:
         return None
-    # A message from the resident opens (or extends) the 24-hour window.
-    Resident.objects.filter(pk=resident.pk).filter(
-        Q(last_inbound_at__isnull=True) | Q(last_inbound_at__lt=sent_at)
-    ).update(last_inbound_at=sent_at)
+    # A message from the resident opens (or extends) the 24-hour window ...
+    opened = (
+        Resident.objects.filter(pk=resident.pk)
+        .filter(Q(last_inbound_at__isnull=True) | Q(last_inbound_at__lt=sent_at))
+        .update(last_inbound_at=sent_at)
+    )
+    # ... so what waited for it (held outside the window) may go now.
+    if (
+        opened
+        and OutboundMessage.objects.filter(resident=resident, status=OutboundMessage.Status.HELD).exists()
+    ):
+        release_held(resident=resident)
     return record, resident
 
 
