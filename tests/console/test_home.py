@@ -39,3 +39,30 @@ def test_officers_and_counter_staff_are_not_shown_the_calendar_warnings(client, 
     with time_machine.travel(JUNE_2027, tick=False):
         body = _home(client, role)
     assert "Kalender libur" not in body and "cuti bersama" not in body
+
+
+def _open_incident():
+    from loket.channels.whatsapp.models import Incident
+
+    return Incident.objects.create(
+        kind=Incident.Kind.TOKEN, message="Token akses ditolak Meta (190).", pauses_sending=True
+    )
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.SUPERVISOR])
+def test_an_open_whatsapp_incident_is_a_banner_for_administrators_and_supervisors(client, role):
+    _open_incident()
+    body = _home(client, role)
+    assert "Gangguan WhatsApp" in body and "Token akses ditolak Meta (190)." in body
+    assert "Pengiriman dijeda." in body
+
+
+def test_officers_do_not_get_the_incident_banner_and_a_closed_incident_is_gone(client):
+    from django.utils import timezone
+
+    incident = _open_incident()
+    assert "Gangguan WhatsApp" not in _home(client, Role.OFFICER)
+    incident.closed_at = timezone.now()
+    incident.save()
+    client.logout()
+    assert "Gangguan WhatsApp" not in _home(client, Role.ADMIN)

@@ -1,0 +1,16 @@
+from django import template
+
+from loket.channels.whatsapp.incidents import active_incidents
+from loket.console.models import Role
+
+register = template.Library()
+
+# Who must see operations alerts at once: the people who can act on them.
+INCIDENT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
+
+
+@register.inclusion_tag("console/includes/incidents.html", takes_context=True)
+def incident_banner(context):
+    staff = getattr(context.get("request"), "staff", None)
+    show = staff is not None and staff.role in INCIDENT_ROLES
+    return {"incidents": active_incidents() if show else []}
