@@ -53,6 +53,9 @@ ACTION_LABELS = {
     "export": "Mengekspor daftar",
     "release": "Mengembalikan ke antrean",
     "canned_edit": "Mengubah balasan siap pakai",
+    "view_inbox": "Membuka kotak masuk",
+    "inbox_handled": "Menandai percakapan selesai",
+    "file_document": "Mencatat berkas ke permohonan",
 }
 
 
