@@ -59,9 +59,9 @@ def document_url(document) -> str:
     return reverse("console:inbox_document", args=[document.pk])
 
 
-def _document_text(document, caption: str = "") -> str:
+def _document_text(document) -> str:
     label = kind_label(document.label) if document.label else "tanpa label"
-    caption = caption or document.caption
+    caption = document.caption
     text = f"Berkas: {label}" + (f" — “{caption}”" if caption else "")
     if not document.case_id:
         text += " (belum dicatat ke permohonan)"
