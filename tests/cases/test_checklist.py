@@ -80,3 +80,13 @@ def test_captions_label_files_including_the_guardians_ktp():
     assert label_for_caption("foto akta") == "akta_kelahiran"
     assert label_for_caption("ktp wali") == "ktp_wali"
     assert label_for_caption("selfie") == ""
+
+
+@pytest.mark.parametrize(
+    "caption", ["KTP WALI", "ktp ayah", "foto akta", "KK", "KTP", "surat kehilangan", "KTP ORANG TUA", "x"]
+)
+def test_the_console_and_the_channel_read_captions_the_same_way(caption):
+    from loket.domain.checklists import kind_from_caption
+
+    kind = kind_from_caption(caption)
+    assert label_for_caption(caption) == (kind.key if kind else "")

@@ -144,11 +144,6 @@ def photo(
 def inbound_settings(settings, tmp_path, fake_graph):
     """Imported by each inbound test module: the fake Graph API (replies really go out to it),
     secrets, no acknowledgement delay, files in tmp."""
-    # tests/conftest.py sets LOKET_SECRET_KEY after pytest-django has read the settings.
-    from django.conf import settings as django_settings
-
-    if not django_settings._wrapped.SECRET_KEY:
-        django_settings._wrapped.SECRET_KEY = "test-secret-key-not-for-production"
     settings.LOKET_WA_APP_SECRET = settings.LOKET_WA_APP_SECRET or "test-app-secret"
     settings.LOKET_WA_VERIFY_TOKEN = "test-verify-token"
     settings.LOKET_WA_ACK_DELAY_SECONDS = 0

@@ -8,19 +8,14 @@ guardian, which the national rule allows and the office must serve.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from loket.domain.checklists import KINDS, DocumentKind, kind_from_caption
+from loket.domain.checklists import KINDS, kind_from_caption, required_documents
 
-# Kinds the office may need beyond the national defaults.
-EXTRA_KINDS: dict[str, DocumentKind] = {
-    "ktp_wali": DocumentKind("ktp_wali", "KTP-el wali", ("KTP WALI",)),
-    "ktp_orang_tua": DocumentKind("ktp_orang_tua", "KTP-el ayah atau ibu", ("KTP ORANG TUA",)),
-}
-ALL_KINDS: dict[str, DocumentKind] = {**KINDS, **EXTRA_KINDS}
+# Every kind a checklist (national or configured) may name: the one table, in the domain.
+ALL_KINDS = KINDS
 PARENT_KTP = ("ktp_ayah", "ktp_ibu", "ktp_wali", "ktp_orang_tua")
 
 
@@ -31,6 +26,8 @@ class ChecklistItem:
     note: str = ""  # local practice the officer must check by eye
     # Keys of documents that satisfy this item (a single parent may send either KTP-el).
     accepts: tuple[str, ...] = ()
+    # What the resident writes as the file's caption so that it is labelled as this item.
+    captions: tuple[str, ...] = ()
     documents: list = field(default_factory=list)
 
     @property
@@ -47,21 +44,19 @@ def kind_label(key: str) -> str:
 
 def label_for_caption(caption: str) -> str:
     """The checklist key for a file's caption, or "" (the officer labels it)."""
-    # The office's kinds are more specific ("KTP WALI") than the national "KTP": first.
-    words = " " + " ".join(re.sub(r"[^A-Z0-9]+", " ", caption.upper()).split()) + " "
-    for kind in EXTRA_KINDS.values():
-        if any(f" {phrase} " in words for phrase in kind.captions):
-            return kind.key
     kind = kind_from_caption(caption)
     return kind.key if kind else ""
+
+
+def _captions(key: str) -> tuple[str, ...]:
+    kind = ALL_KINDS.get(key)
+    return kind.captions if kind else (key.replace("_", " ").upper(),)
 
 
 def _keys(case) -> list[str]:
     override = settings.LOKET_CHECKLIST_OVERRIDES.get(case.service)
     if override:
         return [key for key in override if key in ALL_KINDS]
-    from loket.domain.checklists import required_documents
-
     return [kind.key for kind in required_documents(case.service, case.fields or {}, case.derived or {})]
 
 
@@ -74,14 +69,21 @@ def checklist_for(case) -> list[ChecklistItem]:
         if single and key in ("ktp_ayah", "ktp_ibu"):
             if any(item.key == "ktp_orang_tua" for item in items):
                 continue
-            items.append(ChecklistItem("ktp_orang_tua", "KTP-el ayah, ibu atau wali", accepts=PARENT_KTP))
+            items.append(
+                ChecklistItem(
+                    "ktp_orang_tua",
+                    "KTP-el ayah, ibu atau wali",
+                    accepts=PARENT_KTP,
+                    captions=_captions("ktp_orang_tua"),
+                )
+            )
             continue
         note = ""
         if key == "kk" and case.service == "KIA" and settings.LOKET_KIA_PARENTS_IN_ONE_KK and not single:
             note = "Aturan kantor: kedua orang tua tercantum dalam satu KK."
         if key == "pas_foto":
             note = f"Ukuran {settings.LOKET_KIA_PHOTO_SIZE} cm, berwarna."
-        items.append(ChecklistItem(key, kind_label(key), note=note, accepts=(key,)))
+        items.append(ChecklistItem(key, kind_label(key), note=note, accepts=(key,), captions=_captions(key)))
     documents = list(case.documents.all()) if case.pk else []
     for item in items:
         item.documents = [doc for doc in documents if doc.label in item.accepts]

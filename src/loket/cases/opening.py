@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from loket.cases.checklist import ChecklistItem, missing_items
 from loket.cases.models import (
     OPEN_STATES,
     Case,
     CaseEvent,
-    IllegalTransition,
+    Document,
     Resident,
-    State,
     next_request_number,
 )
-from loket.domain.checklists import DocumentKind, required_documents
+from loket.cases.workflow import attach_resent_document, refresh_completeness
 
 
 @dataclass(frozen=True)
@@ -93,27 +93,20 @@ def note(case: Case, text: str, *, source: str = "channel") -> CaseEvent:
     )
 
 
-def missing_documents(case: Case) -> list[DocumentKind]:
-    """Required documents with no usable file yet (an officer labels unlabelled files)."""
-    have = set(
-        case.documents.exclude(status__in=["unavailable", "needs_correction"])
-        .exclude(file="")
-        .values_list("label", flat=True)
-    )
-    return [
-        kind for kind in required_documents(case.service, case.fields, case.derived) if kind.key not in have
-    ]
+def missing_documents(case: Case) -> list[ChecklistItem]:
+    """What the resident is still asked to send: the configured checklist's missing items
+    (`label`, `captions`), the same list the officer sees ticked on the case page."""
+    return missing_items(case)
 
 
 def queue_if_complete(case: Case, *, consent_given: bool) -> bool:
-    """Move a case whose required documents are all there into the officers' queue."""
-    case.refresh_from_db(fields=["state"])
-    if not consent_given or case.state not in (State.WAITING_DOCUMENTS, State.NEEDS_CORRECTION):
+    """Move a complete case into the officers' queue, never before consent (see workflow)."""
+    if not consent_given:
         return False
-    if missing_documents(case):
-        return False
-    try:
-        case.move_to(State.QUEUED, source="channel", note="Dokumen lengkap dikirim lewat WhatsApp.")
-    except IllegalTransition:
-        return False  # moved meanwhile (another file of the batch, an officer): nothing to do
-    return True
+    return refresh_completeness(case, source="channel")
+
+
+def file_received(document: Document) -> Case:
+    """A downloaded file that joined a case: the one completeness rule decides what happens
+    (complete: queued; a correction fully answered: back to the same officer's queue)."""
+    return attach_resent_document(document.case, document, source="channel")

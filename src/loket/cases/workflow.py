@@ -17,7 +17,7 @@ from django.utils import timezone
 from loket.cases.checklist import checklist_for, is_complete, kind_label, label_for_caption
 from loket.cases.models import OPEN_STATES, Case, Correction, Document, State
 from loket.channels.whatsapp import outbox
-from loket.channels.whatsapp.models import OutboundMessage
+from loket.channels.whatsapp.models import CaseConsent, OutboundMessage
 
 
 class WorkflowError(ValueError):
@@ -53,13 +53,25 @@ def _now() -> dt.datetime:
 # --- completeness and resends -------------------------------------------------------------
 
 
+def consent_missing(case: Case) -> bool:
+    """The parent or guardian was asked for consent and has not given it (yet).
+
+    Cases opened elsewhere (console, command line) carry no consent question and pass.
+    """
+    return CaseConsent.objects.filter(case_id=case.pk).exclude(agreed=True).exists()
+
+
 def refresh_completeness(case: Case, *, actor=None, source: str = "system") -> bool:
-    """Move a case waiting for documents to the queue once every required document is there."""
-    case.refresh_from_db()
-    if case.state == State.WAITING_DOCUMENTS and is_complete(case):
+    """Move a case waiting for documents to the queue once every required document is there
+    (per the configured checklist) and consent was given. Returns whether it moved."""
+    with transaction.atomic():
+        # The row lock makes a file arriving and a consent answer racing each other harmless.
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        case.refresh_from_db()
+        if case.state != State.WAITING_DOCUMENTS or not is_complete(case) or consent_missing(case):
+            return False
         case.move_to(State.QUEUED, actor=actor, source=source, note="Dokumen lengkap.")
         return True
-    return False
 
 
 def attach_resent_document(case: Case, document: Document, *, source: str = "channel") -> Case:
@@ -85,7 +97,7 @@ def attach_resent_document(case: Case, document: Document, *, source: str = "cha
                 for item in checklist_for(case)
                 if not item.present or (asked & set(item.accepts) and not _arrived_since(item, correction))
             ]
-            if not outstanding:
+            if not outstanding and not consent_missing(case):
                 now = _now()
                 case.move_to(State.QUEUED, source=source, note="Pemohon mengirim ulang dokumen.")
                 Case.objects.filter(pk=case.pk).update(returned_at=now, assigned_to=None)

@@ -12,7 +12,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.utils import translation
@@ -35,6 +35,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "canned": frozenset({Role.SUPERVISOR}),
     "pickup": frozenset({Role.COUNTER, Role.SUPERVISOR}),
     "staff": frozenset({Role.ADMIN}),
+    # The inbox: officers read residents' messages; administrators only the deliveries
+    # that name no registered number (no resident content).
+    "inbox": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMIN}),
+    "inbox_act": frozenset({Role.OFFICER, Role.SUPERVISOR}),
 }
 
 
@@ -152,3 +156,23 @@ def colleagues_for(case: Case, profile: StaffProfile) -> QuerySet:
         and p.user.is_active
     ]
     return StaffProfile.objects.filter(user_id__in=ids).select_related("user").order_by("user__username")
+
+
+def residents_for(request: HttpRequest) -> QuerySet:
+    """The residents whose messages this person may read in the inbox.
+
+    Those with a case the person may see; regency-wide staff also see those with no case
+    yet who wrote to a number serving one of their services (someone must answer them).
+    """
+    from loket.cases.models import Resident
+    from loket.channels.whatsapp.models import PhoneNumber
+
+    profile = request.staff
+    if not may(profile, "inbox_act"):
+        return Resident.objects.none()
+    visible = Q(pk__in=cases_for(request).values("resident_id"))
+    if not profile.kecamatan:
+        mine = set(services_of(profile))
+        numbers = [n.phone_number_id for n in PhoneNumber.objects.all() if mine & set(n.services or [])]
+        visible |= Q(channel_number__in=numbers) & ~Q(pk__in=Case.objects.values("resident_id"))
+    return Resident.objects.filter(visible)

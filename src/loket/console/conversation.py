@@ -1,22 +1,41 @@
 """The conversation of a case as the officer reads it: what the resident sent, what we sent.
 
-One function, `conversation_for(case)`, so that inbound WhatsApp messages can join the
-timeline in one place when the channel's models land.
+`conversation_for(case)` interleaves in time the resident's inbound WhatsApp messages
+(texts, files as links to the access-checked document views, any other type by its
+summary, with its flags) and our outbound messages with their delivery status.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from loket.cases.checklist import kind_label
-from loket.channels.whatsapp.models import OutboundMessage
+from loket.channels.whatsapp.models import InboundMessage, OutboundMessage
 
 WINDOW = dt.timedelta(hours=24)
+# The request that opened the case was sent a moment before the case existed.
+LOOKBACK = dt.timedelta(minutes=30)
+
+FLAG_LABELS = {
+    "unsupported": "jenis pesan belum didukung",
+    "flood": "pesan beruntun",
+    "handling_failed": "gagal diproses, dicoba lagi",
+    "media_unavailable": "berkas gagal diunduh",
+    "unknown_number": "nomor kantor tidak terdaftar",
+    "no_sender": "pengirim tidak dikenal",
+}
+
+
+def flag_label(flag: str) -> str:
+    if flag.startswith("errors:"):
+        return f"galat WhatsApp ({flag.split(':', 1)[1]})"
+    return FLAG_LABELS.get(flag, flag)
 
 
 @dataclass
@@ -27,23 +46,78 @@ class Entry:
     status: str = ""  # delivery status of our messages, as the officer reads it
     document_id: int | None = None
     kind: str = ""
+    url: str = ""  # the access-checked view of the file, when there is one to open
+    flags: list[str] = field(default_factory=list)
+
+
+def document_url(document) -> str:
+    """Where an officer opens a file: on its case page, or in the inbox while unfiled."""
+    if not document.file:
+        return ""
+    if document.case_id:
+        return reverse("console:document", args=[document.case_id, document.pk])
+    return reverse("console:inbox_document", args=[document.pk])
+
+
+def _document_text(document) -> str:
+    label = kind_label(document.label) if document.label else "tanpa label"
+    caption = document.caption
+    text = f"Berkas: {label}" + (f" — “{caption}”" if caption else "")
+    if not document.case_id:
+        text += " (belum dicatat ke permohonan)"
+    if document.status == document.Status.UNAVAILABLE:
+        text += " (gagal diunduh)"
+    elif not document.file:
+        text += " (sedang diunduh)"
+    return text
+
+
+def _inbound_entry(message: InboundMessage) -> Entry:
+    flags = [flag_label(f) for f in message.flags]
+    document = message.document
+    if document is not None:
+        return Entry(
+            message.sent_at,
+            True,
+            _document_text(document),
+            document_id=document.pk,
+            kind="document",
+            url=document_url(document),
+            flags=flags,
+        )
+    # Texts, choices, locations, stickers, unknown types ...: what the resident sent, summarised.
+    return Entry(
+        message.sent_at, True, message.summary or f"[{message.type}]", kind=message.type, flags=flags
+    )
 
 
 def conversation_for(case) -> list[Entry]:
-    entries = [Entry(case.created_at, True, case.raw_text or "(permohonan)", kind="request")]
-    for doc in case.documents.all():
-        caption = f" — “{doc.caption}”" if doc.caption else ""
+    """Every message between the resident and us since the case's request, oldest first."""
+    since = case.created_at - LOOKBACK
+    inbound = (
+        InboundMessage.objects.filter(resident_id=case.resident_id, sent_at__gte=since)
+        # A file filed to another of the resident's cases belongs to that case's page.
+        .filter(Q(document__isnull=True) | Q(document__case__isnull=True) | Q(document__case=case))
+        .select_related("document")
+    )
+    entries = [_inbound_entry(m) for m in inbound]
+    shown = {e.document_id for e in entries if e.document_id}
+    if not any(e.kind == "text" for e in entries):
+        # Opened without a WhatsApp text (console, command line, older data): show the request.
+        entries.append(Entry(case.created_at, True, case.raw_text or "(permohonan)", kind="request"))
+    for doc in case.documents.exclude(pk__in=shown):
         entries.append(
             Entry(
                 doc.created_at,
                 True,
-                f"Berkas: {kind_label(doc.label) if doc.label else 'tanpa label'}{caption}",
+                _document_text(doc),
                 document_id=doc.pk,
                 kind="document",
+                url=document_url(doc),
             )
         )
     outbound = OutboundMessage.objects.filter(
-        Q(case=case) | Q(case__isnull=True, resident=case.resident, created_at__gte=case.created_at)
+        Q(case=case) | Q(case__isnull=True, resident=case.resident, created_at__gte=since)
     )
     for message in outbound:
         text = message.text or message.document_name or message.template_name or "(pesan)"

@@ -59,6 +59,9 @@ ACTION_LABELS = {
     "recording_done": "Mencatat perekaman selesai",
     "printing_view": "Membuka daftar cetak",
     "printing_mark": "Menandai kartu tercetak",
+    "view_inbox": "Membuka kotak masuk",
+    "inbox_handled": "Menandai percakapan selesai",
+    "file_document": "Mencatat berkas ke permohonan",
 }
 
 

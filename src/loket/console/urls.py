@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loket.console import auth_views, views
+from loket.console import auth_views, inbox, views
 
 app_name = "console"
 
@@ -25,4 +25,8 @@ urlpatterns = [
     path("console/laporan/", views.reports, name="reports"),
     path("console/balasan/", views.canned, name="canned"),
     path("console/staf/", views.staff, name="staff"),
+    path("console/kotak-masuk/", inbox.inbox, name="inbox"),
+    path("console/kotak-masuk/percakapan/<int:pk>/selesai/", inbox.handled, name="inbox_handled"),
+    path("console/kotak-masuk/berkas/<int:pk>/", inbox.document_file, name="inbox_document"),
+    path("console/kotak-masuk/berkas/<int:pk>/catat/", inbox.file_document, name="inbox_file"),
 ]

@@ -35,6 +35,9 @@ KINDS: dict[str, DocumentKind] = {
         DocumentKind("ktp_rusak", "KTP-el yang rusak", ("KTP RUSAK",)),
         DocumentKind("ktp_el", "KTP-el pemohon", ("KTP", "KTP-EL", "KTPEL", "E-KTP", "EKTP")),
         DocumentKind("skpwni", "Surat pindah (SKPWNI) dari daerah asal", ("SKPWNI", "SURAT PINDAH")),
+        # A guardian, or a single parent who may send either card (the office's checklist).
+        DocumentKind("ktp_wali", "KTP-el wali", ("KTP WALI",)),
+        DocumentKind("ktp_orang_tua", "KTP-el ayah atau ibu", ("KTP ORANG TUA",)),
     ]
 }
 
@@ -69,7 +72,8 @@ _BY_CAPTION = sorted(
 
 
 def kind_from_caption(caption: str) -> DocumentKind | None:
-    """Label a file from its caption ('KTP IBU', 'foto akta'); longest caption phrase wins."""
+    """Label a file from its caption ('KTP IBU', 'foto akta'); longest caption phrase wins,
+    so the specific 'KTP WALI' beats the plain 'KTP'. The one caption reader of the project."""
     text = f" {_caption_key(caption)} "
     for phrase, kind in _BY_CAPTION:
         if f" {phrase} " in text:

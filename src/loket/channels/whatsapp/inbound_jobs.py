@@ -18,9 +18,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from loket.cases.opening import queue_if_complete
+from loket.cases.opening import file_received
 from loket.channels.whatsapp import conversation, ingest, media, outbox
-from loket.channels.whatsapp.models import CaseConsent, Conversation, InboundMessage
+from loket.channels.whatsapp.models import Conversation, InboundMessage
 from loket.jobs import queue
 
 log = logging.getLogger(__name__)
@@ -126,8 +126,7 @@ def _store(pk: int, fetched: media.Fetched) -> None:
         message.media_state, message.media_error = InboundMessage.Media.STORED, ""
         message.save(update_fields=["media_state", "media_error"])
         if document.case_id:
-            consent = CaseConsent.objects.filter(case_id=document.case_id, agreed=True).exists()
-            queue_if_complete(document.case, consent_given=consent)
+            file_received(document)
         conversation.schedule_acknowledgement(message.resident)
 
 

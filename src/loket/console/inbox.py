@@ -1,0 +1,162 @@
+"""The officers' inbox: what the channel could not settle by itself.
+
+- conversations where the resident asked for an officer (PETUGAS) or the channel did
+  (a form, a flood, a failure): an officer answers on the case page and marks it handled;
+- files that joined no case: the officer files each to one of that resident's cases,
+  which then goes through the one completeness rule (`attach_resent_document`);
+- flagged messages (types we cannot read, downloads that failed ...); deliveries naming
+  an office number we do not know are for administrators (they register the number).
+
+Every list is limited by `access.residents_for` (area and services) and every view and
+action is audited, like the case pages.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from loket.cases.checklist import ALL_KINDS
+from loket.cases.models import OPEN_STATES, Case, Document, IllegalTransition
+from loket.cases.workflow import attach_resent_document
+from loket.channels.whatsapp.models import Conversation, Delivery, InboundMessage
+from loket.console import audit
+from loket.console.access import cases_for, console_view, may, residents_for
+from loket.console.conversation import document_url, flag_label
+from loket.console.masking import mask_number
+from loket.console.models import Role
+from loket.console.views import INLINE_TYPES
+
+LIMIT = 200
+
+
+def _same_person(resident):
+    from loket.channels.whatsapp.conversation import same_person
+
+    return same_person(resident)
+
+
+def _unfiled(request):
+    return Document.objects.filter(case__isnull=True, resident__in=residents_for(request)).select_related(
+        "resident"
+    )
+
+
+def _cases_to_file_into(request, resident):
+    return (
+        cases_for(request)
+        .filter(resident__in=_same_person(resident), state__in=sorted(OPEN_STATES))
+        .order_by("-created_at")
+    )
+
+
+def _who(resident) -> str:
+    """A resident as the inbox lists them: profile name and a masked number."""
+    return f"{resident.profile_name or 'Tanpa nama'} · {mask_number(resident.phone or resident.wa_id)}"
+
+
+@console_view("inbox")
+def inbox(request):
+    profile = request.staff
+    audit.record(request, "view_inbox")
+    residents = residents_for(request)
+    conversations = (
+        Conversation.objects.filter(needs_officer=True, resident__in=residents)
+        .select_related("resident")
+        .order_by("officer_requested_at", "pk")[:LIMIT]
+    )
+    people = []
+    for talk in conversations:
+        last = InboundMessage.objects.filter(resident=talk.resident).order_by("-sent_at").first()
+        people.append(
+            {
+                "talk": talk,
+                "who": _who(talk.resident),
+                "last": last,
+                "cases": list(cases_for(request).filter(resident__in=_same_person(talk.resident))),
+            }
+        )
+    files = [
+        {
+            "doc": doc,
+            "who": _who(doc.resident),
+            "url": document_url(doc),
+            "cases": _cases_to_file_into(request, doc.resident),
+        }
+        for doc in _unfiled(request).order_by("created_at")[:LIMIT]
+    ]
+    flagged = [
+        {"message": m, "who": _who(m.resident), "flags": [flag_label(f) for f in m.flags]}
+        for m in InboundMessage.objects.filter(resident__in=residents)
+        .exclude(flags=[])
+        .select_related("resident")
+        .order_by("-sent_at")[:LIMIT]
+    ]
+    deliveries = []
+    if profile.role in (Role.ADMIN, Role.SUPERVISOR) and not profile.kecamatan:
+        deliveries = list(Delivery.objects.exclude(flags=[]).order_by("-received_at")[:LIMIT])
+    context = {
+        "people": people,
+        "files": files,
+        "flagged": flagged,
+        "deliveries": deliveries,
+        "reads_residents": may(profile, "inbox_act"),
+        "kinds": [(k, v.label) for k, v in ALL_KINDS.items()],
+    }
+    return render(request, "console/inbox.html", context)
+
+
+@console_view("inbox_act")
+@require_POST
+def handled(request, pk: int):
+    talk = Conversation.objects.filter(pk=pk, resident__in=residents_for(request)).first()
+    if talk is None:
+        raise Http404("Percakapan tidak ditemukan.")
+    Conversation.objects.filter(pk=talk.pk).update(needs_officer=False)
+    audit.record(request, "inbox_handled", detail=f"conversation={talk.pk}")
+    messages.success(request, "Percakapan ditandai selesai.")
+    return redirect("console:inbox")
+
+
+@console_view("inbox_act")
+def document_file(request, pk: int):
+    """An unfiled file, for the officer deciding where it belongs (filed ones: the case page)."""
+    document = _unfiled(request).filter(pk=pk).first()
+    if document is None or not document.file:
+        raise Http404("Berkas tidak ditemukan.")
+    audit.record(request, "view_document", document=document)
+    inline = document.mime_type in INLINE_TYPES
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.mime_type if inline else "application/octet-stream",
+        as_attachment=not inline,
+        filename=f"dokumen-{document.pk}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@console_view("inbox_act")
+@require_POST
+def file_document(request, pk: int):
+    document = _unfiled(request).filter(pk=pk).first()
+    if document is None:
+        raise Http404("Berkas tidak ditemukan.")
+    case = _cases_to_file_into(request, document.resident).filter(pk=request.POST.get("case") or 0).first()
+    if case is None:
+        messages.error(request, "Pilih permohonan pemohon ini yang masih berjalan.")
+        return redirect("console:inbox")
+    label = request.POST.get("label", "")
+    if label in ALL_KINDS:
+        document.label = label
+    try:
+        attach_resent_document(case, document, source="console")
+    except IllegalTransition as exc:
+        messages.error(request, str(exc))
+        return redirect("console:inbox")
+    audit.record(request, "file_document", case=case, document=document, detail=document.label)
+    case = Case.objects.get(pk=case.pk)
+    messages.success(request, f"Berkas dicatat ke {case.request_number} ({case.get_state_display()}).")
+    return redirect("console:inbox")
