@@ -142,6 +142,7 @@ USE_TZ = True
 # --- files --------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
 MEDIA_ROOT = Path(envstr("LOKET_MEDIA_DIR", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = "/media/"  # never served publicly: documents go through access-checked views
 STORAGES = {
