@@ -13,8 +13,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run what is due, then exit")
         parser.add_argument("--poll", type=float, default=0.2, help="seconds between polls when idle")
+        parser.add_argument(
+            "--batch", type=int, default=1, help="jobs claimed per round trip (bench_outbound uses 20)"
+        )
 
-    def handle(self, *args, once, poll, **options):
+    def handle(self, *args, once, poll, batch, **options):
         if once:
             queue.enqueue_periodic()
             outcome = queue.run_pending(worker_id())
@@ -23,4 +26,4 @@ class Command(BaseCommand):
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         signal.signal(signal.SIGINT, lambda *_: stop.set())
-        run_forever(poll=poll, stop=stop)
+        run_forever(poll=poll, stop=stop, batch=batch)
