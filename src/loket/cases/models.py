@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import F, Q
+from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -112,11 +112,24 @@ class RequestCounter(models.Model):
 
 def next_request_number(service: str, day: dt.date) -> str:
     """Hand out the next number for (service, day); safe under concurrent callers."""
-    with transaction.atomic():
-        RequestCounter.objects.get_or_create(service=service, day=day)
-        RequestCounter.objects.filter(service=service, day=day).update(last=F("last") + 1)
-        last = RequestCounter.objects.get(service=service, day=day).last
+    with transaction.atomic(savepoint=False):
+        last = _count_up(service, day)
+        if last is None:  # the first number of the day
+            RequestCounter.objects.get_or_create(service=service, day=day)
+            last = _count_up(service, day)
     return f"{service}-{day:%Y%m%d}-{last:04d}"
+
+
+def _count_up(service: str, day: dt.date) -> int | None:
+    """Increment and read the counter in one statement (the row lock serialises callers)."""
+    table = connection.ops.quote_name(RequestCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "last" = "last" + 1 WHERE "service" = %s AND "day" = %s RETURNING "last"',  # noqa: S608
+            [service, connection.ops.adapt_datefield_value(day)],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 class Case(models.Model):

@@ -55,7 +55,9 @@ def _apply(case: Case, request: Request) -> None:
 
 def open_or_update(resident: Resident, request: Request, *, source: str = "channel") -> tuple[Case, bool]:
     """The open case for this request, updated, or a new one. Returns (case, created)."""
-    with transaction.atomic():
+    # No savepoint of its own (inside a job's transaction it joins that one); the race below
+    # keeps its savepoint, which it needs to go on after the IntegrityError.
+    with transaction.atomic(savepoint=False):
         case = _open_case(resident, request.service, request.subject)
         if case is not None:
             _apply(case, request)

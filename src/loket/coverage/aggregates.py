@@ -136,7 +136,8 @@ class Tally:
 
     def apply(self, sign: int = 1) -> None:
         """Add (or, with sign -1, take away) this tally in the tables."""
-        with transaction.atomic():
+        # No savepoint: inside a caller's transaction a failure here fails the caller's work.
+        with transaction.atomic(savepoint=False):
             for (day, service, kode), amounts in self.service.items():
                 _bump(ServiceDay, {"day": day, "service": service, "kode_kecamatan": kode}, amounts, sign)
             for (day, officer, kode), amounts in self.officer.items():
@@ -162,10 +163,12 @@ def _bump(model, key: dict, amounts: dict, sign: int = 1) -> None:
     amounts = {name: value for name, value in amounts.items() if value}
     if not amounts:
         return
+    changes = {name: F(name) + sign * value for name, value in amounts.items()}
+    # The row usually exists: one UPDATE; only a new key costs the lookup and the INSERT.
+    if model.objects.filter(**key).update(**changes):
+        return
     row, _ = model.objects.get_or_create(**key)
-    model.objects.filter(pk=row.pk).update(
-        **{name: F(name) + sign * value for name, value in amounts.items()}
-    )
+    model.objects.filter(pk=row.pk).update(**changes)
 
 
 @receiver(pre_save, sender=Case, dispatch_uid="coverage.case_before")

@@ -73,6 +73,7 @@ def _dispatch(deliveries) -> int:
     # Call inside a transaction: rows another worker is splitting are skipped, not waited for.
     batch = list(deliveries.select_for_update(skip_locked=True))
     pending: list[tuple[InboundMessage, Resident]] = []
+    numbers: dict[str, PhoneNumber | None] = {}  # a batch is mostly deliveries to one or two numbers
     for delivery in batch:
         flags: list[str] = list(delivery.flags)
         try:
@@ -83,7 +84,7 @@ def _dispatch(deliveries) -> int:
             flags.append("invalid_json")
             log.warning("delivery %s is not a JSON object; kept and flagged", delivery.pk)
         else:
-            pending += _split(delivery, data, flags)
+            pending += _split(delivery, data, flags, numbers)
         Delivery.objects.filter(pk=delivery.pk).update(dispatched_at=timezone.now(), flags=flags)
     # One resident's messages in WhatsApp's timestamp order, whatever order they came in.
     pending.sort(key=lambda pair: (pair[0].sent_at, pair[0].pk))
@@ -99,7 +100,9 @@ def _dispatch(deliveries) -> int:
     return len(batch)
 
 
-def _split(delivery: Delivery, data: dict, flags: list[str]) -> list[tuple[InboundMessage, Resident]]:
+def _split(
+    delivery: Delivery, data: dict, flags: list[str], numbers: dict[str, PhoneNumber | None]
+) -> list[tuple[InboundMessage, Resident]]:
     if data.get("object") not in (None, "whatsapp_business_account"):
         flags.append(f"object:{data.get('object')}")
     pending: list[tuple[InboundMessage, Resident]] = []
@@ -115,7 +118,11 @@ def _split(delivery: Delivery, data: dict, flags: list[str]) -> list[tuple[Inbou
                 flags.append(f"field:{field}")
                 continue
             phone_number_id = str((value.get("metadata") or {}).get("phone_number_id") or "")
-            number = PhoneNumber.objects.filter(phone_number_id=phone_number_id, active=True).first()
+            if phone_number_id not in numbers:
+                numbers[phone_number_id] = PhoneNumber.objects.filter(
+                    phone_number_id=phone_number_id, active=True
+                ).first()
+            number = numbers[phone_number_id]
             for error in _items(value.get("errors")):
                 flags.append(f"error:{error.get('code')}")
             for status in _items(value.get("statuses")):
