@@ -229,7 +229,8 @@ def _request(message, resident: Resident, number: PhoneNumber | None, text: str)
         kode_desa=_code(result, "kode_desa"),
     )
     case, created = open_or_update(resident, request)
-    consent = CaseConsent.objects.filter(case=case).first()
+    # A case opened just now has no consent row yet: no need to look.
+    consent = None if created else CaseConsent.objects.filter(case=case).first()
     if consent is None:
         consent = CaseConsent.objects.create(case=case, notice_version=NOTICE_VERSION)
         if resident.consent_at is not None:
