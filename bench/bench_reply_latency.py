@@ -6,7 +6,7 @@ as at a real counter), and measures from just before each POST to the moment the
 Graph API received the reply. Target: p99 under 2 s at 50 requests/s (under the 80/s cap).
 
 Environment: BENCH_DATABASE_URL, BENCH_PORT (8151; fake on +1), BENCH_RATE (50/s),
-BENCH_SECONDS (20), BENCH_WORKERS (2 worker processes).
+BENCH_SECONDS (20), BENCH_WORKERS (2 worker processes), BENCH_BATCH (1: `loket worker --batch`).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ FAKE_PORT = PORT + 1
 RATE = float(os.environ.get("BENCH_RATE", "50"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+BATCH = int(os.environ.get("BENCH_BATCH", "1"))  # jobs each worker claims per round trip
 SECRET = "bench-app-secret"
 TOKEN = "bench-access-token"
 NUMBER_ID = "990000000001"
@@ -110,7 +111,7 @@ def main() -> None:
     procs = [
         subprocess.Popen([LOKET, "fake-graph", "--port", str(FAKE_PORT)], **quiet),
         subprocess.Popen([LOKET, "serve", "--port", str(PORT)], **quiet),
-        *[subprocess.Popen([LOKET, "worker"], **quiet) for _ in range(WORKERS)],
+        *[subprocess.Popen([LOKET, "worker", "--batch", str(BATCH)], **quiet) for _ in range(WORKERS)],
     ]
     try:
         _wait(f"http://127.0.0.1:{FAKE_PORT}/_fake/messages")
@@ -162,7 +163,9 @@ def main() -> None:
             time.sleep(1)
         latencies = sorted(first[k] - started[k] for k in first)
         q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
-        print(f"{total} valid KIA requests at {RATE:.0f}/s on one number, {WORKERS} worker processes")
+        print(
+            f"{total} valid KIA requests at {RATE:.0f}/s on one number, {WORKERS} worker processes, --batch {BATCH}"
+        )
         print(
             f"webhook answers: {sum(s == 200 for s in statuses)} x 200, others {sum(s != 200 for s in statuses)}"
         )
