@@ -49,19 +49,24 @@ def console_page(live_server):
         browser.close()
 
 
+def sign_in_to_the_queue(page, officer, password=PASSWORD) -> None:
+    """Open the KIA queue without a session: the login page, password, then the TOTP code."""
+    page.goto("/console/antrean/KIA/")
+    assert "/console/login/" in page.url
+    page.fill("input[name=username]", officer.username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.fill("input[name=token]", current_code(officer))
+    page.click("button[type=submit]")
+    page.wait_for_url("**/console/antrean/KIA/")
+
+
 def test_an_officer_signs_in_takes_a_case_asks_for_a_correction_and_approves_the_resend(console_page):
     page = console_page
     officer = make_staff("petugas", Role.OFFICER, services=["KIA"])
     case = make_case(state=State.QUEUED)
 
-    page.goto("/console/antrean/KIA/")
-    assert "/console/login/" in page.url
-    page.fill("input[name=username]", "petugas")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.fill("input[name=token]", current_code(officer))
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console/antrean/KIA/")
+    sign_in_to_the_queue(page, officer)
 
     page.click("#take-next")
     page.wait_for_url(f"**/console/permohonan/{case.pk}/")

@@ -17,8 +17,8 @@ from django.conf import settings
 from loket.cases.models import Case, State
 from loket.channels.whatsapp.webhook import sign
 from loket.console.models import Role
-from tests.console.builders import PASSWORD, current_code, make_staff
-from tests.console.test_browser import CHROMIUM, console_page  # noqa: F401 - the browser fixture
+from tests.console.builders import make_staff
+from tests.console.test_browser import CHROMIUM, console_page, sign_in_to_the_queue  # noqa: F401 - the browser fixture
 from tests.whatsapp.inbound import (  # noqa: F401
     KIA_NUMBER,
     SHIFT,
@@ -94,14 +94,7 @@ def test_from_the_webhook_to_the_receipt_through_the_console(officer_page, live_
     assert case.state == State.QUEUED and case.documents.count() == 5
     assert any(case.request_number in t for t in sent_texts(fake_graph))
 
-    page.goto("/console/antrean/KIA/")
-    assert "/console/login/" in page.url
-    page.fill("input[name=username]", "petugas")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.fill("input[name=token]", current_code(officer))
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console/antrean/KIA/")
+    sign_in_to_the_queue(page, officer)
 
     page.click("#take-next")
     page.wait_for_url(f"**/console/permohonan/{case.pk}/")
