@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import os
 import shutil
@@ -60,6 +61,28 @@ def _body(n: int, wa_id: str) -> bytes:
         "entry": [{"id": "1", "changes": [{"field": "messages", "value": value}]}],
     }
     return json.dumps(payload).encode()
+
+
+def _session_cpu(sid: int) -> float:
+    """CPU seconds (user + system) used so far by every live process of one session."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid:  # fields after ")": state ppid pgrp session ...
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def _machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / tick, sum(values) / tick
 
 
 def _wait(url: str, seconds: float = 40) -> None:
@@ -124,31 +147,46 @@ def main() -> None:
         total = int(RATE * SECONDS)
         run_id = int(time.time()) % 100000
 
-        def send(n: int) -> None:
+        # Bodies and signatures are made before the clock starts, and each post uses a bare
+        # stdlib connection: an httpx client per post builds an SSL context (about 40 ms of
+        # CPU under the GIL), which made the generator itself the bottleneck.
+        posts = []
+        for n in range(total):
             wa_id = f"628{run_id:05d}{n:05d}"
             body = _body(n, wa_id)
-            headers = {
-                "Content-Type": "application/json",
-                "X-Hub-Signature-256": "sha256="
-                + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest(),
-            }
-            with lock:
-                started[wa_id] = time.time()
-            status = httpx.post(
-                f"http://127.0.0.1:{PORT}/webhooks/whatsapp", content=body, headers=headers
-            ).status_code
+            signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+            posts.append(
+                (wa_id, body, {"Content-Type": "application/json", "X-Hub-Signature-256": signature})
+            )
+
+        def send(wa_id: str, body: bytes, headers: dict) -> None:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            try:
+                with lock:
+                    started[wa_id] = time.time()
+                connection.request("POST", "/webhooks/whatsapp", body=body, headers=headers)
+                status = connection.getresponse().status
+            except OSError:
+                status = 0
+            finally:
+                connection.close()
             with lock:
                 statuses.append(status)
 
         threads = []
+        roles = ["fake Graph API", "loket serve", *[f"worker {i + 1}" for i in range(WORKERS)]]
+        cpu_before = [_session_cpu(proc.pid) for proc in procs]
+        machine_before = _machine_cpu()
+        own_before = time.process_time()
         begin = time.monotonic()
-        for n in range(total):
+        for n, post in enumerate(posts):
             delay = begin + n / RATE - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            thread = threading.Thread(target=send, args=(n,))
+            thread = threading.Thread(target=send, args=post)
             thread.start()
             threads.append(thread)
+        offered = time.monotonic() - begin
         for thread in threads:
             thread.join()
         deadline = time.monotonic() + 60
@@ -161,6 +199,9 @@ def main() -> None:
             if len(first) >= len(started):
                 break
             time.sleep(1)
+        cpu = [_session_cpu(proc.pid) - before for proc, before in zip(procs, cpu_before, strict=True)]
+        own = time.process_time() - own_before
+        busy, whole = (after - before for after, before in zip(_machine_cpu(), machine_before, strict=True))
         latencies = sorted(first[k] - started[k] for k in first)
         q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
         print(
@@ -169,8 +210,14 @@ def main() -> None:
         print(
             f"webhook answers: {sum(s == 200 for s in statuses)} x 200, others {sum(s != 200 for s in statuses)}"
         )
+        print(f"offered {total / offered:.1f} requests/s (target rate {RATE:.0f}/s)")
         print(f"replies at the Graph API: {len(latencies)}/{total}")
         print(f"latency p50 {q[49]:.2f} s, p90 {q[89]:.2f} s, p99 {q[98]:.2f} s, max {latencies[-1]:.2f} s")
+        span = time.monotonic() - begin  # sending, then the last replies
+        shares = ", ".join(f"{role} {seconds / span:.0%}" for role, seconds in zip(roles, cpu, strict=True))
+        print(f"CPU over {span:.0f} s (share of one core): {shares}, load generator {own / span:.0%}")
+        print(f"machine busy {busy / whole:.0%} of {os.cpu_count()} cores (the rest: PostgreSQL, system)")
+        print(f"worker CPU per request: {sum(cpu[2:]) / total * 1000:.1f} ms")
         print(f"target p99 < 2 s: {'met' if q[98] < 2 and len(latencies) == total else 'NOT met'}")
     finally:
         for proc in procs:

@@ -58,7 +58,9 @@ def event_effects(
 ) -> Effects:
     out = Effects()
     s = out.service
-    if to_state == State.NEEDS_CORRECTION:
+    if from_state == to_state:
+        pass  # a note on the case (case opened, consent, a file, a hand-over) enters no state
+    elif to_state == State.NEEDS_CORRECTION:
         s["corrections"] = 1
         out.reason = reason_label(note)
     elif to_state in (State.APPROVED, State.REJECTED):
@@ -212,6 +214,8 @@ def case_saved(sender, instance: Case, created: bool, raw: bool = False, **kwarg
 def case_event(sender, instance: CaseEvent, created: bool, raw: bool = False, **kwargs) -> None:
     if not created or raw:
         return
+    if instance.from_state == instance.to_state and not is_officer_event(instance.source, instance.actor_id):
+        return  # the channel's notes (case opened, consent, files) count for nothing: no queries
     case = Case.objects.only("service", "kode_kecamatan", "created_at").get(pk=instance.case_id)
     first = is_officer_event(instance.source, instance.actor_id) and not (
         CaseEvent.objects.filter(case_id=instance.case_id, at__lte=instance.at)

@@ -23,12 +23,13 @@ def run_forever(*, poll: float = 0.2, stop: threading.Event | None = None, batch
     stop = stop or threading.Event()
     me = worker_id()
     last_periodic = 0.0
+    periodic_done: dict[str, int] = {}
     log.info("worker %s started", me)
     while not stop.is_set():
         close_old_connections()
         try:
             if time.monotonic() - last_periodic >= 1.0:
-                queue.enqueue_periodic()
+                queue.enqueue_periodic(done=periodic_done)
                 last_periodic = time.monotonic()
             jobs = queue.claim(me, limit=batch)
         except Exception:  # the database went away: wait and try again, never die

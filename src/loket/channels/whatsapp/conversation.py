@@ -22,6 +22,7 @@ from loket.cases.opening import Request, missing_documents, note, open_or_update
 from loket.channels.whatsapp import outbox
 from loket.channels.whatsapp.hours import officer_time_text, turn_text
 from loket.channels.whatsapp.models import CaseConsent, Conversation, InboundMessage, PhoneNumber
+from loket.channels.whatsapp.sending import number_state
 from loket.domain.checklists import KINDS, kind_from_caption
 from loket.jobs import queue
 
@@ -55,7 +56,7 @@ PRIVACY_NOTICE = (
 
 def respond(message: InboundMessage) -> None:
     resident = message.resident
-    number = PhoneNumber.objects.filter(phone_number_id=message.phone_number_id).first()
+    number, _pauses = number_state(message.phone_number_id)  # cached briefly, as for sending
     conversation = OnDemand(resident)
     if _flooded(message):
         _flood(message, conversation)

@@ -74,6 +74,7 @@ def _dispatch(deliveries) -> int:
     batch = list(deliveries.select_for_update(skip_locked=True))
     pending: list[tuple[InboundMessage, Resident]] = []
     numbers: dict[str, PhoneNumber | None] = {}  # a batch is mostly deliveries to one or two numbers
+    clean: list[int] = []  # deliveries without flags: marked dispatched in one statement
     for delivery in batch:
         flags: list[str] = list(delivery.flags)
         try:
@@ -85,7 +86,12 @@ def _dispatch(deliveries) -> int:
             log.warning("delivery %s is not a JSON object; kept and flagged", delivery.pk)
         else:
             pending += _split(delivery, data, flags, numbers)
-        Delivery.objects.filter(pk=delivery.pk).update(dispatched_at=timezone.now(), flags=flags)
+        if flags:
+            Delivery.objects.filter(pk=delivery.pk).update(dispatched_at=timezone.now(), flags=flags)
+        else:
+            clean.append(delivery.pk)
+    if clean:
+        Delivery.objects.filter(pk__in=clean).update(dispatched_at=timezone.now())
     # One resident's messages in WhatsApp's timestamp order, whatever order they came in.
     pending.sort(key=lambda pair: (pair[0].sent_at, pair[0].pk))
     for message, resident in pending:
@@ -168,8 +174,11 @@ def _contact_for(message: dict, contacts: list[dict]) -> dict:
     return contacts[0] if len(contacts) == 1 else {}
 
 
-def resident_for(phone_number_id: str, *, wa_id: str, bsuid: str, name: str = "") -> Resident:
-    """The resident writing to this office number: found by BSUID or WhatsApp id, else created."""
+def resident_for(
+    phone_number_id: str, *, wa_id: str, bsuid: str, name: str = "", writing_at: dt.datetime | None = None
+) -> Resident:
+    """The resident writing to this office number: found by BSUID or WhatsApp id, else created
+    (with the time of the message it wrote, `writing_at`, as its last inbound message)."""
     match = Q(pk__in=[])
     if bsuid:
         match |= Q(bsuid=bsuid) | Q(user_id=bsuid)
@@ -186,6 +195,7 @@ def resident_for(phone_number_id: str, *, wa_id: str, bsuid: str, name: str = ""
                     phone=wa_id,
                     bsuid=bsuid,
                     profile_name=name[:200],
+                    last_inbound_at=writing_at,
                 )
         except IntegrityError:
             resident = Resident.objects.get(channel_number=phone_number_id, user_id=bsuid or wa_id)
@@ -217,13 +227,12 @@ def _record_message(
     if not wamid:
         flags.append("message_without_id")
         return None
-    if InboundMessage.objects.filter(wamid=wamid).exists():
-        return None  # a redelivery: handled (or being handled) already
     kind = str(message.get("type") or "unknown")
     contact = _contact_for(message, contacts)
     wa_id = str(message.get("from") or contact.get("wa_id") or "")
     bsuid = str(message.get("from_user_id") or contact.get("user_id") or "")
     msg_flags = []
+    sent_at = _sent_at(message)
     if kind not in KNOWN_TYPES:
         msg_flags.append("unsupported")
     if message.get("errors"):
@@ -238,11 +247,12 @@ def _record_message(
         name = str((contact.get("profile") or {}).get("name") or "")
         who = (phone_number_id, wa_id, bsuid, name)
         if who not in residents:
-            residents[who] = resident_for(phone_number_id, wa_id=wa_id, bsuid=bsuid, name=name)
+            residents[who] = resident_for(
+                phone_number_id, wa_id=wa_id, bsuid=bsuid, name=name, writing_at=sent_at
+            )
         resident = residents[who]
     else:
         msg_flags.append("no_sender")
-    sent_at = _sent_at(message)
     try:
         with transaction.atomic():
             record = InboundMessage.objects.create(
@@ -260,22 +270,31 @@ def _record_message(
                 handled_at=timezone.now() if resident is None else None,
             )
     except IntegrityError:
-        return None  # the same message in a concurrent delivery
+        return None  # a redelivery (Meta repeats for days), or the same message in a concurrent one
     if resident is None:
         return None
-    # A message from the resident opens (or extends) the 24-hour window ...
+    _window_opened(resident, sent_at)
+    return record, resident
+
+
+def _window_opened(resident: Resident, sent_at: dt.datetime) -> None:
+    """A message from the resident opens (or extends) the 24-hour window, so what waited
+    for it (held outside the window) may go now."""
+    # The column only moves forward, so a newer value read earlier means nothing to do
+    # (a resident created just now starts with it: no UPDATE, and nothing can be held).
+    if resident.last_inbound_at is not None and resident.last_inbound_at >= sent_at:
+        return
     opened = (
         Resident.objects.filter(pk=resident.pk)
         .filter(Q(last_inbound_at__isnull=True) | Q(last_inbound_at__lt=sent_at))
         .update(last_inbound_at=sent_at)
     )
-    # ... so what waited for it (held outside the window) may go now.
+    resident.last_inbound_at = sent_at
     if (
         opened
         and OutboundMessage.objects.filter(resident=resident, status=OutboundMessage.Status.HELD).exists()
     ):
         release_held(resident=resident)
-    return record, resident
 
 
 def summarise(message: dict) -> str:
