@@ -44,21 +44,38 @@ def test_a_first_request_opens_a_case_and_asks_the_parent_for_consent_first():
     assert (case.service, case.subject, case.state) == ("KIA", "3603011105200003", State.WAITING_DOCUMENTS)
     assert (case.kode_kecamatan, case.kode_desa) == ("36.03.01", "36.03.01.2010")
     assert case.fields["nama"] == "BUDI SANTOSO" and case.derived["perlu_foto"] is True
-    ack, notice = replies()
+    # One message: the answer, then the privacy notice with its buttons under it.
+    (answer,) = replies()
     # at once: the request number, what was understood, what to send, when an officer looks
-    assert case.request_number in ack.text and "BUDI SANTOSO" in ack.text
+    assert answer.text.startswith("Permohonan Anda kami terima.")
+    assert case.request_number in answer.text and "BUDI SANTOSO" in answer.text
     for needed in ("Akta kelahiran anak", "KTP-el ayah", "KTP-el ibu", "Kartu Keluarga", "Pas foto"):
-        assert needed in ack.text
-    assert "Petugas akan memeriksa" in ack.text
+        assert needed in answer.text
+    assert "Petugas akan memeriksa" in answer.text
     # and the privacy notice asking the parent or guardian to agree
-    assert notice.interactive["type"] == "button" and notice.case == case
-    assert [b["reply"]["id"] for b in notice.interactive["action"]["buttons"]] == [
+    assert answer.interactive["type"] == "button" and answer.case == case
+    assert answer.interactive["body"]["text"] == answer.text and len(answer.text) <= 1024
+    assert [b["reply"]["id"] for b in answer.interactive["action"]["buttons"]] == [
         "consent:yes",
         "consent:no",
     ]
-    assert "orang tua" in notice.text and "hapus" in notice.text
+    assert "orang tua" in answer.text and "hapus" in answer.text
     consent = CaseConsent.objects.get()
     assert consent.answered_at is None and consent.agreed is None
+
+
+def test_an_answer_too_long_to_carry_the_buttons_goes_first_then_the_notice(monkeypatch):
+    from loket.channels.whatsapp import conversation
+
+    monkeypatch.setattr(conversation, "INTERACTIVE_BODY_LIMIT", 600)
+    deliver(text(KIA_BUDI))
+    case = Case.objects.get()
+    answer, notice = replies()
+    assert answer.interactive is None and case.request_number in answer.text
+    assert "Akta kelahiran anak" in answer.text
+    assert notice.interactive["type"] == "button" and notice.case == case
+    assert notice.text.startswith(f"Nomor permohonan: {case.request_number}")
+    assert "orang tua" in notice.text and len(notice.text) <= 600
 
 
 def test_agreeing_records_consent_on_the_case_and_sends_the_request_number_and_checklist():
@@ -168,9 +185,9 @@ def test_documents_sent_before_consent_wait_and_the_case_queues_once_consent_is_
 def test_replies_really_reach_the_graph_api_from_the_number_written_to(fake_graph):
     deliver(text(KIA_BUDI, ts=1764400000))
     deliver(text("STATUS", ts=1764400010), number=KK_NUMBER)
-    ack, notice = fake_graph.messages(KIA_NUMBER)
-    assert ack.to == SITI and ack.type == "text" and Case.objects.get().request_number in ack.text
-    assert notice.to == SITI and notice.type == "interactive"
-    assert notice.body["interactive"]["action"]["buttons"][0]["reply"]["id"] == "consent:yes"
+    (answer,) = fake_graph.messages(KIA_NUMBER)
+    assert answer.to == SITI and answer.type == "interactive"
+    assert Case.objects.get().request_number in answer.text
+    assert answer.body["interactive"]["action"]["buttons"][0]["reply"]["id"] == "consent:yes"
     (status,) = fake_graph.messages(KK_NUMBER)
     assert Case.objects.get().request_number in status.text

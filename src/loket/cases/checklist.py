@@ -60,8 +60,9 @@ def _keys(case) -> list[str]:
     return [kind.key for kind in required_documents(case.service, case.fields or {}, case.derived or {})]
 
 
-def checklist_for(case) -> list[ChecklistItem]:
-    """What the case needs, each item with the documents on the case that fulfil it."""
+def checklist_for(case, documents: list | None = None) -> list[ChecklistItem]:
+    """What the case needs, each item with the documents on the case that fulfil it
+    (`documents`: the case's documents when the caller knows them, e.g. none yet)."""
     keys = _keys(case)
     single = bool((case.checklist_options or {}).get("single_parent")) and settings.LOKET_KIA_SINGLE_PARENT
     items: list[ChecklistItem] = []
@@ -84,14 +85,15 @@ def checklist_for(case) -> list[ChecklistItem]:
         if key == "pas_foto":
             note = f"Ukuran {settings.LOKET_KIA_PHOTO_SIZE} cm, berwarna."
         items.append(ChecklistItem(key, kind_label(key), note=note, accepts=(key,), captions=_captions(key)))
-    documents = list(case.documents.all()) if case.pk else []
+    if documents is None:
+        documents = list(case.documents.all()) if case.pk else []
     for item in items:
         item.documents = [doc for doc in documents if doc.label in item.accepts]
     return items
 
 
-def missing_items(case) -> list[ChecklistItem]:
-    return [item for item in checklist_for(case) if not item.present]
+def missing_items(case, documents: list | None = None) -> list[ChecklistItem]:
+    return [item for item in checklist_for(case, documents) if not item.present]
 
 
 def is_complete(case) -> bool:

@@ -95,10 +95,10 @@ def note(case: Case, text: str, *, source: str = "channel") -> CaseEvent:
     )
 
 
-def missing_documents(case: Case) -> list[ChecklistItem]:
+def missing_documents(case: Case, documents: list | None = None) -> list[ChecklistItem]:
     """What the resident is still asked to send: the configured checklist's missing items
     (`label`, `captions`), the same list the officer sees ticked on the case page."""
-    return missing_items(case)
+    return missing_items(case, documents)
 
 
 def queue_if_complete(case: Case, *, consent_given: bool) -> bool:

@@ -21,6 +21,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from loket.cases.models import OPEN_STATES, Case, CaseEvent, State
+from loket.core.rows import add_to_row
 from loket.coverage.models import CorrectionReasonMonth, OfficerDay, OpenCaseDay, ServiceDay
 from loket.domain.calendar import OfficeCalendar
 from loket.scheduling.office import office_calendar
@@ -165,12 +166,12 @@ def _bump(model, key: dict, amounts: dict, sign: int = 1) -> None:
     amounts = {name: value for name, value in amounts.items() if value}
     if not amounts:
         return
-    changes = {name: F(name) + sign * value for name, value in amounts.items()}
+    signed = {name: sign * value for name, value in amounts.items()}
     # The row usually exists: one UPDATE; only a new key costs the lookup and the INSERT.
-    if model.objects.filter(**key).update(**changes):
+    if add_to_row(model, key, signed):
         return
     row, _ = model.objects.get_or_create(**key)
-    model.objects.filter(pk=row.pk).update(**changes)
+    model.objects.filter(pk=row.pk).update(**{name: F(name) + value for name, value in signed.items()})
 
 
 @receiver(pre_save, sender=Case, dispatch_uid="coverage.case_before")

@@ -9,6 +9,7 @@ runs out, and another worker runs them again. Handlers must therefore be idempot
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -22,9 +23,9 @@ class Job(models.Model):
     name = models.CharField(max_length=100, help_text="registered handler, e.g. whatsapp.process_delivery")
     payload = models.JSONField(default=dict, blank=True)
     # Idempotency: enqueueing the same key twice gives one job.
-    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    key = models.CharField(max_length=200, null=True, blank=True)
     # Jobs sharing an ordering key run one at a time, oldest first (one resident's messages).
-    ordering_key = models.CharField(max_length=200, blank=True, db_index=True)
+    ordering_key = models.CharField(max_length=200, blank=True)
     priority = models.SmallIntegerField(default=0, help_text="higher runs first")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     run_after = models.DateTimeField(default=timezone.now)
@@ -37,9 +38,29 @@ class Job(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # The table churns (every job is inserted, claimed and finished): the indexes that
+        # the claim walks hold only unfinished rows, so they stay small however many done
+        # rows wait for the purge, and no index is kept that no query uses.
+        constraints = [models.UniqueConstraint(fields=["key"], name="job_key_unique")]
         indexes = [
-            models.Index(fields=["state", "run_after"], name="job_due"),
-            models.Index(fields=["ordering_key", "state"], name="job_ordering"),
+            # The claim: the most urgent pending job first.
+            models.Index(
+                F("priority").desc(), "run_after", "id", name="job_pending", condition=Q(state="pending")
+            ),
+            # "Only the oldest unfinished job of an ordering key may run."
+            models.Index(
+                fields=["ordering_key", "id"],
+                name="job_unfinished_by_key",
+                condition=Q(state__in=["pending", "running"]),
+            ),
+            # Leases that ran out (a worker died): given back by `reclaim_expired`.
+            models.Index(fields=["lease_until"], name="job_leases", condition=Q(state="running")),
+            # The purge.
+            models.Index(
+                fields=["state", "finished_at"],
+                name="job_finished",
+                condition=Q(state__in=["done", "failed"]),
+            ),
         ]
         verbose_name = "pekerjaan latar"
         verbose_name_plural = "pekerjaan latar"

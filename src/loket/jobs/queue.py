@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from loket.jobs.models import Job
@@ -125,9 +124,9 @@ def _follow_up(job: Job) -> None:
         waiting.append(job)
 
 
-# The two statements every job runs (claimed as a follow-up, then marked done) are written
-# in SQL: the ORM spent more CPU building them than the database spent running them, and
-# they run two or three times per resident message. Valid on PostgreSQL and SQLite alike.
+# The queue's own statements (claim, follow-up claim, finish, reclaim) run for every job,
+# several times per resident message. They are written in SQL, valid on PostgreSQL and
+# SQLite alike: the ORM spent more CPU building them than the database spent running them.
 _TABLE = Job._meta.db_table
 _UNBLOCKED = (
     f"(ordering_key = '' OR NOT EXISTS (SELECT 1 FROM {_TABLE} AS earlier "  # noqa: S608 - our table name
@@ -167,44 +166,46 @@ def backoff(attempt: int) -> float:
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
-def _claimable(now: dt.datetime, names: list[str] | None):
-    due = Q(state=Job.State.PENDING, run_after__lte=now) | Q(state=Job.State.RUNNING, lease_until__lt=now)
-    qs = Job.objects.filter(due)
-    if names:
-        qs = qs.filter(name__in=names)
-    # Within one ordering key only the oldest unfinished job may run.
-    earlier = Job.objects.filter(
-        ordering_key=OuterRef("ordering_key"),
-        pk__lt=OuterRef("pk"),
-        state__in=[Job.State.PENDING, Job.State.RUNNING],
+def _claim_sql(limit: int, names: list[str] | None) -> tuple[str, list]:
+    """One statement that leases the most urgent due jobs: never two workers the same job
+    (PostgreSQL: the rows are locked and skipped by the others; SQLite: one writer at a time).
+    It walks the small partial index of pending jobs in claim order and stops at `limit`."""
+    by_name = f"AND name IN ({', '.join(['%s'] * len(names))}) " if names else ""
+    lock = "FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    sql = (
+        f"UPDATE {_TABLE} SET state = 'running', lease_until = %s, leased_by = %s, attempts = attempts + 1 "  # noqa: S608
+        f"WHERE id IN (SELECT id FROM {_TABLE} WHERE state = 'pending' AND run_after <= %s "
+        f"{by_name}AND {_UNBLOCKED} "
+        f"ORDER BY priority DESC, run_after, id LIMIT %s {lock}) "
+        "RETURNING *"
     )
-    qs = qs.filter(Q(ordering_key="") | ~Exists(earlier))
-    return qs.order_by("-priority", "run_after", "pk")
+    return sql, list(names or [])
+
+
+_RECLAIM = (
+    f"UPDATE {_TABLE} SET state = 'pending', lease_until = NULL "  # noqa: S608
+    "WHERE state = 'running' AND lease_until < %s"
+)
+
+
+def reclaim_expired(now: dt.datetime | None = None) -> int:
+    """Give back the jobs whose lease ran out (their worker died): they run again, in their
+    old place in the order. A slow worker that comes back can no longer finish them.
+    Cheap when there is nothing to give back: it reads only the small index of leases."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RECLAIM, [_at(now or timezone.now())])
+        return cursor.rowcount
 
 
 def claim(worker_id: str, *, limit: int = 1, names: list[str] | None = None) -> list[Job]:
-    """Lease up to `limit` due jobs to this worker."""
+    """Lease up to `limit` due jobs to this worker, most urgent first. Within one ordering
+    key only the oldest unfinished job may run."""
     now = timezone.now()
-    with transaction.atomic():
-        qs = _claimable(now, names)
-        if connection.features.has_select_for_update_skip_locked:
-            qs = qs.select_for_update(skip_locked=True, of=("self",))
-        candidates = list(qs[:limit])
-        claimed = []
-        for job in candidates:
-            lease_until = now + LEASE
-            # Conditional update: only if nobody claimed it since we read it.
-            updated = Job.objects.filter(pk=job.pk, state=job.state, lease_until=job.lease_until).update(
-                state=Job.State.RUNNING,
-                lease_until=lease_until,
-                leased_by=worker_id,
-                attempts=job.attempts + 1,
-            )
-            if updated:
-                job.state, job.lease_until, job.leased_by = Job.State.RUNNING, lease_until, worker_id
-                job.attempts += 1
-                claimed.append(job)
-    return claimed
+    reclaim_expired(now)
+    sql, name_params = _claim_sql(limit, names)
+    params = [_at(now + LEASE), worker_id, _at(now), *name_params, limit]
+    jobs = list(Job.objects.raw(sql, params))  # one statement: atomic on its own
+    return sorted(jobs, key=lambda job: (-job.priority, job.run_after, job.pk))
 
 
 def extend_lease(job: Job, seconds: float = LEASE.total_seconds()) -> None:

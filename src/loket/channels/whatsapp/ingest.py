@@ -101,7 +101,8 @@ def _dispatch(deliveries) -> int:
             key=f"wa-msg:{message.wamid}",
             ordering_key=ordering_key(resident),
             priority=5,
-            soon=True,  # handled by this worker next, unless another one takes it first
+            # Not run by this worker as a chain: every free worker takes the next message,
+            # oldest first, so a batch of deliveries spreads over all workers at once.
         )
     return len(batch)
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from loket.channels.whatsapp import graph, incidents
 from loket.channels.whatsapp.errors import Action, GraphError, SendTimeout
 from loket.channels.whatsapp.models import Incident, OutboundMessage, PhoneNumber
+from loket.core.rows import update_row
 from loket.jobs import queue
 from loket.jobs.queue import RetryLater, handler
 
@@ -244,15 +245,25 @@ def pair_wait(message: OutboundMessage, now: dt.datetime) -> float:
     """Seconds until one more message to this resident keeps within the pair rate limit."""
     burst = settings.LOKET_WA_PAIR_BURST
     window = dt.timedelta(seconds=settings.LOKET_WA_PAIR_WINDOW_SECONDS)
-    recent = list(
-        OutboundMessage.objects.filter(resident_id=message.resident_id, last_attempt_at__gt=now - window)
-        .exclude(pk=message.pk)
-        .order_by("-last_attempt_at")
-        .values_list("last_attempt_at", flat=True)[:burst]
-    )
+    with connection.cursor() as cursor:  # once per send: written out, not built by the ORM
+        cursor.execute(_RECENT_ATTEMPTS, [message.resident_id, _at(now - window), message.pk, burst])
+        recent = [row[0] for row in cursor.fetchall()]
     if len(recent) < burst:
         return 0.0
-    return max(0.0, (recent[-1] + window - now).total_seconds())
+    oldest = recent[-1]
+    if timezone.is_naive(oldest):  # SQLite hands back naive UTC
+        oldest = oldest.replace(tzinfo=dt.UTC)
+    return max(0.0, (oldest + window - now).total_seconds())
+
+
+_RECENT_ATTEMPTS = (
+    f"SELECT last_attempt_at FROM {OutboundMessage._meta.db_table} "  # noqa: S608 - our table
+    "WHERE resident_id = %s AND last_attempt_at > %s AND id <> %s ORDER BY last_attempt_at DESC LIMIT %s"
+)
+
+
+def _at(moment: dt.datetime):
+    return connection.ops.adapt_datetimefield_value(moment)
 
 
 def reserve_slot(number: PhoneNumber) -> float:
@@ -324,7 +335,7 @@ def _one(qs):
 def _update(message: OutboundMessage, **fields) -> None:
     for name, value in fields.items():
         setattr(message, name, value)
-    OutboundMessage.objects.filter(pk=message.pk).update(**fields)
+    update_row(OutboundMessage, message.pk, fields)  # twice per send: no queryset built
 
 
 def hold(message: OutboundMessage, reason: str, explanation: str = "") -> None:
@@ -444,8 +455,12 @@ def _accepted(message: OutboundMessage, wamid: str) -> None:
     }
     # The usual case in one statement; a status webhook may have come first (and moved the
     # row on, or named the wamid): then never move it back.
-    if OutboundMessage.objects.filter(pk=message.pk, wamid__isnull=True, status__in=SENDABLE).update(
-        wamid=wamid, status=Status.SENT, **fields
+    if update_row(
+        OutboundMessage,
+        message.pk,
+        {"wamid": wamid, "status": Status.SENT, **fields},
+        condition=" AND wamid IS NULL AND status IN (%s, %s)",
+        params=SENDABLE,
     ):
         return
     OutboundMessage.objects.filter(pk=message.pk, wamid__isnull=True).update(wamid=wamid)
