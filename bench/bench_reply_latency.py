@@ -5,6 +5,10 @@ signed deliveries at a steady rate on one office number (each from a different r
 as at a real counter), and measures from just before each POST to the moment the fake
 Graph API received the reply. Target: p99 under 2 s at 50 requests/s (under the 80/s cap).
 
+Without BENCH_DATABASE_URL it creates a fresh PostgreSQL database on 127.0.0.1 and drops it
+afterwards: the job and outbox tables of earlier runs would otherwise be walked (this
+machine runs PostgreSQL with autovacuum off), and the figures would drift run after run.
+
 Environment: BENCH_DATABASE_URL, BENCH_PORT (8151; fake on +1), BENCH_RATE (50/s),
 BENCH_SECONDS (20), BENCH_WORKERS (2 worker processes), BENCH_BATCH (1: `loket worker --batch`).
 """
@@ -28,7 +32,8 @@ from pathlib import Path
 
 import httpx
 
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/loket_channel_in")
+SCRATCH_DATABASE = "loket_reply_latency_bench"
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
 PORT = int(os.environ.get("BENCH_PORT", "8151"))
 FAKE_PORT = PORT + 1
 RATE = float(os.environ.get("BENCH_RATE", "50"))
@@ -98,11 +103,32 @@ def _wait(url: str, seconds: float = 40) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
+def _scratch_database(create: bool) -> str:
+    """Drop (and, with `create`, create again) the scratch database; returns its URL."""
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)")
+        if create:
+            admin.execute(f"CREATE DATABASE {SCRATCH_DATABASE}")
+    return f"postgresql://postgres@127.0.0.1:5432/{SCRATCH_DATABASE}"
+
+
 def main() -> None:
+    scratch = not DATABASE_URL
+    database_url = _scratch_database(create=True) if scratch else DATABASE_URL
+    try:
+        _run(database_url)
+    finally:
+        if scratch:
+            _scratch_database(create=False)
+
+
+def _run(database_url: str) -> None:
     data_dir = tempfile.mkdtemp(prefix="loket-bench-latency-")
     env = {
         **os.environ,
-        "DATABASE_URL": DATABASE_URL,
+        "DATABASE_URL": database_url,
         "LOKET_SECRET_KEY": "bench-secret-key",
         "LOKET_WA_APP_SECRET": SECRET,
         "LOKET_WA_ACCESS_TOKEN": TOKEN,

@@ -72,15 +72,20 @@ def resident(n: int = 1) -> Resident:
     return Resident.objects.get_or_create(channel_number="1001", user_id=f"62812000{n:05d}")[0]
 
 
-def collected_kia_case(kode_kecamatan: str, n: int, *, officer=None, service: str = "KIA") -> Case:
-    """A request taken through the real state machine up to collected."""
-    case = Case.objects.create(
+def new_case(kode_kecamatan: str, n: int = 1, *, service: str = "KIA") -> Case:
+    """A request just opened (waiting for documents), the n-th of its resident."""
+    return Case.objects.create(
         request_number=next_request_number(service, dt.date.today()),
         service=service,
         subject=f"36030355121800{n:02d}",
         resident=resident(n),
         kode_kecamatan=kode_kecamatan,
     )
+
+
+def collected_kia_case(kode_kecamatan: str, n: int, *, officer=None, service: str = "KIA") -> Case:
+    """A request taken through the real state machine up to collected."""
+    case = new_case(kode_kecamatan, n, service=service)
     for state in (State.QUEUED, State.IN_REVIEW, State.APPROVED, State.READY_FOR_PICKUP, State.COLLECTED):
         case.move_to(state, actor=officer, source="console" if officer else "system")
     return case

@@ -2,13 +2,12 @@
 
 import pytest
 from django.db.models import Sum
-from django.utils import timezone
 
-from loket.cases.models import Case, State, next_request_number
+from loket.cases.models import State
 from loket.cases.opening import note
 from loket.coverage import aggregates
 from loket.coverage.models import OpenCaseDay, ServiceDay
-from tests.coverage.builders import resident
+from tests.coverage.builders import new_case
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +22,7 @@ def open_counts() -> dict[str, int]:
 
 def test_a_note_on_a_case_awaiting_correction_counts_no_second_correction(django_user_model):
     officer = django_user_model.objects.create_user("petugas", password="x")
-    case = Case.objects.create(
-        request_number=next_request_number("KIA", timezone.localdate()),
-        service="KIA",
-        subject="3603011105200003",
-        resident=resident(1),
-        kode_kecamatan="36.03.01",
-    )
+    case = new_case("36.03.01")
     case.move_to(State.QUEUED, source="channel")
     case.move_to(State.IN_REVIEW, actor=officer, source="console")
     case.move_to(State.NEEDS_CORRECTION, actor=officer, source="console", note="Foto akta buram")
