@@ -349,14 +349,13 @@ def consent_thanks(case: Case, *, queued: bool) -> str:
     return "\n".join(lines)
 
 
-def _ask_consent(resident: Resident, case: Case, *, answer: str = "") -> None:
+def _ask_consent(resident: Resident, case: Case, *, answer: str) -> None:
     """The privacy notice with its two buttons, under the `answer` to the request when both
     fit in one message: one message instead of two is easier to read on a small phone, and
     at 50 new residents a second it keeps the number under its 80 messages a second."""
     body = f"{answer}\n\n{PRIVACY_NOTICE}"
-    if not answer or len(body) > INTERACTIVE_BODY_LIMIT:
-        if answer:
-            _reply(resident, answer, case=case)
+    if len(body) > INTERACTIVE_BODY_LIMIT:
+        _reply(resident, answer, case=case)  # too long to carry the buttons: the answer first
         body = f"Nomor permohonan: {case.request_number}\n\n{PRIVACY_NOTICE}"
     interactive = {
         "type": "button",
