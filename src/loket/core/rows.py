@@ -9,10 +9,28 @@ SQLite alike. Use them only where a profile shows the ORM's cost; everywhere els
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 
 from django.db import connection
 from django.db.models import Model
+
+
+def db_time(moment: dt.datetime):
+    """An aware datetime as a statement parameter, the way the ORM would pass it."""
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def read_column(sql: str, params: list) -> list:
+    """The first column of every row of a SELECT; datetimes come back aware (SQLite hands
+    back naive UTC)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        values = [row[0] for row in cursor.fetchall()]
+    return [
+        value.replace(tzinfo=dt.UTC) if isinstance(value, dt.datetime) and value.tzinfo is None else value
+        for value in values
+    ]
 
 
 def _column(model: type[Model], name: str):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from loket.core.rows import db_time
 from loket.jobs.models import Job
 
 log = logging.getLogger(__name__)
@@ -143,16 +144,12 @@ _FINISH = (
 )
 
 
-def _at(moment: dt.datetime):
-    return connection.ops.adapt_datetimefield_value(moment)
-
-
 def _claim_follow_up(job: Job, worker_id: str) -> Job | None:
     """Lease one freshly created job by id in one statement, under the same rules as `claim`."""
     now = timezone.now()
     lease_until = now + LEASE
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM_ONE, [_at(lease_until), worker_id, job.pk, _at(now), job.attempts])
+        cursor.execute(_CLAIM_ONE, [db_time(lease_until), worker_id, job.pk, db_time(now), job.attempts])
         if cursor.rowcount != 1:
             return None
     job.state, job.lease_until, job.leased_by = Job.State.RUNNING, lease_until, worker_id
@@ -193,7 +190,7 @@ def reclaim_expired(now: dt.datetime | None = None) -> int:
     old place in the order. A slow worker that comes back can no longer finish them.
     Cheap when there is nothing to give back: it reads only the small index of leases."""
     with connection.cursor() as cursor:
-        cursor.execute(_RECLAIM, [_at(now or timezone.now())])
+        cursor.execute(_RECLAIM, [db_time(now or timezone.now())])
         return cursor.rowcount
 
 
@@ -203,7 +200,7 @@ def claim(worker_id: str, *, limit: int = 1, names: list[str] | None = None) -> 
     now = timezone.now()
     reclaim_expired(now)
     sql, name_params = _claim_sql(limit, names)
-    params = [_at(now + LEASE), worker_id, _at(now), *name_params, limit]
+    params = [db_time(now + LEASE), worker_id, db_time(now), *name_params, limit]
     jobs = list(Job.objects.raw(sql, params))  # one statement: atomic on its own
     return sorted(jobs, key=lambda job: (-job.priority, job.run_after, job.pk))
 
@@ -255,7 +252,7 @@ def run(job: Job) -> str:
     finally:
         _running.follow_ups = outer
     with connection.cursor() as cursor:
-        cursor.execute(_FINISH, [_at(now()), job.pk, job.leased_by])
+        cursor.execute(_FINISH, [db_time(now()), job.pk, job.leased_by])
     for follow in follow_ups:
         claimed = _claim_follow_up(follow, job.leased_by)
         if claimed is not None:

@@ -14,7 +14,6 @@ import logging
 import re
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from loket.channels.whatsapp import outbox
 from loket.channels.whatsapp.hours import officer_time_text, turn_text
 from loket.channels.whatsapp.models import CaseConsent, Conversation, InboundMessage, PhoneNumber
 from loket.channels.whatsapp.sending import number_state
+from loket.core.rows import db_time, read_column
 from loket.domain.checklists import KINDS, kind_from_caption
 from loket.jobs import queue
 
@@ -522,13 +522,8 @@ _RECENT_MESSAGES = (
 
 def _flooded(message: InboundMessage) -> bool:
     # Asked for every message: written out rather than built by the ORM each time.
-    at = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _RECENT_MESSAGES,
-            [message.resident_id, at(message.sent_at - dt.timedelta(seconds=60)), at(message.sent_at)],
-        )
-        recent = cursor.fetchone()[0]
+    since = message.sent_at - dt.timedelta(seconds=60)
+    (recent,) = read_column(_RECENT_MESSAGES, [message.resident_id, db_time(since), db_time(message.sent_at)])
     return recent > settings.LOKET_WA_FLOOD_PER_MINUTE
 
 

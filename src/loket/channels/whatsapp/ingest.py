@@ -94,6 +94,8 @@ def _dispatch(deliveries) -> int:
         Delivery.objects.filter(pk__in=clean).update(dispatched_at=timezone.now())
     # One resident's messages in WhatsApp's timestamp order, whatever order they came in.
     pending.sort(key=lambda pair: (pair[0].sent_at, pair[0].pk))
+    # Not chained to this worker (no `soon`): every free worker takes the next message,
+    # oldest first, so a batch of deliveries spreads over all workers at once.
     for message, resident in pending:
         queue.enqueue(
             HANDLE_MESSAGE,
@@ -101,8 +103,6 @@ def _dispatch(deliveries) -> int:
             key=f"wa-msg:{message.wamid}",
             ordering_key=ordering_key(resident),
             priority=5,
-            # Not run by this worker as a chain: every free worker takes the next message,
-            # oldest first, so a batch of deliveries spreads over all workers at once.
         )
     return len(batch)
 

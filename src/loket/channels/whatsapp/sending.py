@@ -30,7 +30,7 @@ from django.utils import timezone
 from loket.channels.whatsapp import graph, incidents
 from loket.channels.whatsapp.errors import Action, GraphError, SendTimeout
 from loket.channels.whatsapp.models import Incident, OutboundMessage, PhoneNumber
-from loket.core.rows import update_row
+from loket.core.rows import db_time, read_column, update_row
 from loket.jobs import queue
 from loket.jobs.queue import RetryLater, handler
 
@@ -245,25 +245,17 @@ def pair_wait(message: OutboundMessage, now: dt.datetime) -> float:
     """Seconds until one more message to this resident keeps within the pair rate limit."""
     burst = settings.LOKET_WA_PAIR_BURST
     window = dt.timedelta(seconds=settings.LOKET_WA_PAIR_WINDOW_SECONDS)
-    with connection.cursor() as cursor:  # once per send: written out, not built by the ORM
-        cursor.execute(_RECENT_ATTEMPTS, [message.resident_id, _at(now - window), message.pk, burst])
-        recent = [row[0] for row in cursor.fetchall()]
+    # Once per send: written out, not built by the ORM.
+    recent = read_column(_RECENT_ATTEMPTS, [message.resident_id, db_time(now - window), message.pk, burst])
     if len(recent) < burst:
         return 0.0
-    oldest = recent[-1]
-    if timezone.is_naive(oldest):  # SQLite hands back naive UTC
-        oldest = oldest.replace(tzinfo=dt.UTC)
-    return max(0.0, (oldest + window - now).total_seconds())
+    return max(0.0, (recent[-1] + window - now).total_seconds())
 
 
 _RECENT_ATTEMPTS = (
     f"SELECT last_attempt_at FROM {OutboundMessage._meta.db_table} "  # noqa: S608 - our table
     "WHERE resident_id = %s AND last_attempt_at > %s AND id <> %s ORDER BY last_attempt_at DESC LIMIT %s"
 )
-
-
-def _at(moment: dt.datetime):
-    return connection.ops.adapt_datetimefield_value(moment)
 
 
 def reserve_slot(number: PhoneNumber) -> float:
