@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import inspect
 import json
 
 import pytest
@@ -10,7 +12,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from loket.core import health
+from loket.core import health, metrics
 from loket.jobs import queue
 from loket.jobs.models import Job
 from tests.core.probes import TOKEN, scrape, unreachable_database, value
@@ -145,3 +147,14 @@ def test_with_the_database_unreachable_health_and_readiness_say_503(metrics_on, 
     # And back when the database is.
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").json()["database"] == "ok"
+
+
+@pytest.mark.parametrize("module", ["loket.core.health", "loket.core.metrics", "loket.core.views"])
+def test_core_reads_capabilities_through_registries_only(module):
+    """Capabilities register into core; core never imports a channel."""
+    assert "loket.channels" not in inspect.getsource(importlib.import_module(module))
+
+
+def test_every_capability_registered_its_figures():
+    assert {"jobs", "whatsapp"} <= set(metrics.registered_collectors())
+    assert "jobs.failed" in health.quarantined_by_source()
