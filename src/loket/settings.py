@@ -248,6 +248,10 @@ LOKET_JOBS_KEEP_FAILED_DAYS = envint("LOKET_JOBS_KEEP_FAILED_DAYS", 30)
 LOKET_JOBS_PURGE_SECONDS = envint("LOKET_JOBS_PURGE_SECONDS", 3600)
 # (end of jobs settings)
 
+# --- operations (docs/operations-health.md) -------------------------------------------
+# Bearer token for GET /metrics (Prometheus); empty: /metrics answers 404.
+LOKET_METRICS_TOKEN = envstr("LOKET_METRICS_TOKEN")
+
 # --- cases and console (loket.cases, loket.console) -----------------------------------
 # Checklist per service: LOKET_CHECKLIST_<SERVICE>=key,key,... replaces the national
 # default (loket.domain.checklists); local practice below is layered on top.

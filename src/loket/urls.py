@@ -8,6 +8,8 @@ from loket.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", core_views.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("", include("loket.channels.whatsapp.urls")),
     path("", include("loket.scheduling.urls")),

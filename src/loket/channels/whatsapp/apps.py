@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from loket.core.metrics import register_metrics_collector
+
 
 class WhatsAppConfig(AppConfig):
     name = "loket.channels.whatsapp"
@@ -9,6 +11,7 @@ class WhatsAppConfig(AppConfig):
     def ready(self) -> None:
         # Outbound job handlers (whatsapp.send, whatsapp.apply_status, whatsapp.watchdog) live
         # beside the sender; `tasks.py` stays free for the inbound handlers.
-        from loket.channels.whatsapp import hours, sending  # noqa: F401
+        from loket.channels.whatsapp import hours, metrics, sending  # noqa: F401
 
         hours._watch_calendar_edits()
+        register_metrics_collector("whatsapp", metrics.collect)
