@@ -365,3 +365,43 @@ def test_the_demo_enrols_a_second_factor_for_its_admin_and_prints_it():
     text = out.getvalue()
     assert demo.totp_secret(device) in text and demo.DEMO_ADMIN[1] in text
     assert admin_sign_in(Client(), device.user, password=demo.DEMO_ADMIN[1]).status_code == 302
+
+
+def test_scheduling_records_are_read_only_and_audited_too(admin_client, admin_user):
+    from loket.scheduling.models import HandOver
+
+    case = make_case(state=State.APPROVED)
+    hand_over = HandOver.objects.create(case=case, method="counter", recipient_name="Budi Santoso")
+    assert "Budi Santoso" not in admin_client.get("/admin/scheduling/handover/").content.decode()
+    assert admin_client.get(f"/admin/scheduling/handover/{hand_over.pk}/change/").status_code == 200
+    assert (
+        admin_client.post(f"/admin/scheduling/handover/{hand_over.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert HandOver.objects.filter(pk=hand_over.pk).exists()
+    seen = AuditEntry.objects.filter(
+        actor=admin_user, action="admin_view", detail__startswith="scheduling.handover"
+    )
+    assert seen.count() == 2 and seen.order_by("pk").last().case == case
+
+
+def test_a_console_administrator_verified_in_the_console_is_verified_for_the_admin():
+    user = make_staff("administrator", Role.ADMIN)
+    user.is_staff = True
+    user.save()
+    client = Client()
+    sign_in(client, user)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_failed_admin_passwords_are_throttled_like_the_consoles(settings, client):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    user = make_superuser()
+    for _ in range(3):
+        client.post("/admin/login/", {"username": "root", "password": "salah-sekali", "token": "123456"})
+    response = client.post(
+        "/admin/login/", {"username": "root", "password": ADMIN_PASSWORD, "token": code_for(user)}
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
