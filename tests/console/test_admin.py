@@ -405,3 +405,30 @@ def test_failed_admin_passwords_are_throttled_like_the_consoles(settings, client
     )
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_erase_resident_refuses_an_open_case_under_lock_and_deletes_nothing():
+    from loket.cases.erasure import ResidentHasOpenCase, erase_resident
+
+    objects = personal_data()
+    resident = objects["cases/resident"]
+    with pytest.raises(ResidentHasOpenCase, match="belum dapat dihapus"):
+        erase_resident(resident)
+    assert Resident.objects.filter(pk=resident.pk).exists()
+    assert InboundMessage.objects.count() == 1 and OutboundMessage.objects.count() == 1
+
+
+def test_erase_resident_takes_unfiled_files_of_a_resident_without_cases(django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    from loket.cases.erasure import erase_resident
+
+    resident = make_resident(phone=PHONE)
+    unfiled = Document(resident=resident, label="", mime_type="image/jpeg")
+    unfiled.file.save("foto.jpg", ContentFile(b"\xff\xd8\xff"), save=True)
+    kept = make_case(state=State.COLLECTED)  # another resident's, finished: untouched
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = erase_resident(resident)
+    assert deleted == {"cases.Document": 1, "cases.Resident": 1}
+    assert not default_storage.exists(unfiled.file.name)
+    assert Case.objects.get() == kept and kept.documents.count() == 4
