@@ -30,7 +30,8 @@ ALLOWED_HOSTS = envlist("LOKET_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("LOKET_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin behind the console's second factor (loket/console/admin_site.py).
+    "loket.console.admin_app.LoketAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

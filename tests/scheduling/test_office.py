@@ -67,11 +67,8 @@ def test_demo_data_loads_twice_without_duplicates():
     assert Case.objects.filter(subject=demo.DEMO_SUBJECT).count() == 1
 
 
-def test_the_admin_pages_open_and_a_closure_records_who_added_it(client):
-    from django.contrib.auth import get_user_model
-
-    admin = get_user_model().objects.create_superuser("kepala", password="x-long-password-1")
-    client.force_login(admin)
+def test_the_admin_pages_open_and_a_closure_records_who_added_it(admin_client, admin_user):
+    client, admin = admin_client, admin_user
     for model in [
         "officeclosure", "extraserviceday", "officehours", "serviceschedule",
         "booking", "receipt", "approval", "handover", "printbatch",

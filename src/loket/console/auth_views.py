@@ -22,10 +22,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from loket.console import audit
 from loket.console.access import profile_of
+from loket.console.second_factor import matching_device
 
 PENDING = "console_pending_login"
 PENDING_SECONDS = 300
@@ -81,7 +81,7 @@ def verify(request):
     form = TokenForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        device = _matching_device(user, form.cleaned_data["token"].strip())
+        device = matching_device(user, form.cleaned_data["token"].strip())
         if device is not None:
             del request.session[PENDING]
             user.backend = pending["backend"]
@@ -94,14 +94,6 @@ def verify(request):
             actor=user, action="login_failed_token", address=audit.client_address(request)
         )
     return render(request, "console/verify.html", {"form": form, "error": error, "next": _next(request)})
-
-
-def _matching_device(user, token: str):
-    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-        allowed, _ = device.verify_is_allowed()  # django-otp's own throttling of wrong codes
-        if allowed and device.verify_token(token):
-            return device
-    return None
 
 
 @require_POST

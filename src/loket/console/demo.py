@@ -28,6 +28,8 @@ ACCOUNTS = [
     ("loket", "loket-demo-loket", Role.COUNTER, [], [], "33" * 20),
     ("administrator", "loket-demo-administrator", Role.ADMIN, [], [], "44" * 20),
 ]
+# The superuser for /admin/: signs in with its password and a code, like the staff.
+DEMO_ADMIN = ("admin", "loket-demo-admin", "55" * 20)
 DEMO_CHANNEL = "demo-number"
 CANNED = [
     ("Terima kasih", "Terima kasih, permohonan Anda sedang kami periksa."),
@@ -50,6 +52,17 @@ def ensure_account(username, password, role, services, kecamatan, key) -> TOTPDe
     StaffProfile.objects.update_or_create(
         user=user, defaults={"role": role, "services": services, "kecamatan": kecamatan}
     )
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="demo", defaults={"key": key, "confirmed": True}
+    )
+    return device
+
+
+def ensure_admin(username: str, password: str, key: str) -> TOTPDevice:
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    if user is None:
+        user = user_model.objects.create_superuser(username, "", password)
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, name="demo", defaults={"key": key, "confirmed": True}
     )
@@ -102,6 +115,7 @@ def _case(resident, subject, state_path, labels, kecamatan="36.03.03", days_ago=
 
 def load(out) -> None:
     devices = [(spec, ensure_account(*spec)) for spec in ACCOUNTS]
+    admin_device = ensure_admin(*DEMO_ADMIN)
     for title, text in CANNED:
         CannedReply.objects.get_or_create(title=title, defaults={"text": text})
     with transaction.atomic():
@@ -148,6 +162,11 @@ def load(out) -> None:
     # One QR for the officer, the account the walkthrough uses; the others by secret.
     out.write(f"  QR untuk {ACCOUNTS[0][0]} (pindai dengan aplikasi autentikator):")
     out.write(terminal_qr(devices[0][1]))
+    out.write(f"Admin (http://127.0.0.1:{port}/admin/, sandi dan kode TOTP):")
+    out.write(f"  {DEMO_ADMIN[0]:<14} sandi {DEMO_ADMIN[1]:<26} superuser")
+    out.write(f"    kunci TOTP (ketik di aplikasi autentikator): {totp_secret(admin_device)}")
+    out.write(f"  QR untuk {DEMO_ADMIN[0]} (pindai dengan aplikasi autentikator):")
+    out.write(terminal_qr(admin_device))
 
 
 def terminal_qr(device: TOTPDevice) -> str:

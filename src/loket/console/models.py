@@ -62,6 +62,12 @@ ACTION_LABELS = {
     "view_inbox": "Membuka kotak masuk",
     "inbox_handled": "Menandai percakapan selesai",
     "file_document": "Mencatat berkas ke permohonan",
+    "admin_login": "Masuk ke admin",
+    "admin_logout": "Keluar dari admin",
+    "admin_view": "Membuka data pribadi di admin",
+    "admin_action": "Menjalankan tindakan di admin",
+    "admin_delete": "Menghapus data pemohon di admin",
+    "admin_delete_refused": "Penghapusan pemohon ditolak",
 }
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from loket.console.admin_audit import AuditedReadOnlyAdmin
 from loket.scheduling.models import (
     Approval,
     Booking,
@@ -40,14 +41,9 @@ class ServiceScheduleAdmin(admin.ModelAdmin):
     list_editable = ["outcome", "lead_days", "capacity_pagi", "capacity_siang", "capacity_day"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of what happened: viewable, changed only through the workflow."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(AuditedReadOnlyAdmin):
+    """Records of what happened (who collected a card, for which case): viewable and audited,
+    changed or deleted only through the workflow."""
 
 
 @admin.register(Booking)

@@ -1,10 +1,14 @@
-"""Admin for the office numbers, the outbox (every outcome per message) and incidents."""
+"""Admin for the office numbers, the outbox (every outcome per message) and incidents.
+
+Messages are residents' personal data: read only, audited (`loket.console.admin_audit`).
+"""
 
 from django.contrib import admin, messages
 from django.utils import timezone
 
 from loket.channels.whatsapp.models import Incident, OutboundMessage, PhoneNumber
 from loket.channels.whatsapp.sending import SENDABLE, requeue
+from loket.console.admin_audit import AuditedReadOnlyAdmin, record_admin
 
 
 @admin.register(PhoneNumber)
@@ -15,7 +19,7 @@ class PhoneNumberAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(AuditedReadOnlyAdmin):
     list_display = [
         "pk",
         "kind",
@@ -32,15 +36,14 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "held_reason", "phone_number_id"]
     search_fields = ["wamid", "case__request_number"]
-    raw_id_fields = ["resident", "case"]
-    readonly_fields = [
-        f.name
-        for f in OutboundMessage._meta.fields
-        if f.name not in ("text", "interactive", "template_name", "template_params")
-    ]
     actions = ["send_again"]
 
-    @admin.action(description="Kirim ulang pesan yang ditahan atau gagal")
+    def has_resend_permission(self, request) -> bool:
+        # Sending a held or failed message again changes no content: allowed to whoever may
+        # change outbound messages in principle (the admin itself never edits them).
+        return request.user.has_perm("whatsapp.change_outboundmessage")
+
+    @admin.action(description="Kirim ulang pesan yang ditahan atau gagal", permissions=["resend"])
     def send_again(self, request, queryset):
         count = 0
         for message in queryset.exclude(status__in=SENDABLE):
@@ -49,6 +52,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):
                     message, force_template=False, wamid=None, uncertain_since=None, first_attempt_at=None
                 )
                 count += 1
+        record_admin(request, "admin_action", self, note=f"send_again {count}")
         self.message_user(request, f"{count} pesan diantrekan ulang.", messages.SUCCESS)
 
 

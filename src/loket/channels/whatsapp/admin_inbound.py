@@ -1,15 +1,17 @@
 """Admin for what arrives: raw deliveries, messages of every type, conversations, consent.
 
-Lists show no message text (it carries NIKs and names); the detail page does, for staff.
+Lists show no message text (it carries NIKs and names) and residents only by id and masked
+number; the detail page shows the text. All read only, every view audited.
 """
 
 from django.contrib import admin
 
 from loket.channels.whatsapp.models import CaseConsent, Conversation, Delivery, InboundMessage
+from loket.console.admin_audit import AuditedReadOnlyAdmin, masked_resident
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(AuditedReadOnlyAdmin):
     list_display = ["pk", "received_at", "dispatched_at", "flags"]
     readonly_fields = ["raw", "received_at", "dispatched_at", "flags"]
     exclude = ["body"]
@@ -18,36 +20,38 @@ class DeliveryAdmin(admin.ModelAdmin):
     def raw(self, obj):
         return bytes(obj.body).decode("utf-8", "replace")
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(AuditedReadOnlyAdmin):
     list_display = [
         "pk",
         "type",
         "phone_number_id",
-        "resident",
+        "masked_resident",
         "sent_at",
         "media_state",
         "flags",
         "handled_at",
     ]
     list_filter = ["type", "media_state", "phone_number_id"]
-    readonly_fields = [f.name for f in InboundMessage._meta.fields]
+    list_select_related = ["resident"]
 
-    def has_add_permission(self, request):
-        return False
+    @admin.display(description="pemohon")
+    def masked_resident(self, obj: InboundMessage) -> str:
+        return masked_resident(obj.resident)
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
-    list_display = ["pk", "resident", "needs_officer", "officer_requested_at", "flood_notice_at"]
+class ConversationAdmin(AuditedReadOnlyAdmin):
+    list_display = ["pk", "masked_resident", "needs_officer", "officer_requested_at", "flood_notice_at"]
     list_filter = ["needs_officer"]
+    list_select_related = ["resident"]
+
+    @admin.display(description="pemohon")
+    def masked_resident(self, obj: Conversation) -> str:
+        return masked_resident(obj.resident)
 
 
 @admin.register(CaseConsent)
-class CaseConsentAdmin(admin.ModelAdmin):
+class CaseConsentAdmin(AuditedReadOnlyAdmin):
     list_display = ["case", "asked_at", "answered_at", "agreed", "notice_version"]
-    readonly_fields = ["case", "asked_at", "answered_at", "agreed", "notice_version", "answer_wamid"]

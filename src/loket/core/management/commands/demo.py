@@ -8,13 +8,10 @@ from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from loket.core.secrets import ensure_secret_key
-
-DEMO_ADMIN = ("admin", "loket-demo-admin")
 
 
 class Command(BaseCommand):
@@ -34,9 +31,7 @@ class Command(BaseCommand):
         self.load_demo_data()
         self.stdout.write("")
         self.stdout.write(f"Data dan berkas demo: {settings.DATA_DIR}")
-        self.stdout.write(
-            f"Admin: http://{host}:{port}/admin/  (pengguna {DEMO_ADMIN[0]}, sandi {DEMO_ADMIN[1]})"
-        )
+        self.stdout.write(f"Admin: http://{host}:{port}/admin/  (akun admin dan kunci TOTP-nya di atas)")
         self.stdout.write(f"Simulator WhatsApp (coba sebagai warga): http://{host}:{port}/simulator/")
         self.stdout.write(f"Buka: http://{host}:{port}/")
         if no_serve:
@@ -94,11 +89,9 @@ class Command(BaseCommand):
         return stop
 
     def load_demo_data(self) -> None:
-        user_model = get_user_model()
-        if not user_model.objects.filter(username=DEMO_ADMIN[0]).exists():
-            user_model.objects.create_superuser(DEMO_ADMIN[0], "", DEMO_ADMIN[1])
         # Each capability loads its own demo data from `<app>/demo.py`, `load(out)`
-        # (idempotent: `make demo` runs it on every start).
+        # (idempotent: `make demo` runs it on every start); the admin's superuser and the
+        # staff accounts, each with a TOTP device, come from loket.console.demo.
         for app_config in apps.get_app_configs():
             if not app_config.name.startswith("loket."):
                 continue
