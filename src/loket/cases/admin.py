@@ -62,9 +62,11 @@ class ResidentAdmin(admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["pk", "case", "label", "mime_type", "status", "created_at"]
-    list_filter = ["status", "label"]
+    list_display = ["pk", "case", "label", "mime_type", "status", "refusal", "created_at"]
+    list_filter = ["status", "refusal", "label"]
     raw_id_fields = ["case", "resident"]
+    # The file check's verdict is not editable: a refused file never counts (checklist.document_counts).
+    readonly_fields = ["refusal", "refusal_note", "sha256"]
 
 
 @admin.register(Correction)

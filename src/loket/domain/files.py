@@ -168,13 +168,13 @@ def _reencode_image(data: bytes, kind: str, limits: Limits) -> Verdict:
                         data, IMAGE_TOO_LARGE, f"Gambar {width}×{height} piksel, melebihi batas.", kind
                     )
                 image.load()
-                clean = _flatten(ImageOps.exif_transpose(image) or image)
+                ImageOps.exif_transpose(image, in_place=True)
+                clean = _flatten(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return refused(data, IMAGE_TOO_LARGE, "Gambar melebihi batas ukuran piksel.", kind)
     except Exception:  # noqa: BLE001 - a hostile file may break a decoder in any way; it is refused
         return refused(data, IMAGE_UNREADABLE, "Gambar rusak atau tidak dapat dibuka.", kind)
     out = io.BytesIO()
-    # A fresh image with no `info`: no EXIF (GPS), comment, ICC or XMP travels into the copy.
     clean.save(out, "JPEG", quality=limits.jpeg_quality)
     return Verdict(out.getvalue(), JPEG, "jpg")
 
@@ -187,9 +187,8 @@ def _flatten(image: Image.Image) -> Image.Image:
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
     mode = "L" if image.mode in ("L", "1", "I;16", "I") else "RGB"
-    pixels = image.convert(mode)
-    clean = Image.new(mode, pixels.size)
-    clean.paste(pixels)
+    clean = image.convert(mode)  # a copy, even in the same mode
+    clean.info = {}  # no EXIF (GPS), comment, ICC or XMP may follow it into the saved copy
     return clean
 
 
