@@ -50,7 +50,7 @@ def _receipt_facts(receipt) -> dict:
 def verify_receipt(request: HttpRequest, token: str) -> HttpResponse:
     """Anyone holding the QR may check it: only validity, service, date and a masked name.
     Limited per client address (LOKET_VERIFY_PER_MINUTE) so tokens cannot be tried in bulk."""
-    limit = ratelimit.hit(f"verify:{client_ip(request)}", limit=settings.LOKET_VERIFY_PER_MINUTE)
+    limit = ratelimit.hit(f"verify:{client_ip(request) or 'unknown'}", limit=settings.LOKET_VERIFY_PER_MINUTE)
     if not limit.allowed:
         response = render(request, "scheduling/verify_too_many.html", status=429)
         response["Retry-After"] = str(limit.retry_after)
