@@ -52,6 +52,8 @@ def plotly_styles(href: str):
     inline (which the Content-Security-Policy would block)."""
     return format_html_join(
         "\n",
-        '<link rel="stylesheet" id="{}" href="{}">',
-        ((key, href) for key, _ in plotly_assets.injected_styles()),
+        '<link rel="stylesheet" id="{}" href="{}?v={}">',
+        (
+            (key, href, key[:12]) for key, _ in plotly_assets.injected_styles()
+        ),  # the id changes with the bundle
     )
