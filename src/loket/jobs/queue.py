@@ -52,6 +52,11 @@ def registered(name: str) -> Handler | None:
     return _HANDLERS.get(name)
 
 
+def kinds() -> list[str]:
+    """Every registered job kind (handler name), sorted."""
+    return sorted(_HANDLERS)
+
+
 def enqueue(
     name: str,
     payload: dict | None = None,
@@ -163,11 +168,14 @@ def backoff(attempt: int) -> float:
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
-def _claim_sql(limit: int, names: list[str] | None) -> tuple[str, list]:
+def _claim_sql(limit: int, names: list[str] | None, exclude: list[str] | None = None) -> tuple[str, list]:
     """One statement that leases the most urgent due jobs: never two workers the same job
     (PostgreSQL: the rows are locked and skipped by the others; SQLite: one writer at a time).
-    It walks the small partial index of pending jobs in claim order and stops at `limit`."""
+    It walks the small partial index of pending jobs in claim order and stops at `limit`.
+    `names`: only these kinds; `exclude`: every kind but these."""
     by_name = f"AND name IN ({', '.join(['%s'] * len(names))}) " if names else ""
+    if exclude:
+        by_name += f"AND name NOT IN ({', '.join(['%s'] * len(exclude))}) "
     lock = "FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     sql = (
         f"UPDATE {_TABLE} SET state = 'running', lease_until = %s, leased_by = %s, attempts = attempts + 1 "  # noqa: S608
@@ -176,7 +184,7 @@ def _claim_sql(limit: int, names: list[str] | None) -> tuple[str, list]:
         f"ORDER BY priority DESC, run_after, id LIMIT %s {lock}) "
         "RETURNING *"
     )
-    return sql, list(names or [])
+    return sql, [*(names or []), *(exclude or [])]
 
 
 _RECLAIM = (
@@ -194,12 +202,18 @@ def reclaim_expired(now: dt.datetime | None = None) -> int:
         return cursor.rowcount
 
 
-def claim(worker_id: str, *, limit: int = 1, names: list[str] | None = None) -> list[Job]:
+def claim(
+    worker_id: str,
+    *,
+    limit: int = 1,
+    names: list[str] | None = None,
+    exclude: list[str] | None = None,
+) -> list[Job]:
     """Lease up to `limit` due jobs to this worker, most urgent first. Within one ordering
-    key only the oldest unfinished job may run."""
+    key only the oldest unfinished job may run. `names` / `exclude` filter by kind."""
     now = timezone.now()
     reclaim_expired(now)
-    sql, name_params = _claim_sql(limit, names)
+    sql, name_params = _claim_sql(limit, names, exclude)
     params = [db_time(now + LEASE), worker_id, db_time(now), *name_params, limit]
     jobs = list(Job.objects.raw(sql, params))  # one statement: atomic on its own
     return sorted(jobs, key=lambda job: (-job.priority, job.run_after, job.pk))
@@ -268,12 +282,16 @@ class Drained:
 
 
 def run_pending(
-    worker_id: str = "inline", *, names: list[str] | None = None, max_jobs: int = 10_000
+    worker_id: str = "inline",
+    *,
+    names: list[str] | None = None,
+    exclude: list[str] | None = None,
+    max_jobs: int = 10_000,
 ) -> Drained:
     """Run due jobs until none is due (tests, `loket worker --once`)."""
     outcome = Drained()
     for _ in range(max_jobs):
-        jobs = claim(worker_id, names=names)
+        jobs = claim(worker_id, names=names, exclude=exclude)
         if not jobs:
             break
         state = run(jobs[0])
