@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import random
 import threading
@@ -38,14 +39,36 @@ class GiveUp(Exception):  # noqa: N818
     """Raised by a handler when retrying cannot help: the job ends failed at once."""
 
 
-def handler(name: str) -> Callable[[Handler], Handler]:
-    """Register a function as the handler of jobs called `name`."""
+# Called once when a job of that kind ends failed for good, with its payload and error, so
+# the record the job worked on can say so too (an outbox message marked failed, not left
+# "sending" for ever). It must be quick and idempotent; its own errors are logged, not raised.
+FailureHook = Callable[[dict, str], None]
+_ON_FAILURE: dict[str, FailureHook] = {}
+
+
+def handler(name: str, *, on_failure: FailureHook | None = None) -> Callable[[Handler], Handler]:
+    """Register a function as the handler of jobs called `name` (and what to do when one of
+    them fails for good, if anything)."""
 
     def register(func: Handler) -> Handler:
         _HANDLERS[name] = func
+        if on_failure is not None:
+            _ON_FAILURE[name] = on_failure
+        else:
+            _ON_FAILURE.pop(name, None)
         return func
 
     return register
+
+
+def _failed_for_good(job_id: int, name: str, payload: dict, error: str) -> None:
+    hook = _ON_FAILURE.get(name)
+    if hook is None:
+        return
+    try:
+        hook(payload, error)
+    except Exception as exc:  # the job is failed already; its hook must not undo that
+        log.error("job %s #%s: failure hook raised %s", name, job_id, type(exc).__name__)
 
 
 def registered(name: str) -> Handler | None:
@@ -187,19 +210,40 @@ def _claim_sql(limit: int, names: list[str] | None, exclude: list[str] | None = 
     return sql, [*(names or []), *(exclude or [])]
 
 
+# A job whose lease ran out on its last attempt is not given back: it failed for good. A
+# job that kills or hangs its worker every time (a poison input) would otherwise come back
+# for ever, since only a raised exception counted against `max_attempts`.
+_EXHAUSTED = "attempts >= max_attempts"
 _RECLAIM = (
-    f"UPDATE {_TABLE} SET state = 'pending', lease_until = NULL "  # noqa: S608
-    "WHERE state = 'running' AND lease_until < %s"
+    f"UPDATE {_TABLE} SET lease_until = NULL, "  # noqa: S608
+    f"state = CASE WHEN {_EXHAUSTED} THEN 'failed' ELSE 'pending' END, "
+    f"finished_at = CASE WHEN {_EXHAUSTED} THEN %s ELSE finished_at END, "
+    f"last_error = CASE WHEN {_EXHAUSTED} THEN %s ELSE last_error END "
+    "WHERE state = 'running' AND lease_until < %s "
+    "RETURNING id, name, payload, state"
 )
+LEASE_EXPIRED_ERROR = "lease expired on the last attempt: the worker died or hung while running it"
 
 
 def reclaim_expired(now: dt.datetime | None = None) -> int:
     """Give back the jobs whose lease ran out (their worker died): they run again, in their
-    old place in the order. A slow worker that comes back can no longer finish them.
+    old place in the order. A slow worker that comes back can no longer finish them. Those
+    that were on their last attempt end failed instead. Returns how many were given back.
     Cheap when there is nothing to give back: it reads only the small index of leases."""
+    now = now or timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(_RECLAIM, [db_time(now or timezone.now())])
-        return cursor.rowcount
+        cursor.execute(_RECLAIM, [db_time(now), LEASE_EXPIRED_ERROR, db_time(now)])
+        rows = cursor.fetchall()
+    given_back = 0
+    for job_id, name, payload, state in rows:
+        if state == Job.State.PENDING:
+            given_back += 1
+            continue
+        log.error("job %s #%s failed for good: lease expired on its last attempt", name, job_id)
+        _failed_for_good(
+            job_id, name, json.loads(payload) if isinstance(payload, str) else payload, LEASE_EXPIRED_ERROR
+        )
+    return given_back
 
 
 def claim(
@@ -252,7 +296,8 @@ def run(job: Job) -> str:
         error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
         final = isinstance(exc, GiveUp) or job.attempts >= job.max_attempts
         if final:
-            mine.update(state=Job.State.FAILED, last_error=error, finished_at=now(), lease_until=None)
+            if mine.update(state=Job.State.FAILED, last_error=error, finished_at=now(), lease_until=None):
+                _failed_for_good(job.pk, job.name, job.payload, error)
             log.error("job %s #%s failed for good: %s", job.name, job.pk, type(exc).__name__)
             return Job.State.FAILED
         mine.update(
