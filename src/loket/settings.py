@@ -189,6 +189,10 @@ LOKET_OFFICE_ADDRESS = envstr(
 LOKET_REGION_CODE = envstr("LOKET_REGION_CODE", "36.03")
 LOKET_REGION_FILE = envstr("LOKET_REGION_FILE")  # empty: the packaged Kabupaten Tangerang list
 LOKET_REGION_ALIAS_FILE = envstr("LOKET_REGION_ALIAS_FILE")
+# Operations alerts (loket.core.alerts): incidents opening and closing are POSTed here as
+# JSON, from the job queue with retries; empty: no alerts. The secret signs the body.
+LOKET_ALERT_WEBHOOK_URL = envstr("LOKET_ALERT_WEBHOOK_URL")
+LOKET_ALERT_WEBHOOK_SECRET = envstr("LOKET_ALERT_WEBHOOK_SECRET")
 
 # --- WhatsApp Cloud API -------------------------------------------------------------
 LOKET_WA_APP_SECRET = envstr("LOKET_WA_APP_SECRET")

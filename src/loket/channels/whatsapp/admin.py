@@ -1,8 +1,8 @@
 """Admin for the office numbers, the outbox (every outcome per message) and incidents."""
 
 from django.contrib import admin, messages
-from django.utils import timezone
 
+from loket.channels.whatsapp import incidents
 from loket.channels.whatsapp.models import Incident, OutboundMessage, PhoneNumber
 from loket.channels.whatsapp.sending import SENDABLE, requeue
 
@@ -61,7 +61,7 @@ class IncidentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Tandai selesai (pengiriman dicoba lagi)")
     def close(self, request, queryset):
-        closed = queryset.filter(closed_at__isnull=True).update(closed_at=timezone.now(), retry_at=None)
+        closed = incidents.close_queryset(queryset)
         self.message_user(request, f"{closed} gangguan ditutup.", messages.SUCCESS)
 
 
