@@ -48,8 +48,13 @@ def _database_url(port: int) -> str:
     return f"postgresql://{user}{password}@127.0.0.1:{port}/{settings['NAME']}"
 
 
+ROOT = Path(__file__).resolve().parents[2]
+SLOW_JOB = "test.outage.slow"  # registered by tests/jobs/outage_worker.py in the worker process
+
+
 @pytest.fixture
 def worker_process(proxy: TcpProxy, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """`python -m tests.jobs.outage_worker`: `loket worker` plus a slow test job kind."""
     log_path = tmp_path / "worker.log"
     env = {
         **os.environ,
@@ -60,8 +65,9 @@ def worker_process(proxy: TcpProxy, tmp_path: Path) -> Iterator[tuple[subprocess
     }
     with log_path.open("w") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "loket", "worker", "--poll", "0.1"],
+            [sys.executable, "-m", "tests.jobs.outage_worker"],
             env=env,
+            cwd=ROOT,
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
@@ -110,3 +116,26 @@ def test_a_worker_process_outlives_a_database_outage_and_resumes(
     assert log.count("database unavailable") == 1, log
     assert log.count("database available again after") == 1, log
     assert "Traceback" not in log, log
+
+
+def test_a_job_whose_bookkeeping_the_outage_broke_comes_back_and_ends_done(
+    proxy: TcpProxy, worker_process: tuple[subprocess.Popen, Path]
+) -> None:
+    """The cut comes while the job runs: its outcome cannot be recorded. It keeps its lease
+    (3 s here), which runs out; the worker, back on its feet, runs it again to the end."""
+    process, log_path = worker_process
+    job = queue.enqueue(SLOW_JOB, {"sleep": 2.0})
+    deadline = time.monotonic() + 15
+    while not Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).exists():
+        assert time.monotonic() < deadline, log_path.read_text()
+        time.sleep(0.05)
+    proxy.cut()
+    time.sleep(3)
+    proxy.restore()
+    assert _done_within(job, 15), log_path.read_text()
+    job.refresh_from_db()
+    assert job.attempts == 2  # the first run's outcome was lost with the connection
+    assert process.poll() is None
+    log = log_path.read_text()
+    assert log.count("database unavailable") == 1, log
+    assert log.count("database available again after") == 1, log
