@@ -6,6 +6,7 @@ import logging
 import random
 import threading
 
+import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
@@ -94,6 +95,12 @@ def test_a_programming_error_is_logged_once_with_where_it_happened(caplog) -> No
     assert "unexpected KeyError at test_worker.py:" in caplog.records[0].getMessage()
     assert "secret-value" not in caplog.text
     assert "working again" in caplog.records[1].getMessage()
+
+
+def test_database_errors_are_told_apart_from_programming_errors() -> None:
+    assert worker.is_database_error(OperationalError("the connection is closed"))
+    assert worker.is_database_error(psycopg.OperationalError("server closed the connection"))
+    assert not worker.is_database_error(KeyError("x"))
 
 
 # --- the loop ----------------------------------------------------------------------------
