@@ -144,20 +144,22 @@ class Process:
         assert self.proc is not None
         self.proc.wait(timeout=10)
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
+        if self.proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pid, signal.SIGTERM)
+
+    def stop(self, grace: float = 5.0) -> None:
+        """SIGTERM (if not sent yet), then SIGKILL the group after `grace` seconds."""
         if self.proc is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        # Children that outlived their leader (granian workers) go with the group.
+        self.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=grace)
+        # Whatever is left of the group (a slow leader, granian's workers) goes now.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
 
     def tail(self, lines: int = 15) -> str:
         try:
@@ -213,6 +215,8 @@ class Stack:
                 time.sleep(0.3)
 
     def close(self) -> None:
+        for process in self.processes:  # all at once: the grace periods overlap
+            process.terminate()
         for process in self.processes:
             process.stop()
         self.proxy.close()
