@@ -82,6 +82,9 @@ class TcpProxy:
         self._closed.set()
         self.cut()
         if self._listener is not None:
+            # close() alone does not wake a thread blocked in accept() on Linux; shutdown does.
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
             with contextlib.suppress(OSError):
                 self._listener.close()
         if self._accept_thread is not None:
