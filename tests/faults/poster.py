@@ -78,7 +78,7 @@ class Poster:
         wait, deadline = 0.5, time.monotonic() + self.give_up_after
         sign = headers(self.secret, delivery.raw)
         while True:
-            status = self._post_once(delivery.raw, sign)
+            status = self.post_once(delivery.raw, sign)
             outcome.statuses.append(status)
             # 200 is stored; 4xx means Meta would not retry (and the suite then fails on it).
             if status == 200 or 400 <= status < 500 or time.monotonic() + wait > deadline:
@@ -86,7 +86,8 @@ class Poster:
             time.sleep(wait)
             wait = min(wait * 2, 4.0)
 
-    def _post_once(self, raw: bytes, sign: dict[str, str]) -> int:
+    def post_once(self, raw: bytes, sign: dict[str, str]) -> int:
+        """One POST, no retry: the HTTP status, or 0 when the connection failed."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
         try:
             connection.request("POST", "/webhooks/whatsapp", body=raw, headers=sign)

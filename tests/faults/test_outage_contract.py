@@ -47,7 +47,7 @@ def test_worker_outlives_a_database_outage_and_answers_afterwards(start_stack) -
     stack.proxy.cut()
     cut_at = time.monotonic()
     during = build.delivery(build.valid())
-    status = poster._post_once(during.raw, headers(SECRET, during.raw))
+    status = poster.post_once(during.raw, headers(SECRET, during.raw))
     died_at = None
     while time.monotonic() - cut_at < OUTAGE_SECONDS:
         if died_at is None and not worker.alive():
