@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "loket.scheduling",
     "loket.console",
     "loket.coverage",
+    "loket.privacy",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,18 @@ LOKET_JOBS_KEEP_DAYS = envint("LOKET_JOBS_KEEP_DAYS", 7)
 LOKET_JOBS_KEEP_FAILED_DAYS = envint("LOKET_JOBS_KEEP_FAILED_DAYS", 30)
 LOKET_JOBS_PURGE_SECONDS = envint("LOKET_JOBS_PURGE_SECONDS", 3600)
 # (end of jobs settings)
+
+# --- personal data (loket.privacy; UU 27/2022) --------------------------------------------
+# How long personal data is kept, in days (docs/privacy.md explains the proposed defaults,
+# to be agreed with the office's archivist): a closed request's files and personal fields
+# (from its closing), message texts (from receipt), raw webhook deliveries (from receipt).
+# 0 means "expire at once". The purge runs daily (`loket privacy purge` by hand).
+LOKET_RETAIN_DOCUMENTS_DAYS = envint("LOKET_RETAIN_DOCUMENTS_DAYS", 90)
+LOKET_RETAIN_MESSAGES_DAYS = envint("LOKET_RETAIN_MESSAGES_DAYS", 180)
+LOKET_RETAIN_DELIVERIES_DAYS = envint("LOKET_RETAIN_DELIVERIES_DAYS", 30)
+# The privacy notice's version: bump it on a material change; residents are asked again.
+LOKET_PRIVACY_NOTICE_VERSION = envstr("LOKET_PRIVACY_NOTICE_VERSION", "2026-12")
+# (end of personal data settings)
 
 # --- cases and console (loket.cases, loket.console) -----------------------------------
 # Checklist per service: LOKET_CHECKLIST_<SERVICE>=key,key,... replaces the national

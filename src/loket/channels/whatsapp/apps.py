@@ -12,3 +12,7 @@ class WhatsAppConfig(AppConfig):
         from loket.channels.whatsapp import hours, sending  # noqa: F401
 
         hours._watch_calendar_edits()
+        # Message contents and raw deliveries expire under loket.privacy's periods.
+        from loket.channels.whatsapp import retention
+
+        retention.register()
