@@ -62,6 +62,9 @@ ACTION_LABELS = {
     "view_inbox": "Membuka kotak masuk",
     "inbox_handled": "Menandai percakapan selesai",
     "file_document": "Mencatat berkas ke permohonan",
+    "erasure_list": "Membuka permintaan hapus data",
+    "erasure_confirm": "Menghapus data pemohon (atas permintaan)",
+    "erasure_refuse": "Menolak permintaan hapus data",
 }
 
 

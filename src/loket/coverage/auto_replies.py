@@ -79,7 +79,9 @@ def save_before_purge(limits) -> None:
     retention purge keeps today's texts (an erasure may take some; see docs/privacy.md)."""
     through = min(timezone.localdate(limits.messages), timezone.localdate() - dt.timedelta(days=1))
     first = (
-        OutboundMessage.objects.filter(kind=OutboundMessage.Kind.REPLY, case__isnull=True, purged_at__isnull=True)
+        OutboundMessage.objects.filter(
+            kind=OutboundMessage.Kind.REPLY, case__isnull=True, purged_at__isnull=True
+        )
         .order_by("created_at")
         .values_list("created_at", flat=True)
         .first()

@@ -78,7 +78,9 @@ def my_data_text(resident: Resident) -> str:
         Document.objects.filter(resident__in=people, purged_at__isnull=True).values_list("label", flat=True)
     )
     if kinds:
-        listed = ", ".join(f"{kind_label(k) if k else 'tanpa keterangan'} {n}" for k, n in sorted(kinds.items()))
+        listed = ", ".join(
+            f"{kind_label(k) if k else 'tanpa keterangan'} {n}" for k, n in sorted(kinds.items())
+        )
         lines.append(f"Berkas tersimpan: {sum(kinds.values())} ({listed}).")
     else:
         lines.append("Berkas tersimpan: tidak ada.")

@@ -78,7 +78,9 @@ def expired_deliveries(limits: Cutoffs) -> QuerySet:
     if limits.residents is not None:
         qs = qs.filter(messages__resident_id__in=limits.residents)
     # A subquery, not a join: a delivery counts once whatever it holds.
-    return Delivery.objects.filter(pk__in=qs.values("pk")).exclude(pk__in=Delivery.objects.filter(_in_quarantine()).values("pk"))
+    return Delivery.objects.filter(pk__in=qs.values("pk")).exclude(
+        pk__in=Delivery.objects.filter(_in_quarantine()).values("pk")
+    )
 
 
 def remove_deliveries(qs: QuerySet, limits: Cutoffs) -> int:
@@ -95,4 +97,6 @@ def register() -> None:
     rights.register_notifier(tell_resident)
     retention.register(Kind("messages", "Isi pesan masuk", 30, expired_messages, remove_messages))
     retention.register(Kind("replies", "Isi pesan keluar", 40, expired_replies, remove_replies))
-    retention.register(Kind("deliveries", "Kiriman webhook mentah", 50, expired_deliveries, remove_deliveries))
+    retention.register(
+        Kind("deliveries", "Kiriman webhook mentah", 50, expired_deliveries, remove_deliveries)
+    )
