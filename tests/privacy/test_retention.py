@@ -184,6 +184,15 @@ def test_dry_run_prints_the_counts_and_changes_nothing(fake_graph, settings, com
     assert "documents          0" in purge_command(commits, "--dry-run")
 
 
+def test_a_backlog_is_purged_in_chunks(fake_graph, settings, monkeypatch, commits):
+    settings.LOKET_RETAIN_DOCUMENTS_DAYS = 0
+    monkeypatch.setattr(retention, "CHUNK", 1)
+    case = request_with_files(fake_graph)
+    cancel(case)
+    assert commits(retention.purge).counts["documents"] == 2
+    assert stored_files() == set() and not Document.objects.filter(purged_at__isnull=True).exists()
+
+
 def test_a_negative_period_is_a_clear_error(settings, commits):
     settings.LOKET_RETAIN_MESSAGES_DAYS = -1
     with pytest.raises(Exception, match="LOKET_RETAIN_MESSAGES_DAYS must be a whole number"):

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from loket.cases.models import CLOSED_STATES, OPEN_STATES, Case, Correction, Document, Resident
 from loket.privacy import retention
 from loket.privacy.models import ErasureRequest
-from loket.privacy.retention import Cutoffs, Kind
+from loket.privacy.retention import Cutoffs, Kind, chunks
 from loket.scheduling.models import HandOver
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,10 @@ def remove_documents(qs: QuerySet, limits: Cutoffs) -> int:
     rows = list(qs.select_for_update().values_list("pk", "file"))
     if not rows:
         return 0
-    Document.objects.filter(pk__in=[pk for pk, _ in rows]).update(
-        file="", caption=limits.mark, sha256="", correction_note="", purged_at=limits.now
-    )
+    for ids in chunks([pk for pk, _ in rows]):
+        Document.objects.filter(pk__in=ids).update(
+            file="", caption=limits.mark, sha256="", correction_note="", purged_at=limits.now
+        )
     names = [name for _, name in rows if name]
     transaction.on_commit(lambda: delete_files(Document.file.field.storage, names))
     return len(rows)
@@ -79,17 +80,17 @@ def anonymise_cases(qs: QuerySet, limits: Cutoffs) -> int:
     ids = list(qs.select_for_update().values_list("pk", flat=True))
     if not ids:
         return 0
-    for pk in ids:
+    for part in chunks(ids):
         # The subject (NIK, KK or SKPWNI number) goes; the one-open-case rule covers open
         # requests only, so the emptied subjects never clash.
-        Case.objects.filter(pk=pk).update(
+        Case.objects.filter(pk__in=part).update(
             subject="", fields={}, derived={}, warnings=[], raw_text="", purged_at=limits.now
         )
-    for correction in Correction.objects.filter(case_id__in=ids):
-        correction.items = [{k: v for k, v in item.items() if k != "note"} for item in correction.items]
-        correction.message_text, correction.note = "", ""
-        correction.save(update_fields=["items", "message_text", "note"])
-    HandOver.objects.filter(booking__case_id__in=ids).update(recipient_name="", identity_number_end="")
+        for correction in Correction.objects.filter(case_id__in=part):
+            correction.items = [{k: v for k, v in item.items() if k != "note"} for item in correction.items]
+            correction.message_text, correction.note = "", ""
+            correction.save(update_fields=["items", "message_text", "note"])
+        HandOver.objects.filter(booking__case_id__in=part).update(recipient_name="", identity_number_end="")
     return len(ids)
 
 
@@ -122,8 +123,7 @@ def expired_residents(limits: Cutoffs) -> QuerySet:
 
 def anonymise_residents(qs: QuerySet, limits: Cutoffs) -> int:
     ids = list(qs.select_for_update().values_list("pk", flat=True))
-    for pk in ids:
-        # A new message from the same person later makes a new resident row.
+    for pk in ids:  # each its own key; a new message from the same person makes a new row
         Resident.objects.filter(pk=pk).update(
             user_id=f"dihapus-{pk}", wa_id="", bsuid="", phone="", profile_name="", purged_at=limits.now
         )

@@ -74,6 +74,15 @@ def for_residents(resident_ids: list[int], now: dt.datetime | None = None) -> Cu
     )
 
 
+CHUNK = 500  # ids per UPDATE: far below SQLite's limit on statement parameters
+
+
+def chunks(ids: list, size: int | None = None):
+    size = size or CHUNK
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of personal data: `select` what has expired, `remove` it (returns how many)."""

@@ -16,7 +16,7 @@ from loket.channels.whatsapp import outbox
 from loket.channels.whatsapp.models import Delivery, InboundMessage, OutboundMessage
 from loket.privacy import retention, rights
 from loket.privacy.case_data import delete_files
-from loket.privacy.retention import Cutoffs, Kind
+from loket.privacy.retention import Cutoffs, Kind, chunks
 
 UNSENT = [OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING, OutboundMessage.Status.HELD]
 
@@ -30,9 +30,11 @@ def expired_messages(limits: Cutoffs) -> QuerySet:
 
 def remove_messages(qs: QuerySet, limits: Cutoffs) -> int:
     ids = list(qs.select_for_update().values_list("pk", flat=True))
-    return InboundMessage.objects.filter(pk__in=ids).update(
-        payload={}, summary=limits.mark, media_error="", purged_at=limits.now
-    )
+    for part in chunks(ids):
+        InboundMessage.objects.filter(pk__in=part).update(
+            payload={}, summary=limits.mark, media_error="", purged_at=limits.now
+        )
+    return len(ids)
 
 
 def expired_replies(limits: Cutoffs) -> QuerySet:
@@ -44,15 +46,16 @@ def expired_replies(limits: Cutoffs) -> QuerySet:
 
 def remove_replies(qs: QuerySet, limits: Cutoffs) -> int:
     rows = list(qs.select_for_update().values_list("pk", "document"))
-    OutboundMessage.objects.filter(pk__in=[pk for pk, _ in rows]).update(
-        text=limits.mark,
-        interactive=None,
-        template_params=[],
-        document="",
-        document_name="",
-        last_error_details="",
-        purged_at=limits.now,
-    )
+    for part in chunks([pk for pk, _ in rows]):
+        OutboundMessage.objects.filter(pk__in=part).update(
+            text=limits.mark,
+            interactive=None,
+            template_params=[],
+            document="",
+            document_name="",
+            last_error_details="",
+            purged_at=limits.now,
+        )
     names = [name for _, name in rows if name]
     if names:
         transaction.on_commit(lambda: delete_files(OutboundMessage.document.field.storage, names))
@@ -85,7 +88,9 @@ def expired_deliveries(limits: Cutoffs) -> QuerySet:
 
 def remove_deliveries(qs: QuerySet, limits: Cutoffs) -> int:
     ids = list(qs.values_list("pk", flat=True))
-    return Delivery.objects.filter(pk__in=ids).update(body=b"", purged_at=limits.now)
+    for part in chunks(ids):
+        Delivery.objects.filter(pk__in=part).update(body=b"", purged_at=limits.now)
+    return len(ids)
 
 
 def tell_resident(resident, text: str) -> None:
