@@ -177,3 +177,14 @@ def test_the_notice_version_is_recorded_and_asked_again_only_after_a_bump(fake_g
     deliver(consent_button(ts=1764400050))
     third.consent.refresh_from_db()
     assert third.consent.agreed is True and Resident.objects.get().consent_version == "2027-01"
+
+
+def test_a_card_handed_over_recently_keeps_its_record_for_thirty_days():
+    from loket.privacy import rights
+    from tests.console.builders import make_case
+
+    case = make_case(state=State.COLLECTED)
+    (reason,) = rights.blockers(case.resident)
+    assert case.request_number in reason and "baru diserahkan" in reason
+    with time_machine.travel(case.state_changed_at + rights.HAND_OVER_DISPUTE + dt.timedelta(seconds=1)):
+        assert rights.blockers(case.resident) == []
