@@ -258,7 +258,7 @@ LOKET_RETAIN_DOCUMENTS_DAYS = envint("LOKET_RETAIN_DOCUMENTS_DAYS", 90)
 LOKET_RETAIN_MESSAGES_DAYS = envint("LOKET_RETAIN_MESSAGES_DAYS", 180)
 LOKET_RETAIN_DELIVERIES_DAYS = envint("LOKET_RETAIN_DELIVERIES_DAYS", 30)
 # The privacy notice's version: bump it on a material change; residents are asked again.
-LOKET_PRIVACY_NOTICE_VERSION = envstr("LOKET_PRIVACY_NOTICE_VERSION", "2026-12")
+LOKET_PRIVACY_NOTICE_VERSION = envstr("LOKET_PRIVACY_NOTICE_VERSION", "2026-11")
 # (end of personal data settings)
 
 # --- cases and console (loket.cases, loket.console) -----------------------------------

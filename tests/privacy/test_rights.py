@@ -41,7 +41,7 @@ def test_data_saya_summarises_two_requests_masked(fake_graph):
     assert f"{second.request_number} (KIA, 3603 •••• •••• 0003): Menunggu dokumen" in answer
     assert "Berkas tersimpan: 2 (Akta kelahiran anak 1, Kartu Keluarga (KK) 1)" in answer
     consented = timezone.localtime(Resident.objects.get().consent_at)
-    assert f"Persetujuan privasi: {consented:%d-%m-%Y} (versi 2026-12)" in answer
+    assert f"Persetujuan privasi: {consented:%d-%m-%Y} (versi 2026-11)" in answer
     assert "6281••••432" in answer  # the number masked
     for personal in ("3603011105200003", "3603035512180003", "BUDI", "SITI", "6281298765432"):
         assert personal not in answer
@@ -162,11 +162,11 @@ def test_the_longest_answer_carries_the_notice_in_one_message(fake_graph, settin
 def test_the_notice_version_is_recorded_and_asked_again_only_after_a_bump(fake_graph, settings):
     deliver(text(KIA_BUDI))
     deliver(consent_button(ts=1764400010))
-    assert CaseConsent.objects.get().notice_version == "2026-12"
-    assert Resident.objects.get().consent_version == "2026-12"
+    assert CaseConsent.objects.get().notice_version == "2026-11"
+    assert Resident.objects.get().consent_version == "2026-11"
     deliver(text(KIA_SITI, ts=1764400020))  # same version: not asked again
     second = Case.objects.get(raw_text=KIA_SITI)
-    assert second.consent.agreed is True and second.consent.notice_version == "2026-12"
+    assert second.consent.agreed is True and second.consent.notice_version == "2026-11"
     assert OutboundMessage.objects.filter(interactive__isnull=False).count() == 1
     settings.LOKET_PRIVACY_NOTICE_VERSION = "2027-01"
     deliver(text(KIA_SITI.replace("SITI AMINAH", "SITI AMINA"), ts=1764400030))  # updates the same case
