@@ -46,7 +46,7 @@ def expired_documents(limits: Cutoffs) -> QuerySet:
 def remove_documents(qs: QuerySet, limits: Cutoffs) -> int:
     """Mark the rows first; the files go from storage once that is committed (a rollback
     leaves rows and files as they were)."""
-    rows = list(qs.select_for_update().values_list("pk", "file"))
+    rows = list(qs.select_for_update(of=("self",)).values_list("pk", "file"))
     if not rows:
         return 0
     for ids in chunks([pk for pk, _ in rows]):
