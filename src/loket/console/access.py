@@ -39,6 +39,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     # that name no registered number (no resident content).
     "inbox": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMIN}),
     "inbox_act": frozenset({Role.OFFICER, Role.SUPERVISOR}),
+    # Deliveries and messages set aside as poison (masked metadata, no message content).
+    "quarantine": frozenset({Role.ADMIN}),
 }
 
 

@@ -29,6 +29,7 @@ FLAG_LABELS = {
     "media_unavailable": "berkas gagal diunduh",
     "unknown_number": "nomor kantor tidak terdaftar",
     "no_sender": "pengirim tidak dikenal",
+    "cleaned_text": "berisi karakter tak terbaca (diganti �)",
 }
 
 

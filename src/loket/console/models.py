@@ -62,6 +62,9 @@ ACTION_LABELS = {
     "view_inbox": "Membuka kotak masuk",
     "inbox_handled": "Menandai percakapan selesai",
     "file_document": "Mencatat berkas ke permohonan",
+    "view_quarantine": "Membuka karantina kiriman",
+    "quarantine_retry": "Mencoba ulang item karantina",
+    "quarantine_discard": "Membuang item karantina",
 }
 
 

@@ -72,6 +72,8 @@ class _Batch:
     numbers: dict[str, PhoneNumber | None] = field(default_factory=dict)  # mostly one or two numbers
     residents: dict[tuple, Resident] = field(default_factory=dict)  # often many messages of a few people
     pending: list[tuple[InboundMessage, Resident]] = field(default_factory=list)
+    # WhatsApp ids of this chunk already stored: a redelivery is skipped without an INSERT.
+    known: set[str] = field(default_factory=set)
 
 
 # A database that is away is not poison: the job fails and the worker waits for it.
@@ -94,6 +96,13 @@ def dispatch_pending(limit: int = 50, *, failed: list[int] | None = None) -> int
     LOKET_WA_DISPATCH_ATTEMPTS tries it is quarantined, so nothing blocks the queue for long.
     `failed` collects the ids of deliveries whose try failed in this run.
     """
+    try:
+        return _dispatch_pending(limit, failed)
+    finally:
+        quarantine.open_incident_if_quarantined()
+
+
+def _dispatch_pending(limit: int, failed: list[int] | None) -> int:
     budget = max(1, settings.LOKET_WA_DISPATCH_CHUNK)
     ids = list(waiting().values_list("pk", flat=True)[:limit])
     if not ids:
@@ -150,6 +159,7 @@ def _dispatch(ids: list[int], budget: int) -> tuple[int, int]:
         used += _split_delivery(delivery, shared, budget - used, finished)
     if finished:
         Delivery.objects.filter(pk__in=finished).update(dispatched_at=timezone.now())
+    _open_windows(shared.pending)
     # One resident's messages in WhatsApp's timestamp order, whatever order they came in.
     shared.pending.sort(key=lambda pair: (pair[0].sent_at, pair[0].pk))
     # Not chained to this worker (no `soon`): every free worker takes the next message,
@@ -185,6 +195,9 @@ def _split_delivery(delivery: Delivery, shared: _Batch, room: int, finished: lis
     start = delivery.progress
     chunk = items[start : start + room]
     final_try = delivery.attempts + 1 >= settings.LOKET_WA_DISPATCH_ATTEMPTS
+    ids = [i.body.get("id") for i in chunk if i.kind == "message"]
+    ids = [i for i in ids if isinstance(i, str) and 0 < len(i) <= WAMID_LENGTH and cleaning.storable(i)]
+    shared.known = set(InboundMessage.objects.filter(wamid__in=ids).values_list("wamid", flat=True))
     for item in chunk:
         _record_item(delivery, item, flags, shared, final_try=final_try)
     end = start + len(chunk)
@@ -329,6 +342,7 @@ def retry_item(item_id: int) -> QuarantinedItem | None:
             .order_by("-pk")
             .first()
         )
+    quarantine.open_incident_if_quarantined()
     quarantine.close_if_clear()
     return again
 
@@ -410,6 +424,8 @@ def _record_message(
     if not wamid:
         flags.append("message_without_id")
         return None
+    if wamid in shared.known:
+        return None  # a redelivery (Meta repeats for days)
     phone_number_id = cleaning.identifier(item.phone_number_id, max_length=NUMBER_LENGTH, what="number")
     contact = _contact_for(raw, item.contacts)
     wa_id = cleaning.identifier(
@@ -473,11 +489,25 @@ def _record_message(
                 handled_at=timezone.now() if resident is None else None,
             )
     except IntegrityError:
-        return None  # a redelivery (Meta repeats for days), or the same message in a concurrent one
+        # A redelivery (Meta repeats for days), or the same message in a concurrent one; any
+        # other refusal is a failure like any other (never taken for a duplicate and dropped).
+        if not InboundMessage.objects.filter(wamid=wamid).exists():
+            raise
+        return None
     if resident is None:
         return None
-    _window_opened(resident, sent_at)
     return record, resident
+
+
+def _open_windows(recorded: list[tuple[InboundMessage, Resident]]) -> None:
+    """Each resident's newest message of the batch opens (or extends) their window: one
+    UPDATE per resident, not one per message."""
+    newest: dict[int, tuple[Resident, dt.datetime]] = {}
+    for message, resident in recorded:
+        if resident.pk not in newest or newest[resident.pk][1] < message.sent_at:
+            newest[resident.pk] = (resident, message.sent_at)
+    for resident, sent_at in newest.values():
+        _window_opened(resident, sent_at)
 
 
 def _window_opened(resident: Resident, sent_at: dt.datetime) -> None:

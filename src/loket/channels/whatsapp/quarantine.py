@@ -7,13 +7,14 @@ reason we do not know. One message or status inside a delivery is quarantined on
 sender) or when it kept failing; the rest of its delivery goes on.
 
 Any quarantine opens the incident `quarantine` (console banner, one log line when it
-opens). The incident stays open while anything is quarantined and not yet retried or
+opens; later quarantines only refresh it). The incident stays open while anything is quarantined and not yet retried or
 discarded by an administrator (`/console/karantina/`), and closes when the last one is.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 from django.db import transaction
@@ -78,7 +79,7 @@ def quarantine_delivery(delivery_id: int, reason: str, error: str, *, count_atte
     if count_attempt:
         fields["attempts"] = F("attempts") + 1
     Delivery.objects.filter(pk=delivery_id).update(**fields)
-    transaction.on_commit(_open_incident)
+    _noted.quarantined = True
 
 
 def quarantine_item(
@@ -87,7 +88,7 @@ def quarantine_item(
     item = QuarantinedItem.objects.create(
         delivery=delivery, path=path, kind=kind, reason=reason, error=error[:1000], metadata=metadata
     )
-    transaction.on_commit(_open_incident)
+    _noted.quarantined = True
     return item
 
 
@@ -103,8 +104,17 @@ def record_failure(delivery_id: int, error: str, max_attempts: int) -> bool:
         return True
 
 
-def _open_incident() -> None:
-    incidents.open_incident(KIND, INCIDENT_MESSAGE)
+# Quarantines happen inside the dispatch's transactions, which may still roll back; the
+# incident is opened after them (`open_incident_if_quarantined`), from what was committed.
+_noted = threading.local()
+
+
+def open_incident_if_quarantined() -> None:
+    """Open (or refresh) the incident when this thread quarantined something and it stuck."""
+    if getattr(_noted, "quarantined", False):
+        _noted.quarantined = False
+        if count():
+            incidents.open_incident(KIND, INCIDENT_MESSAGE)
 
 
 def close_if_clear() -> None:
