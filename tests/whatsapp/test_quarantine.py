@@ -248,3 +248,25 @@ def test_the_webhook_stores_any_signed_body_byte_for_byte(name):
     ingest.dispatch_pending()  # never raises, whatever the body
     delivery = Delivery.objects.get()
     assert delivery.dispatched_at is not None or delivery.quarantined_at is not None
+
+
+def test_statuses_are_cleaned_or_quarantined_like_messages():
+    payload = envelope(text("STATUS", wamid="wamid.VALID-1"))
+    value = payload["entry"][0]["changes"][0]["value"]
+    value["statuses"] = [
+        {"id": "wamid.S-" + "A" * 300, "status": "delivered", "recipient_id": "6281298765432"},
+        {"id": "wamid.S-2", "status": "failed", "errors": [{"code": 131047, "title": "a\x00b\ud800"}]},
+    ]
+    assert post(json.dumps(payload).encode()).status_code == 200
+    ingest.dispatch_pending()
+    item = QuarantinedItem.objects.get()
+    assert (item.kind, item.reason, item.path) == (
+        "status",
+        "oversized_id",
+        "entry[0].changes[0].value.statuses[0]",
+    )
+    assert "6281298765432" not in json.dumps(item.metadata)
+    job = Job.objects.get(name="whatsapp.apply_status")
+    assert job.key == "wa-status:wamid.S-2:failed"
+    assert job.payload["status"]["errors"][0]["title"] == "a\ufffdb\ufffd"
+    assert InboundMessage.objects.filter(wamid="wamid.VALID-1").exists()

@@ -5,13 +5,29 @@ Lists show no message text (it carries NIKs and names); the detail page does, fo
 
 from django.contrib import admin
 
-from loket.channels.whatsapp.models import CaseConsent, Conversation, Delivery, InboundMessage
+from loket.channels.whatsapp.models import (
+    CaseConsent,
+    Conversation,
+    Delivery,
+    InboundMessage,
+    QuarantinedItem,
+)
 
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["pk", "received_at", "dispatched_at", "flags"]
-    readonly_fields = ["raw", "received_at", "dispatched_at", "flags"]
+    list_display = ["pk", "received_at", "dispatched_at", "quarantined_at", "attempts", "flags"]
+    list_filter = [("quarantined_at", admin.EmptyFieldListFilter)]
+    readonly_fields = [
+        "raw",
+        "received_at",
+        "dispatched_at",
+        "flags",
+        "attempts",
+        "quarantined_at",
+        "error",
+        "progress",
+    ]
     exclude = ["body"]
 
     @admin.display(description="isi")
@@ -36,6 +52,18 @@ class InboundMessageAdmin(admin.ModelAdmin):
     ]
     list_filter = ["type", "media_state", "phone_number_id"]
     readonly_fields = [f.name for f in InboundMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(QuarantinedItem)
+class QuarantinedItemAdmin(admin.ModelAdmin):
+    """Read-only: administrators retry or discard on /console/karantina/ (audited there)."""
+
+    list_display = ["pk", "delivery", "path", "reason", "status", "quarantined_at", "resolved_at"]
+    list_filter = ["status", "reason"]
+    readonly_fields = [f.name for f in QuarantinedItem._meta.fields]
 
     def has_add_permission(self, request):
         return False

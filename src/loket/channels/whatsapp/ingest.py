@@ -5,6 +5,12 @@ first one, which is why we own this part. Each message becomes one `InboundMessa
 (unique WhatsApp id: a redelivery finds it already there) and one job keyed by that id,
 ordered per resident so that one resident's messages are handled one at a time in
 timestamp order while different residents run in parallel.
+
+Nothing in a delivery can stop the queue: each item is recorded in its own savepoint, text
+the database cannot hold is cleaned (`cleaning`), an item that can never be stored is set
+aside (`quarantine`), a delivery that keeps failing is quarantined after
+LOKET_WA_DISPATCH_ATTEMPTS tries, and a large delivery is split into transactions of at
+most LOKET_WA_DISPATCH_CHUNK items.
 """
 
 from __future__ import annotations
@@ -329,6 +335,7 @@ def retry_item(item_id: int) -> QuarantinedItem | None:
         item = next(i for i in items_of(data, []) if i.path == old.path)
         shared = _Batch()
         _record_item(delivery, item, flags, shared, final_try=True)
+        _open_windows(shared.pending)
         for message, resident in shared.pending:
             queue.enqueue(
                 HANDLE_MESSAGE,
