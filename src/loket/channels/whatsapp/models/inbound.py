@@ -46,6 +46,12 @@ class Delivery(models.Model):
                 name="delivery_waiting",
                 condition=models.Q(dispatched_at__isnull=True, quarantined_at__isnull=True),
             ),
+            # /readyz and /metrics count these on every scrape: small, whatever the table's size.
+            models.Index(
+                fields=["quarantined_at"],
+                name="delivery_quarantined",
+                condition=models.Q(quarantined_at__isnull=False),
+            ),
         ]
         verbose_name = "kiriman webhook"
         verbose_name_plural = "kiriman webhook"
