@@ -270,3 +270,13 @@ def test_statuses_are_cleaned_or_quarantined_like_messages():
     assert job.key == "wa-status:wamid.S-2:failed"
     assert job.payload["status"]["errors"][0]["title"] == "a\ufffdb\ufffd"
     assert InboundMessage.objects.filter(wamid="wamid.VALID-1").exists()
+
+
+def test_the_dispatch_job_leaves_a_failed_try_to_the_next_run_instead_of_spinning():
+    post(body_of(text("STATUS", wamid=f"{BOOM}spin"), text("STATUS", wamid="wamid.OK-2", ts=1764400001)))
+    Job.objects.all().delete()  # the webhook's wake-up: one job is enough here
+    queue.enqueue(ingest.DISPATCH, {})
+    with failing_inserts():
+        queue.run_pending(names=[ingest.DISPATCH])
+    delivery = Delivery.objects.get()
+    assert delivery.attempts == 1 and delivery.quarantined_at is None  # one try per job, a pause between
