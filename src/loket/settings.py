@@ -228,6 +228,10 @@ LOKET_DOCUMENT_PDF_MAX_PAGES = envint("LOKET_DOCUMENT_PDF_MAX_PAGES", 20)  # 0: 
 LOKET_WA_ACK_DELAY_SECONDS = envint("LOKET_WA_ACK_DELAY_SECONDS", 4)
 LOKET_WA_FLOOD_PER_MINUTE = envint("LOKET_WA_FLOOD_PER_MINUTE", 20)
 LOKET_WA_DISPATCH_SECONDS = envint("LOKET_WA_DISPATCH_SECONDS", 1)
+# Messages and statuses recorded per transaction: a huge delivery is split over several.
+LOKET_WA_DISPATCH_CHUNK = envint("LOKET_WA_DISPATCH_CHUNK", 200)
+# Failed tries (unknown errors) before a delivery, or the item that fails, is quarantined.
+LOKET_WA_DISPATCH_ATTEMPTS = envint("LOKET_WA_DISPATCH_ATTEMPTS", 3)
 # Reference views for bench/bench_ingest.py (never on in production).
 LOKET_WA_BENCH_VIEWS = envbool("LOKET_WA_BENCH_VIEWS", False)
 # Outbound (docs/whatsapp.md): rates, retries, the 24-hour window, templates, alerts.

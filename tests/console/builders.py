@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -13,6 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from loket.cases.models import Case, Document, Resident, State, next_request_number
+from loket.channels.whatsapp.models import Delivery, QuarantinedItem
 from loket.console.models import StaffProfile
 
 KEC_A = "36.03.03"  # Tigaraksa
@@ -110,3 +112,25 @@ def sign_in(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device_of(user).persistent_id
     session.save()
+
+
+def quarantined_delivery():
+    """A stored delivery the worker set aside (its body is not JSON)."""
+    return Delivery.objects.create(
+        body=b"{not json", flags=["invalid_json"], quarantined_at=timezone.now(), error="invalid_json: x"
+    )
+
+
+def quarantined_item():
+    """A message set aside from its delivery (an id too long to store, never truncated)."""
+    message = {"id": "wamid." + "A" * 250, "from": "6281298765432", "type": "text", "text": {"body": "x"}}
+    body = {"entry": [{"changes": [{"field": "messages", "value": {"messages": [message]}}]}]}
+    delivery = Delivery.objects.create(body=json.dumps(body).encode())
+    return QuarantinedItem.objects.create(
+        delivery=delivery,
+        path="entry[0].changes[0].value.messages[0]",
+        kind="message",
+        reason="oversized_id",
+        error="Poison: id has 256 characters (at most 200)",
+        metadata={"jenis": "text"},
+    )

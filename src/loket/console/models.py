@@ -71,6 +71,9 @@ ACTION_LABELS = {
     "erasure_list": "Membuka permintaan hapus data",
     "erasure_confirm": "Menghapus data pemohon (atas permintaan)",
     "erasure_refuse": "Menolak permintaan hapus data",
+    "view_quarantine": "Membuka karantina kiriman",
+    "quarantine_retry": "Mencoba ulang item karantina",
+    "quarantine_discard": "Membuang item karantina",
 }
 
 

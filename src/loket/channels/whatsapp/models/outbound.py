@@ -121,6 +121,7 @@ class Incident(models.Model):
         TEMPLATE = "template", "Template tidak tersedia"
         STALLED = "stalled", "Antrean kirim macet"
         WEBHOOK_SILENCE = "webhook_silence", "Tidak ada webhook masuk"
+        QUARANTINE = "quarantine", "Kiriman masuk dikarantina"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     scope = models.CharField(max_length=120, blank=True, help_text="office number, template or empty (all)")
