@@ -217,7 +217,7 @@ LOKET_WA_API_VERSION = envstr("LOKET_WA_API_VERSION", "v26.0")
 # Meta sends up to ~3 MB; a bigger body is refused with 413 before it is read.
 LOKET_WA_MAX_BODY_BYTES = envint("LOKET_WA_MAX_BODY_BYTES", 4 * 1024 * 1024)
 LOKET_WA_MEDIA_ATTEMPTS = envint("LOKET_WA_MEDIA_ATTEMPTS", 5)
-# Residents' files (docs/operations-files.md): only these types, within these limits, count
+# Residents' files (docs/operations.md): only these types, within these limits, count
 # toward a checklist; anything else is kept for an officer, flagged, and the resident told.
 LOKET_DOCUMENT_TYPES = envlist(
     "LOKET_DOCUMENT_TYPES", "image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf"
@@ -277,7 +277,7 @@ LOKET_JOBS_KEEP_FAILED_DAYS = envint("LOKET_JOBS_KEEP_FAILED_DAYS", 30)
 LOKET_JOBS_PURGE_SECONDS = envint("LOKET_JOBS_PURGE_SECONDS", 3600)
 # (end of jobs settings)
 
-# --- operations (docs/operations-health.md) -------------------------------------------
+# --- operations (docs/operations.md) -------------------------------------------
 # Bearer token for GET /metrics (Prometheus); empty: /metrics answers 404.
 LOKET_METRICS_TOKEN = envstr("LOKET_METRICS_TOKEN")
 # --- personal data (loket.privacy; UU 27/2022) --------------------------------------------
@@ -338,7 +338,7 @@ LOKET_PUBLIC_URL = envstr("LOKET_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/
 LOKET_RESCHEDULE_CHOICES = envint("LOKET_RESCHEDULE_CHOICES", 8)  # rows in the WhatsApp list (max 10)
 # (end of scheduling settings)
 
-# --- HTTPS and security headers (docs/operations-security.md) -----------------------------
+# --- HTTPS and security headers (docs/operations.md) -----------------------------
 # Loket speaks plain HTTP; in production a proxy in front ends TLS. A public address on
 # https:// turns on Secure cookies and HSTS. Loket never redirects http to https itself
 # (the proxy does), so `make demo` keeps working on http://127.0.0.1:8000/.
