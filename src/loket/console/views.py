@@ -324,8 +324,10 @@ def approve(request, pk: int):
     case, ok = _act(request, pk)
     if not ok:
         return _back(case)
-    if request.method == "POST" and request.POST.get("confirm") == "1":
-        return _approve_confirmed(request, case)
+    if request.method == "POST":
+        if request.POST.get("confirm") == "1":
+            return _approve_confirmed(request, case)
+        return redirect("console:approve", pk=case.pk)  # never approve without the confirmation
     if case.state != State.IN_REVIEW:
         messages.error(request, f"Permohonan {case.request_number} tidak sedang diperiksa.")
         return _back(case)
