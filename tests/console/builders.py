@@ -71,7 +71,8 @@ def make_case(
     subject = subject or f"36030355122200{next(_serial) % 99 + 1:02d}"
     consent = kwargs.pop("consent", True)
     if "fields" not in kwargs:
-        kwargs.update(_request_columns(service, subject))
+        for key, value in _request_columns(service, subject).items():
+            kwargs.setdefault(key, value)
     case = Case.objects.create(
         request_number=next_request_number(service, dt.date(2026, 11, 30)),
         service=service,

@@ -21,7 +21,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from loket.cases.checklist import checklist_for
+from loket.cases.checklist import ChecklistItem, checklist_for
 from loket.cases.models import Case
 from loket.domain.intake import canonical_message, parse
 
@@ -55,21 +55,24 @@ def approval_refusals(case: Case, *, day: dt.date | None = None) -> list[str]:
             if result.subject != case.subject:
                 reasons.append("Subjek permohonan tidak sama dengan NIK/nomor pada data permohonan.")
             derived.update(result.derived)
-    if derived.get("perlu_foto") and not (case.derived or {}).get("perlu_foto"):
+    missing = _missing_items(case, derived)
+    turned_five = derived.get("perlu_foto") and not (case.derived or {}).get("perlu_foto")
+    if turned_five and any(item.key == "pas_foto" for item in missing):
         reasons.append("Anak sudah berumur 5 tahun sejak permohonan diajukan: pas foto sekarang wajib.")
-    reasons += _missing_documents(case, derived)
+    if missing:
+        labels = ", ".join(item.label for item in missing)
+        reasons.append(f"Dokumen belum ada atau tidak dapat dipakai: {labels}.")
     if not _consent_on_record(case):
         reasons.append("Persetujuan pemrosesan data dari pemohon belum tercatat.")
     return reasons
 
 
-def _missing_documents(case: Case, derived: dict) -> list[str]:
+def _missing_items(case: Case, derived: dict) -> list[ChecklistItem]:
     # The checklist as it stands on the day of approval (a photo once the child is 5).
     as_of_today = copy.copy(case)
     as_of_today.derived = derived
     documents = list(case.documents.all()) if case.pk else []
-    missing = [item.label for item in checklist_for(as_of_today, documents) if not item.present]
-    return [f"Dokumen belum ada atau tidak dapat dipakai: {', '.join(missing)}."] if missing else []
+    return [item for item in checklist_for(as_of_today, documents) if not item.present]
 
 
 def _consent_on_record(case: Case) -> bool:
