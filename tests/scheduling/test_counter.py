@@ -78,6 +78,8 @@ def test_a_scan_shows_the_request_and_its_documents(staff):
     body = staff.get("/console/counter/", {"code": url}).content.decode()
     assert case.request_number in body and "Akta kelahiran anak" in body
     assert "Serahkan" in body and "SI** AM****" in body
+    assert f'href="/console/permohonan/{case.pk}/bukti.pdf"' in body
+    assert staff.get(f"/console/permohonan/{case.pk}/bukti.pdf").content.startswith(b"%PDF-")
     assert AuditEntry.objects.filter(action="counter_scan", case=case).count() == 1
 
 
