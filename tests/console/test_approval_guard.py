@@ -87,6 +87,8 @@ def test_a_double_submit_books_once(client, officer):
 
 def test_a_case_without_documents_shows_what_is_missing_and_cannot_be_confirmed(client, officer):
     case = make_case(state=State.IN_REVIEW, assigned_to=officer, docs=("kk",))
+    case_page = text(client.get(f"/console/permohonan/{case.pk}/"))
+    assert 'id="not-yet"' in case_page and "Akta kelahiran anak, KTP-el ayah, KTP-el ibu." in case_page
     body = text(client.get(url(case)))
     assert "Belum dapat disetujui" in body
     assert "Dokumen belum ada atau tidak dapat dipakai: Akta kelahiran anak, KTP-el ayah, KTP-el ibu." in body

@@ -231,6 +231,8 @@ def case_page(request, pk: int):
         "colleagues": colleagues_for(case, request.staff).exclude(user=request.user),
         "State": State,
         "is_open": case.state in OPEN_STATES,
+        # What the approval guard would refuse now, shown before the officer asks to approve.
+        "refusals": approval_refusals(case) if case.state == State.IN_REVIEW else [],
         "receipt": current_receipt(case),
         "approval": Approval.objects.filter(case=case).select_related("actor").first(),
     }
