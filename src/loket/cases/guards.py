@@ -80,13 +80,13 @@ def _consent_on_record(case: Case) -> bool:
     return Case.objects.filter(pk=case.pk, consent__agreed=True).exists()
 
 
-def may_override(actor) -> bool:
+def may_override(actor: object) -> bool:
     """Only a supervisor approves over the guard's refusals."""
     profile = getattr(actor, "staff", None) if actor is not None else None
     return getattr(profile, "role", None) in OVERRIDE_ROLES
 
 
-def override_problem(actor, reason: str) -> str:
+def override_problem(actor: object, reason: str) -> str:
     """Why this override is not accepted ("" when it is)."""
     if not may_override(actor):
         return "Hanya supervisor yang dapat menyetujui permohonan yang belum memenuhi syarat."
