@@ -51,7 +51,15 @@ URLS = [
         True,
     ),
     ("correction", "post", "/console/permohonan/{case}/perbaikan/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    ("approve_page", "get", "/console/permohonan/{case}/setujui/", {Role.OFFICER, Role.SUPERVISOR}, True),
     ("approve", "post", "/console/permohonan/{case}/setujui/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    (
+        "receipt",
+        "get",
+        "/console/permohonan/{case}/bukti.pdf",
+        {Role.OFFICER, Role.SUPERVISOR, Role.COUNTER},
+        True,
+    ),
     ("reject", "post", "/console/permohonan/{case}/tolak/", {Role.OFFICER, Role.SUPERVISOR}, True),
     ("hand_over", "post", "/console/permohonan/{case}/serahkan/", {Role.OFFICER, Role.SUPERVISOR}, True),
     ("reply", "post", "/console/permohonan/{case}/balas/", {Role.OFFICER, Role.SUPERVISOR}, True),
@@ -85,7 +93,13 @@ URLS = [
 ]
 BOOKED = "booked"  # approved through scheduling: a pickup booking with a receipt
 # The state each URL's cases are in (default: in review, assigned to the person).
-STATES = {"queue": State.QUEUED, "export": State.QUEUED, "counter": State.APPROVED, "document": BOOKED}
+STATES = {
+    "queue": State.QUEUED,
+    "export": State.QUEUED,
+    "counter": State.APPROVED,
+    "document": BOOKED,
+    "receipt": BOOKED,
+}
 STATES.update(dict.fromkeys(["counter_scan", "counter_hand_over", "printing", "printing_mark"], BOOKED))
 STATES.update(dict.fromkeys(["printing_csv", "printing_xlsx"], BOOKED))
 # Lists that must show the inside case and never the outside one, per role allowed.
@@ -138,6 +152,7 @@ def _data(name, colleague, cases):
         return {"day": _booking(cases[0]).day.isoformat(), "booking": [_booking(c).pk for c in cases]}
     return {
         "label": {"label": "kk"},
+        "approve": {"confirm": "1"},
         "correction": {"label": ["kk"], "reason_kk": ["buram"]},
         "reject": {"reason": "Bukan warga kabupaten ini.", "instead": "Ajukan di Dukcapil domisili."},
         "hand_over": {"to": colleague.pk},

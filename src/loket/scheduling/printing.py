@@ -93,7 +93,11 @@ def mark_printed(
         for booking in to_mark:
             case = booking.case
             case.move_to(
-                State.READY_FOR_PICKUP, actor=actor, source="console", note=f"dicetak, batch {batch.pk}"
+                State.READY_FOR_PICKUP,
+                actor=actor,
+                source="console",
+                note=f"dicetak, batch {batch.pk}",
+                through=State.READY_FOR_PICKUP,
             )
             Booking.objects.filter(pk=booking.pk).update(print_batch=batch)
             outbox.enqueue(

@@ -89,6 +89,18 @@ def issue(booking: Booking) -> Receipt:
     return Receipt.objects.create(booking=booking)
 
 
+def current_receipt(case) -> Receipt | None:
+    """The valid receipt of the case's active booking (the latest one), if any."""
+    return (
+        Receipt.objects.filter(
+            booking__case=case, booking__status=Booking.Status.ACTIVE, revoked_at__isnull=True
+        )
+        .select_related("booking__case__resident", "booking__schedule")
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
 def revoke(booking: Booking, reason: str) -> int:
     return booking.receipts.filter(revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoke_reason=reason

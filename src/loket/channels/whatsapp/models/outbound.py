@@ -35,6 +35,7 @@ class OutboundMessage(models.Model):
         CASE_UPDATE = "case_update", "Kabar permohonan"
         RECEIPT = "receipt", "Bukti pengambilan"
         REMINDER = "reminder", "Pengingat"
+        HAND_OVER = "hand_over", "Serah terima"
         OFFICER = "officer", "Pesan petugas"
         BULK = "bulk", "Pesan massal"
 
