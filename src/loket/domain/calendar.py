@@ -137,7 +137,7 @@ class OfficeCalendar:
     def is_open(self, moment: dt.datetime) -> bool:
         """`moment` in the office's local time (naive, or aware in the office's zone)."""
         hours = self.opening_hours(moment.date())
-        return bool(hours) and hours[0] <= moment.time().replace(tzinfo=None) < hours[1]
+        return hours is not None and hours[0] <= moment.time().replace(tzinfo=None) < hours[1]
 
     def next_opening(self, moment: dt.datetime) -> dt.datetime:
         """When the office opens next (`moment` itself if it is open then)."""
