@@ -7,7 +7,13 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
-from loket.domain.calendar import DEFAULT_HOURS, CalendarWarning, OfficeCalendar, holiday_data_warnings
+from loket.domain.calendar import (
+    DEFAULT_HOURS,
+    CalendarWarning,
+    OfficeCalendar,
+    holiday_data_warnings,
+    long_date,
+)
 from loket.scheduling.models import ExtraServiceDay, OfficeClosure, OfficeHours
 
 # Sessions split the day at the midday break: pagi until 12:00, siang from 13:00.
@@ -31,18 +37,6 @@ def session_hours(calendar: OfficeCalendar, day: dt.date, part: str) -> tuple[dt
     if part == "pagi":
         return opens, min(closes, MIDDAY)
     return max(opens, AFTERNOON), closes
-
-
-DAY_NAMES = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-MONTH_NAMES = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-]  # fmt: skip
-
-
-def long_date(day: dt.date) -> str:
-    """'Selasa, 15 Desember 2026': how a resident reads a date."""
-    return f"{DAY_NAMES[day.weekday()]}, {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def session_label(day: dt.date, part: str, calendar: OfficeCalendar | None = None) -> str:
