@@ -50,7 +50,9 @@ def test_short_date_fits_a_list_row_title():
 
 def test_the_intake_explains_a_future_birth_date_with_the_same_month_names():
     # NIK 3603035512300003: born 15 December 2030 (day 55 = 15 for a girl), after `today`.
-    result = parse("#KIA#3603035512300003#3603031203150007#SITI AMINAH#PASIR BOLANG#TIGARAKSA", D(2026, 12, 1))
+    result = parse(
+        "#KIA#3603035512300003#3603031203150007#SITI AMINAH#PASIR BOLANG#TIGARAKSA", D(2026, 12, 1)
+    )
     messages = " ".join(p.message for p in result.problems)
     assert "15 Desember 2030" in messages and "Senin" not in messages
 
