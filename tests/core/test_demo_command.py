@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from loket.cases.models import Case
+from loket.domain.intake import parse
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -31,7 +37,7 @@ def run_demo(*args: str) -> str:
     return out.getvalue()
 
 
-def test_every_address_uses_the_port_asked_for(demo_env):
+def test_every_address_uses_the_port_asked_for_and_the_readme_example_is_new_to_the_demo(demo_env):
     text = run_demo("--port", "9137")
     addresses = re.findall(r"https?://[^\s)]+", text)
     assert {re.match(r"https?://[^/]+", a).group(0) for a in addresses} == {
@@ -45,6 +51,16 @@ def test_every_address_uses_the_port_asked_for(demo_env):
     assert "Fake Graph API (pengganti Meta) di port 9138" in text
     # Receipts' QR codes point at the demo itself.
     assert demo_env.LOKET_PUBLIC_URL == "http://127.0.0.1:9137"
+
+    # The README's example request is valid, and neither its child nor its family card is
+    # in the demo data (it would open as a duplicate of a demo case).
+    example = re.search(r"`(#KIA#[^`]+)`", README.read_text(encoding="utf-8")).group(1)
+    result = parse(example)
+    assert result.ok and result.problems == [] and result.warnings == []
+    nik, kk = result.fields["nik"], result.fields["no_kk"]
+    assert Case.objects.filter(service="KIA").count() > 3  # the demo data is there
+    assert not Case.objects.filter(subject=nik).exists()
+    assert not any(kk in str(fields) for fields in Case.objects.values_list("fields", flat=True))
 
 
 def test_the_fake_graph_port_can_be_chosen_and_a_set_public_url_is_kept(demo_env, monkeypatch):
