@@ -49,7 +49,7 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def calendar_warnings(on: dt.date | None = None) -> list[str]:
+def calendar_warnings(on: dt.date | None = None) -> list[CalendarWarning]:
     """For `loket check` and the dashboard: holiday data missing or estimated."""
     return holiday_data_warnings(on or today())
 

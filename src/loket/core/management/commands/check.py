@@ -14,6 +14,6 @@ from loket.core.checks import asking
 
 
 class Command(check.Command):
-    def handle(self, *app_labels: str, **options: Any) -> None:
+    def handle(self, *app_labels: Any, **options: Any) -> None:  # the stubs say list[str], Django passes str
         with asking():
             super().handle(*app_labels, **options)
