@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-import os
 
 import segno
 from django.contrib.auth import get_user_model
@@ -143,15 +142,15 @@ def load(out) -> None:
             )
             _case(resident, "3603035005170004", [State.QUEUED, State.IN_REVIEW, State.APPROVED], days_ago=3)
     out.write("")
-    port = os.environ.get("LOKET_DEMO_PORT", "8000")
-    out.write(f"Akun konsol demo (http://127.0.0.1:{port}/console/login/):")
+    # Paths only: `loket demo` prints the full addresses, on the port it serves.
+    out.write("Akun konsol demo (masuk di /console/login/):")
     for (username, password, role, *_), device in devices:
         out.write(f"  {username:<14} sandi {password:<26} peran {Role(role).label}")
         out.write(f"    kunci TOTP (ketik di aplikasi autentikator): {totp_secret(device)}")
     # One QR for the officer, the account the walkthrough uses; the others by secret.
     out.write(f"  QR untuk {ACCOUNTS[0][0]} (pindai dengan aplikasi autentikator):")
     out.write(terminal_qr(devices[0][1]))
-    out.write(f"Admin (http://127.0.0.1:{port}/admin/, sandi dan kode TOTP):")
+    out.write("Admin (masuk di /admin/, sandi dan kode TOTP):")
     out.write(f"  {DEMO_ADMIN[0]:<14} sandi {DEMO_ADMIN[1]:<26} superuser")
     out.write(f"    kunci TOTP (ketik di aplikasi autentikator): {totp_secret(admin_device)}")
     out.write(f"  QR untuk {DEMO_ADMIN[0]} (pindai dengan aplikasi autentikator):")

@@ -13,8 +13,9 @@ from openpyxl import Workbook
 from loket.cases.models import State
 from loket.channels.whatsapp import outbox
 from loket.console.masking import mask_number
+from loket.domain.calendar import long_date
 from loket.scheduling.models import Booking, PrintBatch, Purpose
-from loket.scheduling.office import long_date, session_label
+from loket.scheduling.office import session_label
 from loket.scheduling.receipts import holder_name, mask_name
 
 COLUMNS = ["No", "Nomor permohonan", "Layanan", "Atas nama", "NIK/No. KK", "Sesi", "Status"]

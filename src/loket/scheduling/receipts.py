@@ -20,8 +20,9 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
+from loket.domain.calendar import long_date
 from loket.scheduling.models import Booking, Purpose, Receipt
-from loket.scheduling.office import long_date, office_calendar, session_label
+from loket.scheduling.office import office_calendar, session_label
 
 SALT = "loket.scheduling.receipt"
 
