@@ -170,9 +170,10 @@ def _median(values: list[int]) -> Fraction:
 
 
 def review_minutes(since: dt.datetime) -> dict[str, tuple[Fraction, int]]:
-    """Per service: the median office minutes a case is held in review (entering
-    in_review to the next state change), and how many reviews that is from."""
-    calendar = office_calendar()
+    """Per service: the median minutes a case is held in review (entering in_review to
+    the next state change), and how many reviews that is from. Only reviews that begin and
+    end on one local day count: a case left open overnight was not worked overnight. A
+    held case is an upper bound of the officer's time (one may hold a few at once)."""
     held: dict[str, list[int]] = defaultdict(list)
     entered: dict[int, dt.datetime] = {}
     events = (
@@ -186,9 +187,9 @@ def review_minutes(since: dt.datetime) -> dict[str, tuple[Fraction, int]]:
         if to_state == State.IN_REVIEW:
             entered[case_id] = at
         elif from_state == State.IN_REVIEW and case_id in entered:
-            start = entered.pop(case_id)
-            hours = calendar.working_hours_between(timezone.localtime(start), timezone.localtime(at))
-            held[service].append(round(hours * 60))
+            start, end = timezone.localtime(entered.pop(case_id)), timezone.localtime(at)
+            if start.date() == end.date():
+                held[service].append(round((end - start).total_seconds() / 60))
     return {service: (_median(values), len(values)) for service, values in sorted(held.items())}
 
 

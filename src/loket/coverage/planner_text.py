@@ -12,18 +12,23 @@ from loket.domain.coverage import fmt_int
 from loket.scheduling.office import MONTH_NAMES
 
 
-def fmt_number(value: object, places: int = 2) -> str:
-    """Integers with thousands dots, fractions with a decimal comma (at most `places`)."""
+def fmt_number(value: object, places: int = 2, fixed: bool = False) -> str:
+    """Integers with thousands dots, fractions with a decimal comma (at most `places`, or
+    exactly `places` when `fixed`, integers too)."""
     if isinstance(value, bool) or value is None:
         return "–"
     if isinstance(value, Fraction) and value.denominator == 1:
         value = value.numerator
-    if isinstance(value, int):
+    if isinstance(value, int) and not fixed:
         return fmt_int(value)
+    if isinstance(value, int):
+        value = Decimal(value)
     if isinstance(value, Fraction):
         value = Decimal(value.numerator) / Decimal(value.denominator)
     if isinstance(value, Decimal):
-        text = f"{value:,.{places}f}".rstrip("0").rstrip(".")
+        text = f"{value:,.{places}f}"
+        if not fixed and "." in text:
+            text = text.rstrip("0").rstrip(".")
         whole, _, frac = text.partition(".")
         whole = whole.replace(",", ".")
         return f"{whole},{frac}" if frac else whole

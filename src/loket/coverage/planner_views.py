@@ -109,7 +109,7 @@ def _page_values(context: dict) -> dict:
                     "label": r.label,
                     "needed": fmt_number(r.needed),
                     "available": fmt_number(r.available),
-                    "load": "–" if r.load is None else fmt_number(r.load * 100, 0) + "%",
+                    "load": "tidak tersedia" if r.load is None else fmt_number(r.load * 100, 0) + "%",
                     "short": fmt_number(r.short),
                     "is_bottleneck": bottleneck is not None and r.key == bottleneck.key,
                 }
@@ -124,7 +124,7 @@ def _page_values(context: dict) -> dict:
                     "holders": fmt_number(r.holders),
                     "gap": fmt_number(r.gap),
                     "cards": fmt_number(r.contribution),
-                    "per_day": fmt_number(Fraction(r.contribution, p.inputs.working_days), 1),
+                    "per_day": fmt_number(Fraction(r.contribution, p.inputs.working_days), 1, fixed=True),
                 }
                 for r in result.kecamatan
             ],
