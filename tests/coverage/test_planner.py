@@ -265,6 +265,11 @@ def test_htmx_recompute_returns_only_the_result(client_as, history):
     # 900 − 500 = 400 then 600 − 500 = 100
     assert 'id="plan-cards-needed">400<' in first
     assert 'id="plan-cards-needed">100<' in second
+    # Going back in the browser, htmx asks for the whole page of a pushed address.
+    restored = client.get(
+        URL, {"target": "60", "by": BY}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<form" in restored.content.decode()
 
 
 def test_page_errors_are_shown_kindly_and_lose_nothing(client_as, history):

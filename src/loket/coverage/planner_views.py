@@ -70,7 +70,8 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     if export == "csv" and context["result"] is not None:
         return _csv(context["result"], request.GET.get("part", "ringkasan"))
     view = _page_values(context)
-    if request.headers.get("HX-Request") == "true":
+    # htmx restoring a page from history asks for the whole page, not the result.
+    if request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request"):
         return render(request, "coverage/planner_result.html", view)
     view["fields"] = _fields(context)
     return render(request, "coverage/planner.html", view)
