@@ -327,6 +327,8 @@ LOKET_PICKUP_LEAD_DAYS = envint("LOKET_PICKUP_LEAD_DAYS", 14)
 LOKET_APPOINTMENT_LEAD_DAYS = envint("LOKET_APPOINTMENT_LEAD_DAYS", 2)
 LOKET_SESSION_CAPACITY = envint("LOKET_SESSION_CAPACITY", 40)  # per session (pagi, siang)
 LOKET_DAY_CAPACITY = envint("LOKET_DAY_CAPACITY", 80)
+# Cards the office can print per working day (the capacity planner, docs/planning.md).
+LOKET_PRINTING_PER_DAY = envint("LOKET_PRINTING_PER_DAY", 200)
 # How far ahead approvals look for a session with room, in working days.
 LOKET_BOOKING_HORIZON_DAYS = envint("LOKET_BOOKING_HORIZON_DAYS", 60)
 # Reminder the working day before the date, from this hour (office time).

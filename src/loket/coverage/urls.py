@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from loket.coverage import views
+from loket.coverage import planner_views, views
 
 app_name = "coverage"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("console/coverage/trend/", views.trend, name="trend"),
     path("console/coverage/priorities/", views.priorities, name="priorities"),
     path("console/coverage/service/", views.service_quality, name="service"),
+    path("console/coverage/rencana/", planner_views.plan_page, name="plan"),
     path("console/coverage/imports/", views.imports, name="imports"),
     path("console/coverage/imports/confirm/", views.import_confirm, name="import_confirm"),
     path("console/coverage/imports/<int:pk>/", views.import_detail, name="import_detail"),
