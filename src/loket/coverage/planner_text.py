@@ -8,8 +8,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from loket.coverage.planner import DESCRIPTIONS, SOURCE_LABELS, PlanResult
+from loket.domain.calendar import long_date
 from loket.domain.coverage import fmt_int
-from loket.scheduling.office import MONTH_NAMES
 
 
 def fmt_number(value: object, places: int = 2, fixed: bool = False) -> str:
@@ -38,7 +38,7 @@ def fmt_number(value: object, places: int = 2, fixed: bool = False) -> str:
 
 
 def fmt_date(day: dt.date) -> str:
-    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+    return long_date(day, weekday=False)
 
 
 def assumption_rows(result: PlanResult) -> list[dict]:
