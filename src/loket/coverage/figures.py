@@ -140,6 +140,7 @@ class TrendPoint:
     source: str  # history | kecamatan
     flags: list[str]
     review: str
+    imported_at: dt.datetime | None = None
 
     @property
     def flagged(self) -> bool:
@@ -158,7 +159,7 @@ def trend_points(include_excluded: bool = False) -> list[TrendPoint]:
         if period:
             flags[period].append(f"{code}: {message}")
     points: dict[str, TrendPoint] = {}
-    for f in RegencyFigure.objects.exclude(anak=None).exclude(kia=None):
+    for f in RegencyFigure.objects.exclude(anak=None).exclude(kia=None).select_related("source_import"):
         if f.review == Review.EXCLUDED and not include_excluded:
             continue
         points[f.period] = TrendPoint(
@@ -171,12 +172,20 @@ def trend_points(include_excluded: bool = False) -> list[TrendPoint]:
             "history",
             flags.get(f.period, []),
             f.review,
+            f.source_import.imported_at,
         )
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     excluded: set[str] = set()
-    for f in KecamatanFigure.objects.filter(is_total=False).exclude(anak=None).exclude(kia=None):
+    imported: dict[str, dt.datetime] = {}
+    for f in (
+        KecamatanFigure.objects.filter(is_total=False)
+        .exclude(anak=None)
+        .exclude(kia=None)
+        .select_related("source_import")
+    ):
         sums[f.period][0] += f.anak
         sums[f.period][1] += f.kia
+        imported[f.period] = max(imported.get(f.period, f.source_import.imported_at), f.source_import.imported_at)
         if f.review == Review.EXCLUDED:
             excluded.add(f.period)
     for period, (children, holders) in sums.items():
@@ -192,6 +201,7 @@ def trend_points(include_excluded: bool = False) -> list[TrendPoint]:
             "kecamatan",
             flags.get(period, []),
             "",
+            imported.get(period),
         )
     return [points[p] for p in sorted(points, key=domain.period_key)]
 
@@ -268,3 +278,123 @@ def projection_view(
         projection.working_days = working
         projection.cards_per_working_day = projection.gap / working if working > 0 else None
     return ProjectionView(projection, last.period, last.date, target_year, basis, loket_rate)
+
+
+# --- the one current figure, with its date ------------------------------------------------
+def months_between(earlier: dt.date, later: dt.date) -> int:
+    """Whole calendar months from `earlier` to `later` (0 when later is not after)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if later.day < earlier.day:
+        months -= 1
+    return max(months, 0)
+
+
+def plus_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later (the month's last day when shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return min(day.replace(year=year, month=month, day=1) + dt.timedelta(days=day.day - 1), following - dt.timedelta(days=1))
+
+
+def cards_for(target_percent: Decimal, children: int) -> int:
+    """Holders needed for a target: ceil(target x children / 100), in integers."""
+    numerator = int(target_percent * 100) * children
+    return -(-numerator // 10000)
+
+
+@dataclass
+class Gap:
+    year: int
+    percent: Decimal
+    cards: int
+    points: Decimal
+    missed: bool  # the target's year is over and it was not reached
+
+
+@dataclass
+class CoverageTruth:
+    """The headline's coverage: the newest figure, its period, when it was imported.
+
+    For the whole regency this is the newest regency point (history or a per-kecamatan
+    table total) plus the KIA cards collected through Loket since its import; for an
+    area account, the sum of its kecamatan's latest tables (there is no area history).
+    """
+
+    period: str
+    imported_at: dt.datetime | None
+    children: int
+    holders_imported: int
+    holders_loket: int
+    kecamatan_periods: list[str]  # the periods behind the per-kecamatan table (oldest first)
+    stale: bool
+    age_months: int
+    gap: Gap | None
+    source: str  # regency | kecamatan
+
+    @property
+    def holders(self) -> int:
+        return self.holders_imported + self.holders_loket
+
+    @property
+    def percent(self) -> Decimal:
+        return domain.percent(self.holders, self.children)
+
+    @property
+    def kecamatan_older(self) -> bool:
+        """The per-kecamatan table is older than the headline's figure."""
+        return bool(self.kecamatan_periods) and domain.period_key(self.kecamatan_periods[0]) < domain.period_key(
+            self.period
+        )
+
+
+def coverage_truth(
+    kodes: set[str] | None = None,
+    current: list[KecamatanCoverage] | None = None,
+    today: dt.date | None = None,
+) -> CoverageTruth | None:
+    today = today or timezone.localdate()
+    current = current_coverage(kodes) if current is None else current
+    kecamatan_periods = sorted({c.period for c in current}, key=domain.period_key)
+    newest = None
+    if kodes is None:
+        points = trend_points()
+        newest = points[-1] if points else None
+    if newest is not None and newest.imported_at is not None:
+        period, imported_at, source = newest.period, newest.imported_at, "regency"
+        children, holders = newest.children, newest.holders
+        loket = sum(collected_since(imported_at).values())
+    elif current:
+        lines = [c.line for c in current]
+        period, source = kecamatan_periods[-1], "kecamatan"
+        imported_at = max(c.imported_at for c in current)
+        children = sum(line.anak for line in lines)
+        holders = sum(c.holders_at_import for c in current)
+        loket = sum(c.collected for c in current)
+    else:
+        return None
+    age = months_between(domain.period_end(period), today)
+    truth = CoverageTruth(
+        period,
+        imported_at,
+        children,
+        holders,
+        loket,
+        kecamatan_periods,
+        today > plus_months(domain.period_end(period), settings.LOKET_COVERAGE_STALE_MONTHS),
+        age,
+        None,
+        source,
+    )
+    target = next_target(today)
+    if target is not None:
+        year, value = target
+        truth.gap = Gap(
+            year,
+            value,
+            max(cards_for(value, children) - truth.holders, 0),
+            max(value - truth.percent, Decimal("0.00")),
+            dt.date(year, 12, 31) < today and truth.percent < value,
+        )
+    return truth

@@ -21,6 +21,9 @@ class Column:
     key: str
     label: str
     kind: str = "text"  # text | int | pct | hours | ratio
+    # For a percentage: the keys of its numerator and denominator in the same row, shown
+    # on hover ("1 dari 2") and exported as their own columns.
+    of: tuple[str, str] | None = None
 
 
 @dataclass
@@ -91,7 +94,7 @@ def coverage_table(kodes=None, current=None) -> Table:
             Column("anak", "Anak 0–17", "int"),
             Column("pemilik_kia", "Pemilik KIA", "int"),
             Column("kartu_loket", "Diambil lewat Loket", "int"),
-            Column("cakupan_persen", "Cakupan (%)", "pct"),
+            Column("cakupan_persen", "Cakupan (%)", "pct", of=("pemilik_kia", "anak")),
             Column("tanpa_kia", "Belum punya KIA", "int"),
             Column("peringkat", "Peringkat", "int"),
         ],
@@ -152,7 +155,7 @@ def trend_table() -> Table:
             Column("periode", "Periode"),
             Column("anak", "Anak 0–17", "int"),
             Column("pemilik_kia", "Pemilik KIA", "int"),
-            Column("cakupan_persen", "Cakupan (%)", "pct"),
+            Column("cakupan_persen", "Cakupan (%)", "pct", of=("pemilik_kia", "anak")),
             Column("persen_tertulis", "Persen tertulis", "pct"),
             Column("sumber", "Sumber"),
             Column("tanda", "Catatan pemeriksaan"),
@@ -172,7 +175,9 @@ def service_table(window: service.Window, kodes=None) -> Table:
             {
                 "layanan": r.service,
                 "diterima": int(r.values["received"]),
-                "dijelaskan_otomatis_persen": _percent(r.auto_share),
+                "dijelaskan_otomatis": int(r.values["auto_explained"]),
+                "dijelaskan_otomatis_rasio": r.auto_share,
+                "lengkap_otomatis": int(r.values["auto_completed"]),
                 "lengkap_otomatis_persen": _percent(r.complete_share),
                 "respons_pertama_jam": r.first_response_avg,
                 "keputusan_jam": r.decision_avg,
@@ -190,8 +195,16 @@ def service_table(window: service.Window, kodes=None) -> Table:
         [
             Column("layanan", "Layanan"),
             Column("diterima", "Permohonan masuk", "int"),
-            Column("dijelaskan_otomatis_persen", "Format dijelaskan otomatis, per permohonan (%)", "pct"),
-            Column("lengkap_otomatis_persen", "Berkas lengkap tanpa petugas (%)", "pct"),
+            Column("dijelaskan_otomatis", "Format dijelaskan otomatis", "int"),
+            # Several tries per request are possible: a ratio, never a percentage.
+            Column("dijelaskan_otomatis_rasio", "Dijelaskan otomatis per permohonan (rasio)", "ratio"),
+            Column("lengkap_otomatis", "Lengkap tanpa petugas", "int"),
+            Column(
+                "lengkap_otomatis_persen",
+                "Berkas lengkap tanpa petugas (%)",
+                "pct",
+                of=("lengkap_otomatis", "diterima"),
+            ),
             Column("respons_pertama_jam", "Respons pertama petugas (jam kerja)", "hours"),
             Column("keputusan_jam", "Sampai keputusan (jam kerja)", "hours"),
             Column("perbaikan_per_permohonan", "Perbaikan per permohonan", "ratio"),

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from functools import lru_cache
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -47,30 +48,20 @@ def _window(request) -> service.Window:
 
 
 def headline(kodes, backlog=None, current=None) -> dict:
-    """The few figures a head of office decides from: backlog and its age, waiting time, the gap."""
+    """The few figures a head of office decides from: backlog and its age, waiting time, the
+    coverage with its period and import date, and the gap to the next target."""
     backlog = service.backlog(kodes) if backlog is None else backlog
     window = service.Window.last_days(30)
     rows = service.by_service(window, kodes)
     overall = rows[-1] if rows else None
-    current = figures.current_coverage(kodes) if current is None else current
-    lines = [c.line for c in current]
-    total = domain.regency_line("", "", lines) if lines else None
-    target = figures.next_target(timezone.localdate())
-    gap = None
-    if total and target:
-        needed = int(total.anak * target[1] / 100)
-        gap = {
-            "year": target[0],
-            "percent": target[1],
-            "cards": max(needed - total.pemilik_kia, 0),
-            "points": target[1] - total.cakupan,
-        }
+    truth = figures.coverage_truth(kodes, current)
     return {
         "backlog": backlog,
         "decision_hours": overall.decision_avg if overall else None,
         "first_response_hours": overall.first_response_avg if overall else None,
-        "coverage": total,
-        "gap": gap,
+        "truth": truth,
+        "gap": truth.gap if truth else None,
+        "stale_months": settings.LOKET_COVERAGE_STALE_MONTHS,
     }
 
 
