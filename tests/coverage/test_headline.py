@@ -98,3 +98,41 @@ def test_cards_for_a_target_round_up_in_integers():
     assert figures.cards_for(Decimal("90"), 913290) == 821961
     assert figures.cards_for(Decimal("41"), 3) == 2  # 1.23 -> 2
     assert figures.cards_for(Decimal("50"), 4) == 2
+
+
+def trend_page(client, today: dt.datetime, query: str = "") -> str:
+    sign_in(client, make_staff("kepala", Role.SUPERVISOR))
+    with time_machine.travel(today, tick=False):
+        return " ".join(client.get("/console/coverage/trend/" + query).content.decode().split())
+
+
+def test_a_target_whose_year_is_over_is_reported_missed_not_reached_in_the_past(client, seeded):
+    text = trend_page(client, dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC))
+    assert "Target 2023 (90,00%) tidak tercapai." in text
+    assert "Pada 2022-S2 masih kurang 445.659 kartu" in text
+    # The trend's date (mid-2025) lies before today: said so, not announced as the future.
+    assert "yang sudah lewat: data sesudah 2022-S2 belum diimpor" in text
+    assert "tercapai sekitar <strong>" not in text
+
+
+def test_the_rate_needed_from_today_to_a_chosen_date_stands_beside_the_trend(client, seeded):
+    today = dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC)
+    with time_machine.travel(today, tick=False):
+        view = figures.projection_view(2023, dt.date(2027, 12, 31))
+    assert view.missed and view.projection.gap == 445659
+    # Working days after 5 December 2026 through 31 December 2027 on the office calendar.
+    assert view.working_days > 200
+    assert view.needed_per_working_day == -(-445659 // view.working_days)
+    months = (dt.date(2027, 12, 31) - dt.date(2026, 12, 5)).days / 30.4375
+    assert abs(view.needed_monthly - 445659 / months) <= 1
+    text = trend_page(client, today, "?target=2023&by=2027-12-31")
+    assert "Agar tercapai pada 31 Desember 2027, mulai hari ini diperlukan" in text
+    assert f"{view.needed_per_working_day:,} kartu per hari kerja".replace(",", ".") in text
+    assert "laju tren terakhir" in text
+
+
+def test_a_chosen_date_not_after_today_is_refused_kindly(client, seeded):
+    text = trend_page(client, dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC), "?by=2026-12-05")
+    assert "Tanggal target harus setelah hari ini" in text
+    # The default date (end of next year) is used instead.
+    assert "Agar tercapai pada 31 Desember 2027" in text

@@ -7,6 +7,7 @@ Loket since that import, per kecamatan, over the children of that import.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -226,6 +227,41 @@ class ProjectionView:
     target_year: int
     rate_basis: str
     loket_monthly: float
+    today: dt.date | None = None
+    holders_loket: int = 0  # cards collected through Loket since the base period's import
+    imported_at: dt.datetime | None = None
+    by_date: dt.date | None = None  # the date the user chose (or the default)
+    working_days: int | None = None  # office working days after today through by_date
+    needed_per_working_day: int | None = None  # ceil(gap / working_days)
+    needed_monthly: int | None = None  # ceil(gap / months from today to by_date)
+
+    @property
+    def target_end(self) -> dt.date:
+        return dt.date(self.target_year, 12, 31)
+
+    @property
+    def missed(self) -> bool:
+        """The target's year is over and the newest figure is below it."""
+        return self.today is not None and self.target_end < self.today and self.projection.gap > 0
+
+    @property
+    def reached_in_the_past(self) -> bool:
+        """The trend's date lies before today: newer data would tell; the page says so."""
+        reached = self.projection.reached_on
+        return reached is not None and self.today is not None and reached <= self.today and self.projection.gap > 0
+
+    @property
+    def needed_vs_trend(self) -> float | None:
+        """How many times the recent trend's monthly rate the needed rate is."""
+        if self.needed_monthly is None or self.projection.monthly_rate <= 0:
+            return None
+        return self.needed_monthly / self.projection.monthly_rate
+
+
+def default_by_date(target_year: int, today: dt.date) -> dt.date:
+    """The target's own year end while it lies ahead, otherwise the end of next year."""
+    end = dt.date(target_year, 12, 31)
+    return end if end > today else dt.date(today.year + 1, 12, 31)
 
 
 def loket_monthly_rate(days: int = 90, today: dt.date | None = None) -> float:
@@ -263,21 +299,29 @@ def projection_view(
         if chosen is None:
             return None
         target_year = chosen[0]
+    # Cards handed over through Loket since the newest figure's import count, as in the headline.
+    loket_cards = sum(collected_since(last.imported_at).values()) if last.imported_at else 0
     projection = domain.project(
-        last.holders,
+        last.holders + loket_cards,
         last.children,
         all_targets[target_year],
         rate,
         last.date,
-        by_date,
-        working_days_between,
     )
-    if by_date is not None:
-        # Cards per working day count from today, not from the semester's cut-off.
-        working = working_days_between(today, by_date)
-        projection.working_days = working
-        projection.cards_per_working_day = projection.gap / working if working > 0 else None
-    return ProjectionView(projection, last.period, last.date, target_year, basis, loket_rate)
+    view = ProjectionView(
+        projection, last.period, last.date, target_year, basis, loket_rate, today, loket_cards, last.imported_at
+    )
+    view.by_date = by_date or default_by_date(target_year, today)
+    if view.by_date > today:
+        # The rate needed counts from today, not from the semester's cut-off.
+        view.working_days = working_days_between(today, view.by_date)
+        projection.by_date, projection.working_days = view.by_date, view.working_days
+        if view.working_days > 0:
+            view.needed_per_working_day = -(-projection.gap // view.working_days)
+            projection.cards_per_working_day = projection.gap / view.working_days
+        months = (view.by_date - today).days / 30.4375
+        view.needed_monthly = int(math.ceil(projection.gap / months))
+    return view
 
 
 # --- the one current figure, with its date ------------------------------------------------

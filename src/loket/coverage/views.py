@@ -83,6 +83,7 @@ def dashboard(request):
             "table": table,
             "sort": request.GET.get("sort", ""),
             "map": charts.coverage_map(current, GEOJSON_URL) if current else None,
+            "legend": sorted(current, key=lambda c: c.line.kecamatan),
         },
     )
 
@@ -95,6 +96,9 @@ def trend(request):
             by_date = dt.date.fromisoformat(request.GET["by"])
         except ValueError:
             messages.error(request, "Tanggal tidak dikenali; pilih tanggal dari kalender.")
+    if by_date is not None and by_date <= timezone.localdate():
+        messages.error(request, "Tanggal target harus setelah hari ini; pilih tanggal lain.")
+        by_date = None
     try:
         year = int(request.GET.get("target", "")) or None
     except ValueError:
@@ -110,11 +114,12 @@ def trend(request):
                 figures.targets(),
                 projection.projection if projection else None,
                 projection.base_date if projection else None,
+                timezone.localdate(),
             ),
             "table": tables.trend_table(),
             "projection": projection,
             "targets": figures.targets(),
-            "by": by_date,
+            "by": projection.by_date if projection else by_date,
             "today": timezone.localdate(),
         },
     )
