@@ -1,4 +1,4 @@
-""""Berkas lengkap tanpa petugas" is a share of the requests received: 0-100 %.
+""" "Berkas lengkap tanpa petugas" is a share of the requests received: 0-100 %.
 
 The monthly PDF once printed 103,33 % (KTP) and 150,00 % (SKDWNI): the numerator counted
 every waiting_documents -> queued move on the day it happened, the denominator the

@@ -129,7 +129,9 @@ def trend_chart(
         },
     ]
     dates = [period_middle(p.period) for p in points]
-    ahead = projection is not None and projection.reached_on and (today is None or projection.reached_on > today)
+    ahead = (
+        projection is not None and projection.reached_on and (today is None or projection.reached_on > today)
+    )
     if projection and ahead and base_point:
         data.append(
             {

@@ -186,7 +186,9 @@ def trend_points(include_excluded: bool = False) -> list[TrendPoint]:
     ):
         sums[f.period][0] += f.anak
         sums[f.period][1] += f.kia
-        imported[f.period] = max(imported.get(f.period, f.source_import.imported_at), f.source_import.imported_at)
+        imported[f.period] = max(
+            imported.get(f.period, f.source_import.imported_at), f.source_import.imported_at
+        )
         if f.review == Review.EXCLUDED:
             excluded.add(f.period)
     for period, (children, holders) in sums.items():
@@ -248,7 +250,12 @@ class ProjectionView:
     def reached_in_the_past(self) -> bool:
         """The trend's date lies before today: newer data would tell; the page says so."""
         reached = self.projection.reached_on
-        return reached is not None and self.today is not None and reached <= self.today and self.projection.gap > 0
+        return (
+            reached is not None
+            and self.today is not None
+            and reached <= self.today
+            and self.projection.gap > 0
+        )
 
     @property
     def needed_vs_trend(self) -> float | None:
@@ -309,7 +316,15 @@ def projection_view(
         last.date,
     )
     view = ProjectionView(
-        projection, last.period, last.date, target_year, basis, loket_rate, today, loket_cards, last.imported_at
+        projection,
+        last.period,
+        last.date,
+        target_year,
+        basis,
+        loket_rate,
+        today,
+        loket_cards,
+        last.imported_at,
     )
     view.by_date = by_date or default_by_date(target_year, today)
     if view.by_date > today:
@@ -339,7 +354,10 @@ def plus_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(index, 12)
     month += 1
     following = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return min(day.replace(year=year, month=month, day=1) + dt.timedelta(days=day.day - 1), following - dt.timedelta(days=1))
+    return min(
+        day.replace(year=year, month=month, day=1) + dt.timedelta(days=day.day - 1),
+        following - dt.timedelta(days=1),
+    )
 
 
 def cards_for(target_percent: Decimal, children: int) -> int:
@@ -388,9 +406,9 @@ class CoverageTruth:
     @property
     def kecamatan_older(self) -> bool:
         """The per-kecamatan table is older than the headline's figure."""
-        return bool(self.kecamatan_periods) and domain.period_key(self.kecamatan_periods[0]) < domain.period_key(
-            self.period
-        )
+        return bool(self.kecamatan_periods) and domain.period_key(
+            self.kecamatan_periods[0]
+        ) < domain.period_key(self.period)
 
 
 def coverage_truth(

@@ -19,7 +19,6 @@ from loket.coverage import charts, figures, plotly_assets, service, tables
 from loket.coverage.access import coverage_view
 from loket.coverage.importing import ImportRefused, import_table
 from loket.coverage.models import CoverageImport, KecamatanFigure, RegencyFigure, Review
-from loket.domain import coverage as domain
 from loket.domain.regions import DATA_DIR
 
 GEOJSON_URL = "/console/coverage/kecamatan.geojson"
