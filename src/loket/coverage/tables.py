@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import openpyxl
+from django.utils import timezone
 from openpyxl.styles import Font
 
 from loket.coverage import figures, service
@@ -20,7 +21,7 @@ from loket.domain import coverage as domain
 class Column:
     key: str
     label: str
-    kind: str = "text"  # text | int | pct | hours | ratio
+    kind: str = "text"  # text | int | pct | hours | ratio | date
     # For a percentage: the keys of its numerator and denominator in the same row, shown
     # on hover ("1 dari 2") and exported as their own columns.
     of: tuple[str, str] | None = None
@@ -55,6 +56,7 @@ def coverage_table(kodes=None, current=None) -> Table:
             "kode_kecamatan": c.line.kode_kecamatan,
             "kecamatan": c.line.kecamatan,
             "periode": c.period,
+            "diimpor": timezone.localdate(c.imported_at),
             "anak": c.line.anak,
             "pemilik_kia": c.line.pemilik_kia,
             "kartu_loket": c.collected,
@@ -74,7 +76,8 @@ def coverage_table(kodes=None, current=None) -> Table:
             {
                 "kode_kecamatan": total.kode_kecamatan,
                 "kecamatan": total.kecamatan,
-                "periode": "",
+                "periode": ", ".join(sorted({c.period for c in current}, key=domain.period_key)),
+                "diimpor": max(timezone.localdate(c.imported_at) for c in current),
                 "anak": total.anak,
                 "pemilik_kia": total.pemilik_kia,
                 "kartu_loket": sum(c.collected for c in current),
@@ -91,6 +94,7 @@ def coverage_table(kodes=None, current=None) -> Table:
             Column("kode_kecamatan", "Kode"),
             Column("kecamatan", "Kecamatan"),
             Column("periode", "Periode data"),
+            Column("diimpor", "Diimpor", "date"),
             Column("anak", "Anak 0–17", "int"),
             Column("pemilik_kia", "Pemilik KIA", "int"),
             Column("kartu_loket", "Diambil lewat Loket", "int"),
@@ -263,6 +267,8 @@ def _plain(value, kind: str):
         return f"{Decimal(value):.2f}"
     if kind in ("hours", "ratio"):
         return f"{float(value):.2f}"
+    if kind == "date":
+        return value.isoformat()
     return value
 
 
