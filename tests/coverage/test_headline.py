@@ -136,3 +136,7 @@ def test_a_chosen_date_not_after_today_is_refused_kindly(client, seeded):
     assert "Tanggal target harus setelah hari ini" in text
     # The default date (end of next year) is used instead.
     assert "Agar tercapai pada 31 Desember 2027" in text
+
+
+def test_the_trend_page_warns_of_old_data_too(client, seeded):
+    assert "Data cakupan sudah lama" in trend_page(client, dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC))

@@ -141,6 +141,7 @@ def trend_table() -> Table:
     rows = [
         {
             "periode": p.period,
+            "diimpor": timezone.localdate(p.imported_at) if p.imported_at else None,
             "anak": p.children,
             "pemilik_kia": p.holders,
             "cakupan_persen": p.percent,
@@ -157,6 +158,7 @@ def trend_table() -> Table:
         "Tren cakupan kabupaten per semester",
         [
             Column("periode", "Periode"),
+            Column("diimpor", "Diimpor", "date"),
             Column("anak", "Anak 0–17", "int"),
             Column("pemilik_kia", "Pemilik KIA", "int"),
             Column("cakupan_persen", "Cakupan (%)", "pct", of=("pemilik_kia", "anak")),

@@ -117,6 +117,8 @@ def trend(request):
             ),
             "table": tables.trend_table(),
             "projection": projection,
+            "truth": figures.coverage_truth(),
+            "stale_months": settings.LOKET_COVERAGE_STALE_MONTHS,
             "targets": figures.targets(),
             "by": projection.by_date if projection else by_date,
             "today": timezone.localdate(),
