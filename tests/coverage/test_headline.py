@@ -10,7 +10,7 @@ import time_machine
 from django.test import override_settings
 
 from loket.console.models import Role
-from loket.coverage import figures
+from loket.coverage import figures, service, tables
 from tests.console.builders import make_staff, sign_in
 from tests.coverage.builders import collected_kia_case, run_import
 
@@ -140,3 +140,23 @@ def test_a_chosen_date_not_after_today_is_refused_kindly(client, seeded):
 
 def test_the_trend_page_warns_of_old_data_too(client, seeded):
     assert "Data cakupan sudah lama" in trend_page(client, dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC))
+
+
+def test_every_percentage_column_has_its_numerator_and_denominator_beside_it(client, seeded):
+    window = service.Window.last_days(30)
+    for table in (
+        tables.coverage_table(),
+        tables.priorities_table(),
+        tables.trend_table(),
+        tables.service_table(window),
+    ):
+        keys = {c.key for c in table.columns}
+        for column in table.columns:
+            if column.kind == "pct" and column.key != "persen_tertulis":
+                assert column.of and set(column.of) <= keys, (table.key, column.key)
+                for row in table.rows:
+                    part, whole = row[column.of[0]], row[column.of[1]]
+                    assert 0 <= part <= whole and 0 <= row[column.key] <= 100, (table.key, row)
+    sign_in(client, make_staff("kepala", Role.SUPERVISOR))
+    html = client.get("/console/coverage/").content.decode()
+    assert 'title="19.378 dari 47.274"' in html  # Tigaraksa's 40,99 %, on hover
