@@ -160,3 +160,17 @@ def test_every_percentage_column_has_its_numerator_and_denominator_beside_it(cli
     sign_in(client, make_staff("kepala", Role.SUPERVISOR))
     html = client.get("/console/coverage/").content.decode()
     assert 'title="19.378 dari 47.274"' in html  # Tigaraksa's 40,99 %, on hover
+
+
+def test_hostile_projection_inputs_get_a_kind_message_not_an_error(client, seeded):
+    text = trend_page(
+        client, dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC), "?by=kemarin&target=%3Cscript%3E"
+    )
+    assert "Tanggal tidak dikenali" in text and "<script>" not in text
+    assert "Agar tercapai pada 31 Desember 2027" in text  # the default date and the next target
+
+
+def test_without_any_import_the_headline_and_projection_say_there_is_no_data(client):
+    assert figures.coverage_truth() is None and figures.projection_view() is None
+    text = page(client, dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC))
+    assert "Belum ada data per kecamatan" in text and "Data cakupan sudah lama" not in text
