@@ -407,4 +407,6 @@ LOKET_COVERAGE_TARGETS = {
 LOKET_COVERAGE_JUMP_POINTS = envint("LOKET_COVERAGE_JUMP_POINTS", 20)
 # Ready cards not collected after this many days count as no-shows.
 LOKET_COVERAGE_NO_SHOW_DAYS = envint("LOKET_COVERAGE_NO_SHOW_DAYS", 14)
+# Coverage figures whose period ended more than this many months ago carry a stale-data warning.
+LOKET_COVERAGE_STALE_MONTHS = envint("LOKET_COVERAGE_STALE_MONTHS", 12)
 # (end of coverage settings)

@@ -158,7 +158,7 @@ def test_exports_hold_the_same_numbers_as_the_report(client_as, supervisor, seed
     book = openpyxl.load_workbook(io.BytesIO(client.get("/console/coverage/export/cakupan.xlsx").content))
     sheet = book.active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][0] == "Kode" and values[-1][3] == 904154 and values[-1][6] == 15.91
+    assert values[0][0] == "Kode" and values[-1][4] == 904154 and values[-1][7] == 15.91
     assert client.get("/console/coverage/export/nothing.csv").status_code == 404
 
 

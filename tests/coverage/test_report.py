@@ -69,8 +69,45 @@ def test_json_report_has_the_same_records_with_two_decimal_percentages(tmp_path)
         "cakupan_persen": 90.0,
         "tanpa_kia": 2,
         "peringkat": 1,
+        "periode": "2022-S2",
+        "diimpor": dt.date.today().isoformat(),
     }
     assert records[-1]["kode_kecamatan"] == "36.03" and records[-1]["peringkat"] is None
+    assert records[-1]["periode"] == "2022-S2" and records[-1]["diimpor"] == dt.date.today().isoformat()
+
+
+def test_json_report_dates_each_row_and_names_mixed_periods_on_the_regency_row(tmp_path):
+    with time_machine.travel(dt.datetime(2023, 3, 1, 2, 0, tzinfo=dt.UTC), tick=False):
+        run_import(write_table(tmp_path, KECAMATAN_HEADER, [kec_row("Jambe", 10, 10, 9, 9)]), "2020-S2")
+    with time_machine.travel(dt.datetime(2024, 2, 1, 20, 0, tzinfo=dt.UTC), tick=False):  # 2 Feb in Jakarta
+        rows = [kec_row("Balaraja", 10, 10, 1, 1)]
+        run_import(write_table(tmp_path, KECAMATAN_HEADER, rows, name="baru"), "2022-S2")
+    out = io.StringIO()
+    call_command("coverage", "report", "--format", "json", stdout=out)
+    dated = {r["kode_kecamatan"]: (r["periode"], r["diimpor"]) for r in json.loads(out.getvalue())}
+    assert dated == {
+        "36.03.01": ("2022-S2", "2024-02-02"),
+        "36.03.04": ("2020-S2", "2023-03-01"),
+        "36.03": ("2020-S2,2022-S2", "2024-02-02"),
+    }
+
+
+def test_an_empty_json_report_has_an_undated_regency_row():
+    out = io.StringIO()
+    call_command("coverage", "report", "--format", "json", stdout=out)
+    (record,) = json.loads(out.getvalue())
+    assert record["kode_kecamatan"] == "36.03" and (record["periode"], record["diimpor"]) == (None, None)
+
+
+def test_the_csv_report_keeps_its_contract_exactly():
+    run_import(DATA / "kia_coverage_2020.csv", "2020-S2")
+    out = io.StringIO()
+    call_command("coverage", "report", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "kode_kecamatan,kecamatan,anak,pemilik_kia,cakupan_persen,tanpa_kia,peringkat"
+    assert "36.03.03,Tigaraksa,47274,19378,40.99,27896,1" in lines
+    assert lines[-1] == "36.03,Kabupaten Tangerang,904154,143858,15.91,760296,"
+    assert len(lines) == 31
 
 
 def test_cards_collected_through_loket_since_the_import_raise_the_coverage(tmp_path):

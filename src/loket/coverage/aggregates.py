@@ -35,6 +35,9 @@ class Effects:
     service: dict[str, float] = field(default_factory=dict)
     officer: dict[str, int] = field(default_factory=dict)
     reason: str | None = None
+    # Counted on the day the request came in, not the day of the event: a share "per
+    # request received" then divides counts of the same requests (never above 100 %).
+    on_received_day: dict[str, int] = field(default_factory=dict)
 
 
 def reason_label(note: str) -> str:
@@ -44,6 +47,11 @@ def reason_label(note: str) -> str:
 
 def is_officer_event(source: str, actor_id) -> bool:
     return actor_id is not None or source in OFFICER_SOURCES
+
+
+def is_completion(from_state: str, to_state: str) -> bool:
+    """The move that means "every document is here": waiting_documents -> queued."""
+    return from_state == State.WAITING_DOCUMENTS and to_state == State.QUEUED
 
 
 def event_effects(
@@ -56,6 +64,7 @@ def event_effects(
     note: str,
     at: dt.datetime,
     first_officer_event: bool,
+    first_completion: bool = True,
 ) -> Effects:
     out = Effects()
     s = out.service
@@ -72,12 +81,10 @@ def event_effects(
         s["collected"] = 1
     elif to_state in (State.CANCELLED, State.EXPIRED):
         s["cancelled"] = 1
-    if (
-        from_state == State.WAITING_DOCUMENTS
-        and to_state == State.QUEUED
-        and not is_officer_event(source, actor_id)
-    ):
-        s["auto_completed"] = 1
+    if is_completion(from_state, to_state) and first_completion and not is_officer_event(source, actor_id):
+        # Once per request (a case sent back to waiting_documents and completed again is
+        # still one request), on its arrival day.
+        out.on_received_day["auto_completed"] = 1
     if first_officer_event:
         s["first_responses"] = 1
         s["first_response_hours"] = working_hours(created_at, at)
@@ -116,14 +123,31 @@ class Tally:
             self.open[(service, kode, state, timezone.localdate(created_at), state_day)] += n
 
     def add_event(
-        self, service: str, kode: str, created_at: dt.datetime, event: tuple, first_officer: bool
+        self,
+        service: str,
+        kode: str,
+        created_at: dt.datetime,
+        event: tuple,
+        first_officer: bool,
+        first_completion: bool = True,
     ) -> None:
         from_state, to_state, source, actor_id, note, at = event
         effects = event_effects(
-            self.working_hours, created_at, from_state, to_state, source, actor_id, note, at, first_officer
+            self.working_hours,
+            created_at,
+            from_state,
+            to_state,
+            source,
+            actor_id,
+            note,
+            at,
+            first_officer,
+            first_completion,
         )
         day = timezone.localdate(at)
         self.service[(day, service, kode)].update(effects.service)
+        if effects.on_received_day:
+            self.service[(timezone.localdate(created_at), service, kode)].update(effects.on_received_day)
         if effects.officer:
             self.officer[(day, actor_id, kode)].update(effects.officer)
         if effects.reason:
@@ -131,11 +155,14 @@ class Tally:
 
     def add_events(self, service: str, kode: str, created_at: dt.datetime, events: list[tuple]) -> None:
         """All events of one case, in order (the first officer event is recognised here)."""
-        seen_officer = False
+        seen_officer = seen_completion = False
         for event in events:
             officer_event = is_officer_event(event[2], event[3])
-            self.add_event(service, kode, created_at, event, officer_event and not seen_officer)
+            self.add_event(
+                service, kode, created_at, event, officer_event and not seen_officer, not seen_completion
+            )
             seen_officer = seen_officer or officer_event
+            seen_completion = seen_completion or is_completion(event[0], event[1])
 
     def apply(self, sign: int = 1) -> None:
         """Add (or, with sign -1, take away) this tally in the tables."""
@@ -224,9 +251,16 @@ def case_event(sender, instance: CaseEvent, created: bool, raw: bool = False, **
         .exclude(pk=instance.pk)
         .exists()
     )
+    first_completion = is_completion(instance.from_state, instance.to_state) and not (
+        CaseEvent.objects.filter(
+            case_id=instance.case_id, from_state=State.WAITING_DOCUMENTS, to_state=State.QUEUED
+        )
+        .exclude(pk=instance.pk)
+        .exists()
+    )
     tally = Tally()
     event = tuple(getattr(instance, name) for name in EVENT_FIELDS)
-    tally.add_event(case.service, case.kode_kecamatan, case.created_at, event, first)
+    tally.add_event(case.service, case.kode_kecamatan, case.created_at, event, first, first_completion)
     previous = (
         CaseEvent.objects.filter(case_id=instance.case_id)
         .exclude(pk=instance.pk)
@@ -256,15 +290,23 @@ def rebuild(batch: int = 5000) -> dict[str, int]:
         if state in OPEN_STATES:
             open_cases[pk] = [service, kode, state, created_at, timezone.localdate(created_at)]
     seen_officer: set[int] = set()
+    seen_completion: set[int] = set()
     events = CaseEvent.objects.order_by("case_id", "at", "pk").values_list("case_id", *EVENT_FIELDS)
     for case_id, *event in events.iterator(chunk_size=batch):
         service, kode, created_at = cases[case_id]
         officer_event = is_officer_event(event[2], event[3])
         tally.add_event(
-            service, kode, created_at, tuple(event), officer_event and case_id not in seen_officer
+            service,
+            kode,
+            created_at,
+            tuple(event),
+            officer_event and case_id not in seen_officer,
+            case_id not in seen_completion,
         )
         if officer_event:
             seen_officer.add(case_id)
+        if is_completion(event[0], event[1]):
+            seen_completion.add(case_id)
         if case_id in open_cases:
             open_cases[case_id][4] = timezone.localdate(event[-1])
     for service, kode, state, created_at, state_day in open_cases.values():

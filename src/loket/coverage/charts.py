@@ -18,6 +18,8 @@ from loket.domain import coverage as domain
 BRAND = "#0b6e4f"
 WARN = "#b44d12"
 BAD = "#ab091e"
+# plotly's decimal and thousands marks: 20,20 and 1.714, as the tables print them.
+SEPARATORS = ",."
 COLOURS = ["#0b6e4f", "#2f80ed", "#b44d12", "#8e44ad", "#616e7c"]
 
 
@@ -63,19 +65,31 @@ def coverage_map(rows: list[KecamatanCoverage], geojson_url: str) -> dict:
                         domain.fmt_int(r.line.pemilik_kia),
                         domain.fmt_int(r.line.tanpa_kia),
                         r.period,
+                        domain.fmt_pct(r.line.cakupan),
+                        f"{r.imported_at:%d-%m-%Y}",
                     ]
                     for r in rows
                 ],
-                "hovertemplate": "<b>%{text}</b><br>Cakupan %{z:.2f}%<br>Anak %{customdata[0]}"
-                "<br>Pemilik KIA %{customdata[1]}<br>Belum punya %{customdata[2]}<br>Data %{customdata[3]}<extra></extra>",
+                "hovertemplate": "<b>%{text}</b><br>Cakupan %{customdata[4]}%<br>Anak %{customdata[0]}"
+                "<br>Pemilik KIA %{customdata[1]}<br>Belum punya %{customdata[2]}"
+                "<br>Data %{customdata[3]}, diimpor %{customdata[5]}<extra></extra>",
             }
         ],
         "layout": {
             "map": {"style": "white-bg", "center": centre, "zoom": zoom},
             "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
             "height": 520,
+            "separators": SEPARATORS,
         },
     }
+
+
+def period_middle(period: str) -> dt.date:
+    """Where a semester sits on a date axis: its middle (1 April, 1 October).
+
+    Drawn at its cut-off (31 December) a 2022-S2 point would sit on the 2023 gridline."""
+    year, half = domain.period_key(period)
+    return dt.date(year, 4 if half == 1 else 10, 1)
 
 
 def trend_chart(
@@ -83,43 +97,54 @@ def trend_chart(
     targets: dict[int, Decimal],
     projection: domain.Projection | None,
     base_date: dt.date | None,
+    today: dt.date | None = None,
 ) -> dict:
     flagged = [p for p in points if p.flagged]
+    base_point = next((p for p in points if p.date == base_date), None)
     data = [
         {
             "type": "scatter",
             "mode": "lines+markers",
             "name": "Cakupan",
-            "x": [p.date.isoformat() for p in points],
+            "x": [period_middle(p.period).isoformat() for p in points],
             "y": [float(p.percent) for p in points],
-            "text": [p.period for p in points],
+            # Hover text formatted as the table is (41,20 %), not by plotly (41.20).
+            "text": [
+                f"{p.period}: {domain.fmt_pct(p.percent)}% ({domain.fmt_int(p.holders)} dari "
+                f"{domain.fmt_int(p.children)} anak)"
+                for p in points
+            ],
             "line": {"color": BRAND},
-            "hovertemplate": "%{text}: %{y:.2f}%<extra></extra>",
+            "hovertemplate": "%{text}<extra></extra>",
         },
         {
             "type": "scatter",
             "mode": "markers",
             "name": "Perlu diperiksa",
-            "x": [p.date.isoformat() for p in flagged],
+            "x": [period_middle(p.period).isoformat() for p in flagged],
             "y": [float(p.percent) for p in flagged],
             "text": [p.period + ": " + "<br>".join(f[:90] for f in p.flags) for p in flagged],
             "marker": {"color": BAD, "size": 14, "symbol": "x"},
             "hovertemplate": "%{text}<extra></extra>",
         },
     ]
-    dates = [p.date for p in points]
-    if projection and projection.reached_on and base_date:
+    dates = [period_middle(p.period) for p in points]
+    ahead = (
+        projection is not None and projection.reached_on and (today is None or projection.reached_on > today)
+    )
+    if projection and ahead and base_point:
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": "Proyeksi",
-                "x": [base_date.isoformat(), projection.reached_on.isoformat()],
+                "name": "Proyeksi (laju tren)",
+                "x": [period_middle(base_point.period).isoformat(), projection.reached_on.isoformat()],
                 "y": [
                     float(domain.percent(projection.holders, projection.children)),
                     float(projection.target_percent),
                 ],
                 "line": {"color": WARN, "dash": "dot"},
+                "hoverinfo": "skip",
             }
         )
         dates.append(projection.reached_on)
@@ -134,15 +159,18 @@ def trend_chart(
                 "y": [float(value), float(value)],
                 "line": {"color": COLOURS[(i + 2) % len(COLOURS)], "dash": "dash", "width": 1},
                 "marker": {"size": [0, 8]},
+                "hoverinfo": "skip",
             }
         )
     return {
         "data": data,
         "layout": {
             "yaxis": {"title": {"text": "Cakupan KIA (%)"}, "rangemode": "tozero"},
+            "xaxis": {"title": {"text": "Periode data (titik di tengah semester)"}, "dtick": "M12"},
             "margin": {"l": 60, "r": 10, "t": 10, "b": 40},
             "height": 420,
-            "legend": {"orientation": "h"},
+            "legend": {"orientation": "h", "y": -0.2},
+            "separators": SEPARATORS,
         },
     }
 
@@ -164,6 +192,9 @@ def monthly_chart(monthly: dict[str, dict[str, int]]) -> dict:
         "layout": {
             "barmode": "stack",
             "height": 320,
+            "separators": SEPARATORS,
+            "yaxis": {"title": {"text": "Permohonan masuk"}},
+            "xaxis": {"title": {"text": "Bulan"}},
             "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
             "legend": {"orientation": "h"},
         },

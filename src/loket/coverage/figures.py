@@ -7,6 +7,7 @@ Loket since that import, per kecamatan, over the children of that import.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -140,6 +141,7 @@ class TrendPoint:
     source: str  # history | kecamatan
     flags: list[str]
     review: str
+    imported_at: dt.datetime | None = None
 
     @property
     def flagged(self) -> bool:
@@ -158,7 +160,7 @@ def trend_points(include_excluded: bool = False) -> list[TrendPoint]:
         if period:
             flags[period].append(f"{code}: {message}")
     points: dict[str, TrendPoint] = {}
-    for f in RegencyFigure.objects.exclude(anak=None).exclude(kia=None):
+    for f in RegencyFigure.objects.exclude(anak=None).exclude(kia=None).select_related("source_import"):
         if f.review == Review.EXCLUDED and not include_excluded:
             continue
         points[f.period] = TrendPoint(
@@ -171,12 +173,22 @@ def trend_points(include_excluded: bool = False) -> list[TrendPoint]:
             "history",
             flags.get(f.period, []),
             f.review,
+            f.source_import.imported_at,
         )
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     excluded: set[str] = set()
-    for f in KecamatanFigure.objects.filter(is_total=False).exclude(anak=None).exclude(kia=None):
+    imported: dict[str, dt.datetime] = {}
+    for f in (
+        KecamatanFigure.objects.filter(is_total=False)
+        .exclude(anak=None)
+        .exclude(kia=None)
+        .select_related("source_import")
+    ):
         sums[f.period][0] += f.anak
         sums[f.period][1] += f.kia
+        imported[f.period] = max(
+            imported.get(f.period, f.source_import.imported_at), f.source_import.imported_at
+        )
         if f.review == Review.EXCLUDED:
             excluded.add(f.period)
     for period, (children, holders) in sums.items():
@@ -192,6 +204,7 @@ def trend_points(include_excluded: bool = False) -> list[TrendPoint]:
             "kecamatan",
             flags.get(period, []),
             "",
+            imported.get(period),
         )
     return [points[p] for p in sorted(points, key=domain.period_key)]
 
@@ -216,6 +229,46 @@ class ProjectionView:
     target_year: int
     rate_basis: str
     loket_monthly: float
+    today: dt.date | None = None
+    holders_loket: int = 0  # cards collected through Loket since the base period's import
+    imported_at: dt.datetime | None = None
+    by_date: dt.date | None = None  # the date the user chose (or the default)
+    working_days: int | None = None  # office working days after today through by_date
+    needed_per_working_day: int | None = None  # ceil(gap / working_days)
+    needed_monthly: int | None = None  # ceil(gap / months from today to by_date)
+
+    @property
+    def target_end(self) -> dt.date:
+        return dt.date(self.target_year, 12, 31)
+
+    @property
+    def missed(self) -> bool:
+        """The target's year is over and the newest figure is below it."""
+        return self.today is not None and self.target_end < self.today and self.projection.gap > 0
+
+    @property
+    def reached_in_the_past(self) -> bool:
+        """The trend's date lies before today: newer data would tell; the page says so."""
+        reached = self.projection.reached_on
+        return (
+            reached is not None
+            and self.today is not None
+            and reached <= self.today
+            and self.projection.gap > 0
+        )
+
+    @property
+    def needed_vs_trend(self) -> float | None:
+        """How many times the recent trend's monthly rate the needed rate is."""
+        if self.needed_monthly is None or self.projection.monthly_rate <= 0:
+            return None
+        return self.needed_monthly / self.projection.monthly_rate
+
+
+def default_by_date(target_year: int, today: dt.date) -> dt.date:
+    """The target's own year end while it lies ahead, otherwise the end of next year."""
+    end = dt.date(target_year, 12, 31)
+    return end if end > today else dt.date(today.year + 1, 12, 31)
 
 
 def loket_monthly_rate(days: int = 90, today: dt.date | None = None) -> float:
@@ -253,18 +306,157 @@ def projection_view(
         if chosen is None:
             return None
         target_year = chosen[0]
+    # Cards handed over through Loket since the newest figure's import count, as in the headline.
+    loket_cards = sum(collected_since(last.imported_at).values()) if last.imported_at else 0
     projection = domain.project(
-        last.holders,
+        last.holders + loket_cards,
         last.children,
         all_targets[target_year],
         rate,
         last.date,
-        by_date,
-        working_days_between,
     )
-    if by_date is not None:
-        # Cards per working day count from today, not from the semester's cut-off.
-        working = working_days_between(today, by_date)
-        projection.working_days = working
-        projection.cards_per_working_day = projection.gap / working if working > 0 else None
-    return ProjectionView(projection, last.period, last.date, target_year, basis, loket_rate)
+    view = ProjectionView(
+        projection,
+        last.period,
+        last.date,
+        target_year,
+        basis,
+        loket_rate,
+        today,
+        loket_cards,
+        last.imported_at,
+    )
+    view.by_date = by_date or default_by_date(target_year, today)
+    if view.by_date > today:
+        # The rate needed counts from today, not from the semester's cut-off.
+        view.working_days = working_days_between(today, view.by_date)
+        projection.by_date, projection.working_days = view.by_date, view.working_days
+        if view.working_days > 0:
+            view.needed_per_working_day = -(-projection.gap // view.working_days)
+            projection.cards_per_working_day = projection.gap / view.working_days
+        months = (view.by_date - today).days / 30.4375
+        view.needed_monthly = int(math.ceil(projection.gap / months))
+    return view
+
+
+# --- the one current figure, with its date ------------------------------------------------
+def months_between(earlier: dt.date, later: dt.date) -> int:
+    """Whole calendar months from `earlier` to `later` (0 when later is not after)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if later.day < earlier.day:
+        months -= 1
+    return max(months, 0)
+
+
+def plus_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later (the month's last day when shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return min(
+        day.replace(year=year, month=month, day=1) + dt.timedelta(days=day.day - 1),
+        following - dt.timedelta(days=1),
+    )
+
+
+def cards_for(target_percent: Decimal, children: int) -> int:
+    """Holders needed for a target: ceil(target x children / 100), in integers."""
+    numerator = int(target_percent * 100) * children
+    return -(-numerator // 10000)
+
+
+@dataclass
+class Gap:
+    year: int
+    percent: Decimal
+    cards: int
+    points: Decimal
+    missed: bool  # the target's year is over and it was not reached
+
+
+@dataclass
+class CoverageTruth:
+    """The headline's coverage: the newest figure, its period, when it was imported.
+
+    For the whole regency this is the newest regency point (history or a per-kecamatan
+    table total) plus the KIA cards collected through Loket since its import; for an
+    area account, the sum of its kecamatan's latest tables (there is no area history).
+    """
+
+    period: str
+    imported_at: dt.datetime | None
+    children: int
+    holders_imported: int
+    holders_loket: int
+    kecamatan_periods: list[str]  # the periods behind the per-kecamatan table (oldest first)
+    stale: bool
+    age_months: int
+    gap: Gap | None
+    source: str  # regency | kecamatan
+
+    @property
+    def holders(self) -> int:
+        return self.holders_imported + self.holders_loket
+
+    @property
+    def percent(self) -> Decimal:
+        return domain.percent(self.holders, self.children)
+
+    @property
+    def kecamatan_older(self) -> bool:
+        """The per-kecamatan table is older than the headline's figure."""
+        return bool(self.kecamatan_periods) and domain.period_key(
+            self.kecamatan_periods[0]
+        ) < domain.period_key(self.period)
+
+
+def coverage_truth(
+    kodes: set[str] | None = None,
+    current: list[KecamatanCoverage] | None = None,
+    today: dt.date | None = None,
+) -> CoverageTruth | None:
+    today = today or timezone.localdate()
+    current = current_coverage(kodes) if current is None else current
+    kecamatan_periods = sorted({c.period for c in current}, key=domain.period_key)
+    newest = None
+    if kodes is None:
+        points = trend_points()
+        newest = points[-1] if points else None
+    if newest is not None and newest.imported_at is not None:
+        period, imported_at, source = newest.period, newest.imported_at, "regency"
+        children, holders = newest.children, newest.holders
+        loket = sum(collected_since(imported_at).values())
+    elif current:
+        lines = [c.line for c in current]
+        period, source = kecamatan_periods[-1], "kecamatan"
+        imported_at = max(c.imported_at for c in current)
+        children = sum(line.anak for line in lines)
+        holders = sum(c.holders_at_import for c in current)
+        loket = sum(c.collected for c in current)
+    else:
+        return None
+    age = months_between(domain.period_end(period), today)
+    truth = CoverageTruth(
+        period,
+        imported_at,
+        children,
+        holders,
+        loket,
+        kecamatan_periods,
+        today > plus_months(domain.period_end(period), settings.LOKET_COVERAGE_STALE_MONTHS),
+        age,
+        None,
+        source,
+    )
+    target = next_target(today)
+    if target is not None:
+        year, value = target
+        truth.gap = Gap(
+            year,
+            value,
+            max(cards_for(value, children) - truth.holders, 0),
+            max(value - truth.percent, Decimal("0.00")),
+            dt.date(year, 12, 31) < today and truth.percent < value,
+        )
+    return truth

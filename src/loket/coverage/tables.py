@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import openpyxl
+from django.utils import timezone
 from openpyxl.styles import Font
 
 from loket.coverage import figures, service
@@ -20,7 +21,10 @@ from loket.domain import coverage as domain
 class Column:
     key: str
     label: str
-    kind: str = "text"  # text | int | pct | hours | ratio
+    kind: str = "text"  # text | int | pct | hours | ratio | date
+    # For a percentage: the keys of its numerator and denominator in the same row, shown
+    # on hover ("1 dari 2") and exported as their own columns.
+    of: tuple[str, str] | None = None
 
 
 @dataclass
@@ -52,6 +56,7 @@ def coverage_table(kodes=None, current=None) -> Table:
             "kode_kecamatan": c.line.kode_kecamatan,
             "kecamatan": c.line.kecamatan,
             "periode": c.period,
+            "diimpor": timezone.localdate(c.imported_at),
             "anak": c.line.anak,
             "pemilik_kia": c.line.pemilik_kia,
             "kartu_loket": c.collected,
@@ -71,7 +76,8 @@ def coverage_table(kodes=None, current=None) -> Table:
             {
                 "kode_kecamatan": total.kode_kecamatan,
                 "kecamatan": total.kecamatan,
-                "periode": "",
+                "periode": ", ".join(sorted({c.period for c in current}, key=domain.period_key)),
+                "diimpor": max(timezone.localdate(c.imported_at) for c in current),
                 "anak": total.anak,
                 "pemilik_kia": total.pemilik_kia,
                 "kartu_loket": sum(c.collected for c in current),
@@ -88,10 +94,11 @@ def coverage_table(kodes=None, current=None) -> Table:
             Column("kode_kecamatan", "Kode"),
             Column("kecamatan", "Kecamatan"),
             Column("periode", "Periode data"),
+            Column("diimpor", "Diimpor", "date"),
             Column("anak", "Anak 0–17", "int"),
             Column("pemilik_kia", "Pemilik KIA", "int"),
             Column("kartu_loket", "Diambil lewat Loket", "int"),
-            Column("cakupan_persen", "Cakupan (%)", "pct"),
+            Column("cakupan_persen", "Cakupan (%)", "pct", of=("pemilik_kia", "anak")),
             Column("tanpa_kia", "Belum punya KIA", "int"),
             Column("peringkat", "Peringkat", "int"),
         ],
@@ -110,6 +117,8 @@ def priorities_table(kodes=None, current=None) -> Table:
             "kode_kecamatan": line.kode_kecamatan,
             "kecamatan": line.kecamatan,
             "tanpa_kia": line.tanpa_kia,
+            "anak": line.anak,
+            "pemilik_kia": line.pemilik_kia,
             "cakupan_persen": line.cakupan,
             "urutan_cakupan_terendah": coverage_rank[line.kode_kecamatan],
         }
@@ -123,7 +132,9 @@ def priorities_table(kodes=None, current=None) -> Table:
             Column("kode_kecamatan", "Kode"),
             Column("kecamatan", "Kecamatan"),
             Column("tanpa_kia", "Anak belum punya KIA", "int"),
-            Column("cakupan_persen", "Cakupan (%)", "pct"),
+            Column("anak", "Anak 0–17", "int"),
+            Column("pemilik_kia", "Pemilik KIA", "int"),
+            Column("cakupan_persen", "Cakupan (%)", "pct", of=("pemilik_kia", "anak")),
             Column("urutan_cakupan_terendah", "Urutan cakupan terendah", "int"),
         ],
         rows,
@@ -134,6 +145,7 @@ def trend_table() -> Table:
     rows = [
         {
             "periode": p.period,
+            "diimpor": timezone.localdate(p.imported_at) if p.imported_at else None,
             "anak": p.children,
             "pemilik_kia": p.holders,
             "cakupan_persen": p.percent,
@@ -150,9 +162,10 @@ def trend_table() -> Table:
         "Tren cakupan kabupaten per semester",
         [
             Column("periode", "Periode"),
+            Column("diimpor", "Diimpor", "date"),
             Column("anak", "Anak 0–17", "int"),
             Column("pemilik_kia", "Pemilik KIA", "int"),
-            Column("cakupan_persen", "Cakupan (%)", "pct"),
+            Column("cakupan_persen", "Cakupan (%)", "pct", of=("pemilik_kia", "anak")),
             Column("persen_tertulis", "Persen tertulis", "pct"),
             Column("sumber", "Sumber"),
             Column("tanda", "Catatan pemeriksaan"),
@@ -172,7 +185,9 @@ def service_table(window: service.Window, kodes=None) -> Table:
             {
                 "layanan": r.service,
                 "diterima": int(r.values["received"]),
-                "dijelaskan_otomatis_persen": _percent(r.auto_share),
+                "dijelaskan_otomatis": int(r.values["auto_explained"]),
+                "dijelaskan_otomatis_rasio": r.auto_share,
+                "lengkap_otomatis": int(r.values["auto_completed"]),
                 "lengkap_otomatis_persen": _percent(r.complete_share),
                 "respons_pertama_jam": r.first_response_avg,
                 "keputusan_jam": r.decision_avg,
@@ -190,8 +205,16 @@ def service_table(window: service.Window, kodes=None) -> Table:
         [
             Column("layanan", "Layanan"),
             Column("diterima", "Permohonan masuk", "int"),
-            Column("dijelaskan_otomatis_persen", "Format dijelaskan otomatis, per permohonan (%)", "pct"),
-            Column("lengkap_otomatis_persen", "Berkas lengkap tanpa petugas (%)", "pct"),
+            Column("dijelaskan_otomatis", "Format dijelaskan otomatis", "int"),
+            # Several tries per request are possible: a ratio, never a percentage.
+            Column("dijelaskan_otomatis_rasio", "Dijelaskan otomatis per permohonan (rasio)", "ratio"),
+            Column("lengkap_otomatis", "Lengkap tanpa petugas", "int"),
+            Column(
+                "lengkap_otomatis_persen",
+                "Berkas lengkap tanpa petugas (%)",
+                "pct",
+                of=("lengkap_otomatis", "diterima"),
+            ),
             Column("respons_pertama_jam", "Respons pertama petugas (jam kerja)", "hours"),
             Column("keputusan_jam", "Sampai keputusan (jam kerja)", "hours"),
             Column("perbaikan_per_permohonan", "Perbaikan per permohonan", "ratio"),
@@ -250,6 +273,8 @@ def _plain(value, kind: str):
         return f"{Decimal(value):.2f}"
     if kind in ("hours", "ratio"):
         return f"{float(value):.2f}"
+    if kind == "date":
+        return value.isoformat()
     return value
 
 

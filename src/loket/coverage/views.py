@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from functools import lru_cache
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -18,7 +19,6 @@ from loket.coverage import charts, figures, plotly_assets, service, tables
 from loket.coverage.access import coverage_view
 from loket.coverage.importing import ImportRefused, import_table
 from loket.coverage.models import CoverageImport, KecamatanFigure, RegencyFigure, Review
-from loket.domain import coverage as domain
 from loket.domain.regions import DATA_DIR
 
 GEOJSON_URL = "/console/coverage/kecamatan.geojson"
@@ -47,30 +47,20 @@ def _window(request) -> service.Window:
 
 
 def headline(kodes, backlog=None, current=None) -> dict:
-    """The few figures a head of office decides from: backlog and its age, waiting time, the gap."""
+    """The few figures a head of office decides from: backlog and its age, waiting time, the
+    coverage with its period and import date, and the gap to the next target."""
     backlog = service.backlog(kodes) if backlog is None else backlog
     window = service.Window.last_days(30)
     rows = service.by_service(window, kodes)
     overall = rows[-1] if rows else None
-    current = figures.current_coverage(kodes) if current is None else current
-    lines = [c.line for c in current]
-    total = domain.regency_line("", "", lines) if lines else None
-    target = figures.next_target(timezone.localdate())
-    gap = None
-    if total and target:
-        needed = int(total.anak * target[1] / 100)
-        gap = {
-            "year": target[0],
-            "percent": target[1],
-            "cards": max(needed - total.pemilik_kia, 0),
-            "points": target[1] - total.cakupan,
-        }
+    truth = figures.coverage_truth(kodes, current)
     return {
         "backlog": backlog,
         "decision_hours": overall.decision_avg if overall else None,
         "first_response_hours": overall.first_response_avg if overall else None,
-        "coverage": total,
-        "gap": gap,
+        "truth": truth,
+        "gap": truth.gap if truth else None,
+        "stale_months": settings.LOKET_COVERAGE_STALE_MONTHS,
     }
 
 
@@ -92,6 +82,7 @@ def dashboard(request):
             "table": table,
             "sort": request.GET.get("sort", ""),
             "map": charts.coverage_map(current, GEOJSON_URL) if current else None,
+            "legend": sorted(current, key=lambda c: c.line.kecamatan),
         },
     )
 
@@ -104,6 +95,9 @@ def trend(request):
             by_date = dt.date.fromisoformat(request.GET["by"])
         except ValueError:
             messages.error(request, "Tanggal tidak dikenali; pilih tanggal dari kalender.")
+    if by_date is not None and by_date <= timezone.localdate():
+        messages.error(request, "Tanggal target harus setelah hari ini; pilih tanggal lain.")
+        by_date = None
     try:
         year = int(request.GET.get("target", "")) or None
     except ValueError:
@@ -119,11 +113,14 @@ def trend(request):
                 figures.targets(),
                 projection.projection if projection else None,
                 projection.base_date if projection else None,
+                timezone.localdate(),
             ),
             "table": tables.trend_table(),
             "projection": projection,
+            "truth": figures.coverage_truth(),
+            "stale_months": settings.LOKET_COVERAGE_STALE_MONTHS,
             "targets": figures.targets(),
-            "by": by_date,
+            "by": projection.by_date if projection else by_date,
             "today": timezone.localdate(),
         },
     )

@@ -154,8 +154,16 @@ def fmt_int(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def fmt_number(value: float | Decimal | int, decimals: int = 2) -> str:
+    """Indonesian notation for people: dot thousands, comma decimals (1.714,50; 15,91).
+
+    The one formatter of pages, tooltips and PDFs; CSV and JSON keep dot decimals."""
+    text = f"{value:,.{decimals}f}"  # 1,714.50
+    return text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+
+
 def fmt_pct(p: Decimal) -> str:
-    return f"{p:.2f}".replace(".", ",")
+    return fmt_number(p, 2)
 
 
 # --- reading tables -----------------------------------------------------------------

@@ -2,7 +2,7 @@ from django import template
 
 from loket.channels.whatsapp.incidents import active_incidents
 from loket.console.access import may
-from loket.console.models import Role
+from loket.console.models import Role, StaffProfile
 
 register = template.Library()
 
@@ -15,3 +15,9 @@ def incident_banner(context):
     staff = getattr(context.get("request"), "staff", None)
     show = staff is not None and staff.role in INCIDENT_ROLES
     return {"incidents": active_incidents() if show else [], "reviews_quarantine": may(staff, "quarantine")}
+
+
+@register.filter
+def may_do(profile: StaffProfile | None, action: str) -> bool:
+    """The menu shows a link only to the roles its page lets in (`console.access.ALLOWED`)."""
+    return may(profile, action)

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from loket.coverage import plotly_assets
-from loket.domain.coverage import fmt_int
+from loket.domain.coverage import fmt_int, fmt_number
 
 register = template.Library()
 
@@ -21,12 +21,33 @@ def cell(value, kind: str = "text"):
     if kind == "int":
         return fmt_int(int(value))
     if kind == "pct":
-        return f"{Decimal(value):.2f}".replace(".", ",")
+        return fmt_number(Decimal(value), 2)
     if kind == "hours":
-        return f"{float(value):.1f}".replace(".", ",")
+        return fmt_number(float(value), 1)
     if kind == "ratio":
-        return f"{float(value):.2f}".replace(".", ",")
+        return fmt_number(float(value), 2)
+    if kind == "date":
+        return f"{value:%d-%m-%Y}"
     return value
+
+
+@register.filter
+def number(value, decimals: int = 0):
+    """Any figure in Indonesian notation: 1.714 kartu, 41,20 %."""
+    if value is None or value == "":
+        return "–"
+    return fmt_number(value, int(decimals))
+
+
+@register.filter
+def share_title(row: dict, column) -> str:
+    """Hover text of a percentage: its numerator and denominator ("1.040 dari 2.000")."""
+    if not column.of:
+        return ""
+    part, whole = row.get(column.of[0]), row.get(column.of[1])
+    if part is None or whole is None:
+        return ""
+    return f"{fmt_int(int(part))} dari {fmt_int(int(whole))}"
 
 
 @register.filter

@@ -8,7 +8,9 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from loket.coverage import aggregates, figures
 from loket.coverage.importing import ImportRefused, import_table
@@ -32,6 +34,28 @@ def report_json(records: list[dict]) -> str:
             fields.append(f"{json.dumps(key)}: {text}")
         parts.append("{" + ", ".join(fields) + "}")
     return "[\n" + ",\n".join(parts) + "\n]"
+
+
+def dated_records() -> list[dict]:
+    """The report's records, each with the period its figures come from (`periode`) and the
+    local date of that import (`diimpor`); the regency row names its rows' periods (one, or
+    several joined by commas, oldest first) and the newest import."""
+    current = figures.current_coverage()
+    lines = [c.line for c in current]
+    records = []
+    for c in current:
+        record = domain.report_record(c.line)
+        record["periode"] = c.period
+        record["diimpor"] = timezone.localdate(c.imported_at).isoformat()
+        records.append(record)
+    total = domain.report_record(
+        domain.regency_line(settings.LOKET_REGION_CODE, figures.regency_name(), lines)
+    )
+    periods = sorted({c.period for c in current}, key=domain.period_key)
+    total["periode"] = ",".join(periods) or None
+    total["diimpor"] = max((timezone.localdate(c.imported_at) for c in current), default=None)
+    total["diimpor"] = total["diimpor"].isoformat() if total["diimpor"] else None
+    return [*records, total]
 
 
 class Command(BaseCommand):
@@ -81,10 +105,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  [{f.check}] {where}: {f.message}")
 
     def report(self, fmt: str) -> None:
-        records = [domain.report_record(line) for line in figures.report_lines()]
         if fmt == "json":
-            self.stdout.write(report_json(records))
+            self.stdout.write(report_json(dated_records()))
             return
+        records = [domain.report_record(line) for line in figures.report_lines()]
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(domain.REPORT_COLUMNS)
         for r in records:
