@@ -354,5 +354,8 @@ def monthly_report(window: service.Window, kodes=None) -> bytes:
     story += _table(tables.backlog_table(kodes, backlog), styles)
     story += _table(tables.reasons_table(window, kodes), styles)
     story += _table(tables.officers_table(window, kodes), styles)
+    # A spacer after the last table would start a blank page when that table ends the page.
+    while isinstance(story[-1], Spacer):
+        story.pop()
     doc.build(story)
     return buf.getvalue()
