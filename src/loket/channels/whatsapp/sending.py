@@ -501,17 +501,7 @@ def refused(message: OutboundMessage, number: PhoneNumber, form, error: GraphErr
         _update(message, force_template=True, status=Status.QUEUED)
         raise RetryLater(0, "window closed: template next")
     if action == Action.PAUSE:
-        kind = {190: Incident.Kind.TOKEN, 0: Incident.Kind.TOKEN}.get(error.code, Incident.Kind.PERMISSION)
-        if error.code in (131031, 131042, 133010, 131048, 368):
-            kind = Incident.Kind.ACCOUNT
-        scope = number.phone_number_id if error.code in (133010, 131048) else ""
-        incidents.open_incident(
-            kind,
-            rule.explanation,
-            scope=scope,
-            error_code=error.code,
-            pause_for=settings.LOKET_WA_PAUSE_PROBE_SECONDS,
-        )
+        incidents.graph_refused(error, phone_number_id=number.phone_number_id)
         _update(message, status=Status.QUEUED)
         raise RetryLater(settings.LOKET_WA_PAUSE_PROBE_SECONDS + random.uniform(0, 5), "sending paused")
     if action == Action.THROTTLE_NUMBER:
