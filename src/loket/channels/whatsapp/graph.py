@@ -146,7 +146,8 @@ class GraphClient:
                     raise _refusal(answer)
                 if _declared_length(answer) > max_bytes:
                     raise BodyTooLarge(max_bytes)
-                chunks, size = [], 0
+                chunks: list[bytes] = []
+                size = 0
                 for chunk in answer.iter_bytes():
                     size += len(chunk)
                     if size > max_bytes:

@@ -600,12 +600,7 @@ def apply_status(phone_number_id: str, status: dict) -> None:
     if graph_error.action in retryable and within and message.status in (Status.SENT, Status.SENDING):
         # Meta took it, then could not deliver for a passing reason: send it again.
         if graph_error.action == Action.PAUSE:
-            incidents.open_incident(
-                Incident.Kind.ACCOUNT,
-                graph_error.rule.explanation,
-                error_code=code,
-                pause_for=settings.LOKET_WA_PAUSE_PROBE_SECONDS,
-            )
+            incidents.graph_refused(graph_error, phone_number_id=message.phone_number_id)
             forget_state()
         _update(message, last_error_code=code, last_error_title=title, last_error_details=details)
         return requeue(message, delay=retry_delay(message.attempts), wamid=None, uncertain_since=None)

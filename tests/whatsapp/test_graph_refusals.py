@@ -1,7 +1,8 @@
 """One Graph client for sends and media: a refusal met on a download means what it means on a send.
 
 A refused token opens the same incident whichever call met it (and pauses sending), the
-error table decides what retries, and a download that works proves the token again.
+error table decides what retries and which incident opens (on a send, a download, or a
+late failure status), and a download that works proves the token again.
 """
 
 import datetime as dt
@@ -10,9 +11,10 @@ import pytest
 from django.utils import timezone
 
 from loket.cases.models import Document
-from loket.channels.whatsapp import graph, incidents, media
+from loket.channels.whatsapp import graph, incidents, media, outbox
 from loket.channels.whatsapp.errors import ERROR_TABLE, Action, GraphError, rule_for
 from loket.channels.whatsapp.models import InboundMessage, Incident
+from loket.channels.whatsapp.sending import apply_status
 from loket.jobs.models import Job
 from tests.whatsapp.inbound import (  # noqa: F401
     deliver,
@@ -22,6 +24,7 @@ from tests.whatsapp.inbound import (  # noqa: F401
     photo,
     work,
 )
+from tests.whatsapp.outbound_builders import drain, resident
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +144,24 @@ def test_every_pausing_rule_names_an_incident_the_model_knows():
 def test_media_has_no_http_client_of_its_own():
     # Sends and media share graph.GraphClient: one error table, one token, one set of timeouts.
     assert not hasattr(media, "httpx")
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "per_number"),
+    [(131048, Incident.Kind.ACCOUNT, True), (131031, Incident.Kind.ACCOUNT, False), (190, "token", False)],
+)
+def test_a_late_pausing_failure_status_opens_the_incident_the_table_names(fake_graph, code, kind, per_number):
+    message = outbox.enqueue(resident(), text="Kabar", kind="reply")
+    drain()
+    message.refresh_from_db()
+    assert message.status == "sent"
+    failed = fake_graph.status_payload(fake_graph.messages()[0], "failed", error_code=code)
+    apply_status(message.phone_number_id, failed["entry"][0]["changes"][0]["value"]["statuses"][0])
+    [incident] = incidents.active_incidents()
+    scope = message.phone_number_id if per_number else ""
+    assert (incident.kind, incident.scope, incident.error_code, incident.pauses_sending) == (
+        kind,
+        scope,
+        code,
+        True,
+    )
