@@ -1,8 +1,13 @@
-"""Meta's error codes, and the one table that decides what the outbox does about each.
+"""Meta's error codes, and the one table that decides what we do about each.
 
 The Graph API answers a refused call with `{"error": {"code": ..., "message": ...,
 "error_data": {"details": ...}}}`; branch on the code, never on the HTTP status or the text.
-Codes missing from the table are retried when the HTTP status is 5xx and given up otherwise.
+Codes missing from the table are retried when the HTTP status is 5xx (or 429), read as a
+refused token when it is a bare 401, and given up otherwise.
+
+The same table serves every call of the Graph client: a send, an upload, a media lookup or
+a download. A pausing refusal (token, permission, account) names the incident it opens,
+whichever call met it (`incidents.graph_refused`).
 """
 
 from __future__ import annotations
@@ -28,16 +33,29 @@ class Rule:
     wait: float = 0.0
     # Shown to officers next to the failed or held message (Bahasa Indonesia).
     explanation: str = ""
+    # The incident a pausing refusal opens (an `Incident.Kind` value), and whether it
+    # covers only the office number that met it (otherwise every number).
+    incident: str = ""
+    per_number: bool = False
 
 
 _TOKEN = Rule(
-    Action.PAUSE, 60, "Token akses WhatsApp ditolak Meta. Pengiriman dijeda; admin perlu memperbarui token."
+    Action.PAUSE,
+    60,
+    "Token akses WhatsApp ditolak Meta. Pengiriman dijeda; admin perlu memperbarui token.",
+    incident="token",
 )
 _PERMISSION = Rule(
-    Action.PAUSE, 300, "Aplikasi WhatsApp tidak punya izin mengirim. Admin perlu memeriksa izin aplikasi."
+    Action.PAUSE,
+    300,
+    "Aplikasi WhatsApp tidak punya izin mengirim. Admin perlu memeriksa izin aplikasi.",
+    incident="permission",
 )
 _ACCOUNT = Rule(
-    Action.PAUSE, 600, "Akun WhatsApp Business sedang dibatasi Meta. Admin perlu memeriksa WhatsApp Manager."
+    Action.PAUSE,
+    600,
+    "Akun WhatsApp Business sedang dibatasi Meta. Admin perlu memeriksa WhatsApp Manager.",
+    incident="account",
 )
 _TRANSIENT = Rule(Action.RETRY, 0, "Gangguan sementara di WhatsApp. Dicoba lagi otomatis.")
 _BAD_REQUEST = Rule(Action.GIVE_UP, 0, "Isi pesan ditolak WhatsApp. Periksa isi pesan lalu kirim ulang.")
@@ -55,14 +73,27 @@ ERROR_TABLE: dict[int, Rule] = {
     10: _PERMISSION,
     131005: _PERMISSION,
     133010: Rule(
-        Action.PAUSE, 600, "Nomor kantor belum terdaftar di Cloud API. Admin perlu mendaftarkannya."
+        Action.PAUSE,
+        600,
+        "Nomor kantor belum terdaftar di Cloud API. Admin perlu mendaftarkannya.",
+        incident="account",
+        per_number=True,
     ),
     131031: _ACCOUNT,
     131042: Rule(
-        Action.PAUSE, 600, "Ada masalah pembayaran akun WhatsApp. Admin perlu memeriksa metode pembayaran."
+        Action.PAUSE,
+        600,
+        "Ada masalah pembayaran akun WhatsApp. Admin perlu memeriksa metode pembayaran.",
+        incident="account",
     ),
     368: _ACCOUNT,
-    131048: Rule(Action.PAUSE, 900, "Nomor dibatasi karena banyak laporan spam. Kirim hanya pesan penting."),
+    131048: Rule(
+        Action.PAUSE,
+        900,
+        "Nomor dibatasi karena banyak laporan spam. Kirim hanya pesan penting.",
+        incident="account",
+        per_number=True,
+    ),
     1: _TRANSIENT,
     2: _TRANSIENT,
     131000: _TRANSIENT,
@@ -110,6 +141,9 @@ def rule_for(code: int | None, http_status: int = 400) -> Rule:
         return ERROR_TABLE[code]
     if code is not None and 200 <= code <= 299:
         return _PERMISSION
+    if code is None and http_status == 401:
+        # A bare 401 (a proxy, or the media host) without Meta's body: the token was refused.
+        return _TOKEN
     return _TRANSIENT if http_status >= 500 or http_status == 429 else _BAD_REQUEST
 
 

@@ -1,9 +1,11 @@
-"""A small client of the Graph API (WhatsApp Cloud API): send, upload, media lookup, download.
+"""The one client of the Graph API (WhatsApp Cloud API): send, upload, media lookup, download.
 
-Every call goes to `{LOKET_WA_GRAPH_URL}/{LOKET_WA_API_VERSION}/...` with the bearer token
-`LOKET_WA_ACCESS_TOKEN`. Refusals raise `GraphError` (code, title, the rule that decides
-retry or give up: see `errors.py`); a network failure before the request went out raises
-`NetworkError` (certainly not sent); no answer in time raises `SendTimeout` (maybe sent).
+Every call goes to `{LOKET_WA_GRAPH_URL}/{LOKET_WA_API_VERSION}/...` (a download to the URL
+the lookup gave) with the bearer token `LOKET_WA_ACCESS_TOKEN`. Refusals raise `GraphError`
+(code, title, the rule that decides retry, pause or give up: see `errors.py`); a network
+failure before the request went out raises `NetworkError` (certainly not sent); no answer in
+time raises `SendTimeout` (maybe sent). Sends (`sending.py`) and received media (`media.py`)
+go through the same client, so one error table decides for both.
 
 Written on httpx rather than on pywa: the outbox stores the Graph API's own message
 objects (interactive, template), so a typed builder layer would only translate them back;
@@ -21,6 +23,42 @@ import httpx
 from django.conf import settings
 
 from loket.channels.whatsapp.errors import GraphError, NetworkError, SendTimeout
+
+
+class BodyTooLarge(Exception):
+    """A download's body is over the caller's limit (`limit`, bytes); the rest was not read."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"body larger than {limit} bytes")
+        self.limit = limit
+
+
+def graph_url(*parts: str) -> str:
+    """An address under the configured Graph API and version (the simulator uploads there too)."""
+    return "/".join([settings.LOKET_WA_GRAPH_URL.rstrip("/"), settings.LOKET_WA_API_VERSION, *parts])
+
+
+def _unreached(exc: httpx.HTTPError) -> GraphError:
+    """What a transport failure means: certainly not sent, or outcome unknown."""
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol)):
+        return NetworkError(type(exc).__name__)
+    # A timeout, or the connection broke after the request may have been read.
+    return SendTimeout(type(exc).__name__)
+
+
+def _refusal(answer: httpx.Response) -> GraphError:
+    try:
+        payload = answer.json()
+    except ValueError:
+        payload = None
+    return GraphError.from_answer(answer.status_code, payload)
+
+
+def _declared_length(answer: httpx.Response) -> int:
+    try:
+        return int(answer.headers.get("Content-Length") or 0)
+    except ValueError:
+        return 0  # unreadable: the streamed count decides
 
 
 @dataclass(frozen=True)
@@ -60,19 +98,10 @@ class GraphClient:
     def _call(self, method: str, url: str, **kwargs) -> httpx.Response:
         try:
             answer = self._http.request(method, url, **kwargs)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
-            raise NetworkError(type(exc).__name__) from exc
-        except httpx.TimeoutException as exc:
-            raise SendTimeout(type(exc).__name__) from exc
         except httpx.TransportError as exc:
-            # The connection broke after the request may have been read: the outcome is unknown.
-            raise SendTimeout(type(exc).__name__) from exc
+            raise _unreached(exc) from exc
         if answer.status_code >= 400:
-            try:
-                payload = answer.json()
-            except ValueError:
-                payload = None
-            raise GraphError.from_answer(answer.status_code, payload)
+            raise _refusal(answer)
         return answer
 
     def send(self, phone_number_id: str, message: dict) -> Accepted:
@@ -98,11 +127,35 @@ class GraphClient:
 
     def media_info(self, media_id: str) -> dict:
         """`{url, mime_type, sha256, file_size, id}` of a media id (the url lives minutes)."""
-        return self._call("GET", f"{self.base_url}/{media_id}").json()
+        answer = self._call("GET", f"{self.base_url}/{media_id}")
+        try:
+            info = answer.json()
+        except ValueError:
+            info = None
+        if not isinstance(info, dict):
+            # Accepted but unreadable (a proxy's page): worth another try later.
+            raise GraphError(None, "media info is not JSON", http_status=502)
+        return info
 
-    def download(self, url: str) -> httpx.Response:
-        """GET a media url (bearer token required); the whole body is read."""
-        return self._call("GET", url)
+    def download(self, url: str, *, max_bytes: int) -> bytes:
+        """GET a media url (bearer token required), streamed: `BodyTooLarge` past `max_bytes`."""
+        try:
+            with self._http.stream("GET", url) as answer:
+                if answer.status_code >= 400:
+                    answer.read()
+                    raise _refusal(answer)
+                if _declared_length(answer) > max_bytes:
+                    raise BodyTooLarge(max_bytes)
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in answer.iter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise BodyTooLarge(max_bytes)
+                    chunks.append(chunk)
+        except httpx.TransportError as exc:
+            raise _unreached(exc) from exc
+        return b"".join(chunks)
 
 
 _clients: dict[tuple, GraphClient] = {}

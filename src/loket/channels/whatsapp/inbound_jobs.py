@@ -5,6 +5,8 @@ leaves its job to be run again by another, and running it again changes nothing 
 - `whatsapp.handle_message` {message_id}: answer one message (ordered per resident).
 - `whatsapp.download_media` {message_id}: fetch, check and store one file (the one file
   check, `loket.cases.document_files`: a refused file is kept flagged and never counts).
+  A refusal of the Graph API opens the incident a send would (a refused token pauses
+  sending and alerts operations), and a download that works proves the token again.
 - `whatsapp.acknowledge_files` {resident_id}: one reply for the files sent together.
 """
 
@@ -21,8 +23,8 @@ from django.utils import timezone
 
 from loket.cases import document_files
 from loket.cases.opening import file_received
-from loket.channels.whatsapp import conversation, ingest, media, outbox
-from loket.channels.whatsapp.models import Conversation, InboundMessage
+from loket.channels.whatsapp import conversation, incidents, ingest, media, outbox
+from loket.channels.whatsapp.models import Conversation, InboundMessage, Incident
 from loket.domain import files
 from loket.jobs import queue
 
@@ -103,12 +105,17 @@ def download_media(payload: dict) -> None:
         _give_up(pk, str(exc), refusal=(files.TOO_LARGE, f"Lebih dari {files.megabytes(exc.limit)} MB."))
         return
     except media.MediaError as exc:
+        if exc.refusal is not None:
+            incidents.graph_refused(exc.refusal, phone_number_id=message.phone_number_id)
         if exc.permanent or message.media_attempts >= settings.LOKET_WA_MEDIA_ATTEMPTS:
             _give_up(pk, str(exc))
             return
         InboundMessage.objects.filter(pk=pk).update(media_error=str(exc)[:300])
         log.warning("media of message %s: attempt %s failed: %s", pk, message.media_attempts, exc)
-        raise queue.RetryLater(queue.backoff(message.media_attempts), str(exc)) from None
+        wait = max(queue.backoff(message.media_attempts), exc.wait)
+        raise queue.RetryLater(wait, str(exc)) from None
+    # The token worked for this download: a token incident (from a send or a download) is over.
+    incidents.close_incidents(Incident.Kind.TOKEN)
     try:
         # Sniff, open, re-encode: CPU work on hostile input, done before any row is locked.
         verdict = document_files.check(fetched.data)

@@ -1,5 +1,8 @@
 """Operations alerts: token refused, template unavailable, outbox stuck, webhooks silent.
 
+A refusal of the Graph API opens the incident the error table names (`graph_refused`),
+whether a send, an upload, a media lookup or a download met it.
+
 An incident is opened once (one open row per kind and scope), logged as an error, shown to
 administrators through `active_incidents()` (the console's banner), and closed when the
 cause is gone. Pausing incidents hold back sending until `retry_at`; then one message
@@ -11,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from loket.channels.whatsapp.errors import Action, GraphError
 from loket.channels.whatsapp.models import Incident
 from loket.core import alerts
 
@@ -48,6 +53,25 @@ def open_incident(
         except IntegrityError:  # opened by another worker meanwhile
             pass
     return Incident.objects.get(kind=kind, scope=scope, closed_at__isnull=True)
+
+
+def graph_refused(error: GraphError, *, phone_number_id: str = "") -> Incident | None:
+    """Open the pausing incident the error table names for `error` (token, permission, account).
+
+    Sending pauses until a probe succeeds, whichever call met the refusal: a token refused on
+    a media download is refused for sends too. Other refusals open nothing here (a template's
+    incident is scoped to the template, which only the sender knows).
+    """
+    rule = error.rule
+    if rule.action != Action.PAUSE:
+        return None
+    return open_incident(
+        rule.incident or Incident.Kind.PERMISSION,
+        rule.explanation,
+        scope=phone_number_id if rule.per_number else "",
+        error_code=error.code,
+        pause_for=settings.LOKET_WA_PAUSE_PROBE_SECONDS,
+    )
 
 
 def close_incidents(kind: str | None = None, *, scope: str | None = None, pausing: bool | None = None) -> int:

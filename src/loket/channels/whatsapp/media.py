@@ -6,6 +6,10 @@ from the bytes themselves (a name or a declared type proves nothing), and each k
 a size limit (for photos and documents also the office's `LOKET_DOCUMENT_MAX_MB`). What
 the bytes are worth as a document is decided afterwards by the one check,
 `loket.cases.document_files` (`loket.domain.files`).
+
+Both calls go through the one Graph client (`graph.py`), so its error table decides here as
+it does for sends: a refusal that pauses sending (a refused token) is said so on the
+`MediaError`, and the download job opens the same incident a send would.
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ import hashlib
 from dataclasses import dataclass
 
 import filetype
-import httpx
 from django.conf import settings
+
+from loket.channels.whatsapp import graph
+from loket.channels.whatsapp.errors import Action, GraphError
+from loket.channels.whatsapp.graph import graph_url as graph_url  # the simulator's upload address
 
 MB = 1024 * 1024
 # Meta's own limits per kind (reference §7); a bigger file cannot be a genuine one.
@@ -33,15 +40,27 @@ MEDIA_TYPES = frozenset(SIZE_LIMITS)
 FILE_TYPES = frozenset({"image", "document", "audio", "video"})
 # The kinds that may be a checklist document (the others are kept for an officer only).
 DOCUMENT_KINDS = frozenset({"image", "document"})
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# What a refusal of the media lookup means for the file: only these retry (the rest, such as
+# an unknown or expired media id, cannot come right by asking again).
+RETRYING = frozenset({Action.RETRY, Action.THROTTLE_NUMBER, Action.THROTTLE_RECIPIENT, Action.PAUSE})
 
 
 class MediaError(Exception):
-    """A download that did not give us the file. `permanent`: retrying cannot help."""
+    """A download that did not give us the file. `permanent`: retrying cannot help.
 
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+    `refusal` is the Graph API's error when there was one: its rule says how long to wait
+    and whether operations must act (a pausing refusal opens an incident).
+    """
+
+    def __init__(self, reason: str, *, permanent: bool = False, refusal: GraphError | None = None) -> None:
         super().__init__(reason)
         self.permanent = permanent
+        self.refusal = refusal
+
+    @property
+    def wait(self) -> float:
+        """The least wait the error table asks for before the next try (0: none)."""
+        return self.refusal.rule.wait if self.refusal is not None else 0.0
 
 
 class TooLarge(MediaError):
@@ -66,14 +85,6 @@ class Fetched:
     mime_type: str  # sniffed from the bytes
     extension: str
     sha256: str  # hex
-
-
-def graph_url(*parts: str) -> str:
-    return "/".join([settings.LOKET_WA_GRAPH_URL, settings.LOKET_WA_API_VERSION, *parts])
-
-
-def _headers() -> dict:
-    return {"Authorization": f"Bearer {settings.LOKET_WA_ACCESS_TOKEN}"}
 
 
 def digest_matches(data: bytes, expected: str) -> bool:
@@ -104,35 +115,31 @@ def sniff(data: bytes) -> tuple[str, str]:
 def fetch(media_id: str, *, kind: str, expected_sha256: str = "") -> Fetched:
     """Download one received media item, or raise MediaError saying why not."""
     limit = size_limit(kind)
+    client = graph.client()
     try:
-        with httpx.Client(timeout=TIMEOUT, headers=_headers()) as http:
-            meta = http.get(graph_url(media_id))
-            if meta.status_code == 401 or meta.status_code == 403:
-                raise MediaError(f"token refused ({meta.status_code})")
-            if meta.status_code >= 400:
-                # 4xx with Meta's error shape: the id is unknown or expired; 5xx: try later.
-                raise MediaError(f"media info {meta.status_code}", permanent=400 <= meta.status_code < 500)
-            info = meta.json()
-            url = info.get("url")
-            if not url:
-                raise MediaError("media info without url")
-            if int(info.get("file_size") or 0) > limit:
-                raise TooLarge(limit)
-            chunks, size = [], 0
-            with http.stream("GET", url) as answer:
-                if answer.status_code >= 400:
-                    raise MediaError(f"download {answer.status_code}")
-                for chunk in answer.iter_bytes():
-                    size += len(chunk)
-                    if size > limit:
-                        raise TooLarge(limit)
-                    chunks.append(chunk)
-    except httpx.HTTPError as exc:
-        raise MediaError(f"network: {type(exc).__name__}") from exc
-    except ValueError as exc:
-        raise MediaError("media info is not JSON") from exc
-    data = b"".join(chunks)
-    expected = expected_sha256 or info.get("sha256", "")
+        info = client.media_info(media_id)
+    except GraphError as exc:
+        raise MediaError(
+            f"media info: {exc}"[:300], permanent=exc.action not in RETRYING, refusal=exc
+        ) from exc
+    url = info.get("url")
+    if not url:
+        raise MediaError("media info without url")
+    try:
+        declared = int(info.get("file_size") or 0)
+    except (TypeError, ValueError):
+        declared = 0  # unreadable: the download's own count decides
+    if declared > limit:
+        raise TooLarge(limit)
+    try:
+        data = client.download(str(url), max_bytes=limit)
+    except graph.BodyTooLarge:
+        raise TooLarge(limit) from None
+    except GraphError as exc:
+        # The lookup just worked, so a refused download is passing (an expired URL, a hiccup)
+        # unless it pauses sending too (a refused token): retry either way.
+        raise MediaError(f"download: {exc}"[:300], refusal=exc) from exc
+    expected = expected_sha256 or str(info.get("sha256") or "")
     if not digest_matches(data, expected):
         raise MediaError("sha256 mismatch")
     mime, extension = sniff(data)

@@ -501,17 +501,7 @@ def refused(message: OutboundMessage, number: PhoneNumber, form, error: GraphErr
         _update(message, force_template=True, status=Status.QUEUED)
         raise RetryLater(0, "window closed: template next")
     if action == Action.PAUSE:
-        kind = {190: Incident.Kind.TOKEN, 0: Incident.Kind.TOKEN}.get(error.code, Incident.Kind.PERMISSION)
-        if error.code in (131031, 131042, 133010, 131048, 368):
-            kind = Incident.Kind.ACCOUNT
-        scope = number.phone_number_id if error.code in (133010, 131048) else ""
-        incidents.open_incident(
-            kind,
-            rule.explanation,
-            scope=scope,
-            error_code=error.code,
-            pause_for=settings.LOKET_WA_PAUSE_PROBE_SECONDS,
-        )
+        incidents.graph_refused(error, phone_number_id=number.phone_number_id)
         _update(message, status=Status.QUEUED)
         raise RetryLater(settings.LOKET_WA_PAUSE_PROBE_SECONDS + random.uniform(0, 5), "sending paused")
     if action == Action.THROTTLE_NUMBER:
@@ -610,12 +600,7 @@ def apply_status(phone_number_id: str, status: dict) -> None:
     if graph_error.action in retryable and within and message.status in (Status.SENT, Status.SENDING):
         # Meta took it, then could not deliver for a passing reason: send it again.
         if graph_error.action == Action.PAUSE:
-            incidents.open_incident(
-                Incident.Kind.ACCOUNT,
-                graph_error.rule.explanation,
-                error_code=code,
-                pause_for=settings.LOKET_WA_PAUSE_PROBE_SECONDS,
-            )
+            incidents.graph_refused(graph_error, phone_number_id=message.phone_number_id)
             forget_state()
         _update(message, last_error_code=code, last_error_title=title, last_error_details=details)
         return requeue(message, delay=retry_delay(message.attempts), wamid=None, uncertain_since=None)
