@@ -40,9 +40,10 @@ from loket.console.access import (
 )
 from loket.console.conversation import conversation_for, reply_window
 from loket.console.identity import explain_warning, nik_facts
+from loket.console.labels import field_rows, places_of, subject_label
 from loket.console.masking import mask_number
 from loket.console.models import CannedReply, Role
-from loket.console.queue import ReviewLimitReached, take_next, touch
+from loket.console.queue import CaseNotTakeable, ReviewLimitReached, take_case, take_next, takeable, touch
 from loket.console.services import SERVICES
 from loket.regions.models import Region
 from loket.scheduling.office import calendar_warning_text, calendar_warnings
@@ -124,12 +125,18 @@ def queue(request, service: str):
     cases = list(_filtered_queue(request, service)[:200])
     now = timezone.now()
     names = _kecamatan_names()
+    free = set(
+        takeable(request.user, cases_for(request).filter(pk__in=[c.pk for c in cases])).values_list(
+            "pk", flat=True
+        )
+    )
     rows = [
         {
             "case": c,
             "subject": mask_number(c.subject),
             "waiting": now - c.created_at,
             "kecamatan": names.get(c.kode_kecamatan, c.kode_kecamatan),
+            "takeable": c.pk in free,
             "returned": c.returned_at
             and c.preferred_officer_id == request.user.pk
             and c.state == State.QUEUED,
@@ -166,6 +173,20 @@ def take(request, service: str):
     return redirect("console:case", pk=case.pk)
 
 
+@console_view("queue")
+@require_POST
+def take_one(request, pk: int):
+    """Take the queued case the officer chose (from the queue or its page), not just the next."""
+    case = case_for(request, pk)  # outside the person's area or services: 404
+    try:
+        taken = take_case(request.user, cases_for(request), case.pk)
+    except (ReviewLimitReached, CaseNotTakeable) as exc:
+        messages.warning(request, str(exc))
+        return redirect("console:queue", service=case.service)
+    audit.record(request, "take_case", case=taken)
+    return redirect("console:case", pk=taken.pk)
+
+
 @console_view("reports")
 def export(request, service: str):
     """The queue as CSV, masked: no whole NIK or KK leaves the case page."""
@@ -198,12 +219,15 @@ def case_page(request, pk: int):
     case = case_for(request, pk)
     audit.record(request, "view_case", case=case)
     touch(case, request.user)
-    fields = case.fields or {}
     checklist = checklist_for(case)
     listed = {doc.pk for item in checklist for doc in item.documents}
     context = {
         "case": case,
-        "fields": fields,
+        "field_rows": field_rows(case),
+        "subject_label": subject_label(case.service),
+        "places": places_of(case),
+        "takeable": case.state == State.QUEUED
+        and takeable(request.user, cases_for(request).filter(pk=case.pk)).exists(),
         "facts": nik_facts(case.subject if case.service != "KK" else "", case.service)
         if case.subject
         else None,
