@@ -27,6 +27,7 @@ URLS = [
     ("take", "post", "/console/antrean/KIA/ambil/", {Role.OFFICER, Role.SUPERVISOR}, False),
     ("export", "get", "/console/antrean/KIA/ekspor.csv", {Role.SUPERVISOR}, False),
     ("case", "get", "/console/permohonan/{case}/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    ("take_case", "post", "/console/permohonan/{case}/ambil/", {Role.OFFICER, Role.SUPERVISOR}, True),
     (
         "document",
         "get",
@@ -56,7 +57,7 @@ URLS = [
     ("audit", "get", "/console/audit/", {Role.SUPERVISOR, Role.ADMIN}, False),
     ("reports", "get", "/console/laporan/", {Role.SUPERVISOR}, False),
     ("canned", "get", "/console/balasan/", {Role.SUPERVISOR}, False),
-    ("counter", "get", "/console/counter/", PICKUP, False),
+    ("counter", "get", "/console/counter/?hari={day}", PICKUP, False),
     ("counter_scan", "get", "/console/counter/?code={code}", PICKUP, True),
     ("counter_hand_over", "post", "/console/counter/?code={code}", PICKUP, True),
     ("printing", "get", "/console/printing/?day={day}", PICKUP, False),
@@ -67,7 +68,13 @@ URLS = [
 ]
 BOOKED = "booked"  # approved through scheduling: a pickup booking with a receipt
 # The state each URL's cases are in (default: in review, assigned to the person).
-STATES = {"queue": State.QUEUED, "export": State.QUEUED, "counter": State.APPROVED, "document": BOOKED}
+STATES = {
+    "queue": State.QUEUED,
+    "export": State.QUEUED,
+    "take_case": State.QUEUED,
+    "counter": BOOKED,
+    "document": BOOKED,
+}
 STATES.update(dict.fromkeys(["counter_scan", "counter_hand_over", "printing", "printing_mark"], BOOKED))
 STATES.update(dict.fromkeys(["printing_csv", "printing_xlsx"], BOOKED))
 # Lists that must show the inside case and never the outside one, per role allowed.
