@@ -201,6 +201,14 @@ LOKET_WA_API_VERSION = envstr("LOKET_WA_API_VERSION", "v26.0")
 # Meta sends up to ~3 MB; a bigger body is refused with 413 before it is read.
 LOKET_WA_MAX_BODY_BYTES = envint("LOKET_WA_MAX_BODY_BYTES", 4 * 1024 * 1024)
 LOKET_WA_MEDIA_ATTEMPTS = envint("LOKET_WA_MEDIA_ATTEMPTS", 5)
+# Residents' files (docs/operations-files.md): only these types, within these limits, count
+# toward a checklist; anything else is kept for an officer, flagged, and the resident told.
+LOKET_DOCUMENT_TYPES = envlist(
+    "LOKET_DOCUMENT_TYPES", "image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf"
+)
+LOKET_DOCUMENT_MAX_MB = envint("LOKET_DOCUMENT_MAX_MB", 10)
+LOKET_DOCUMENT_MAX_PIXELS = envint("LOKET_DOCUMENT_MAX_PIXELS", 50_000_000)
+LOKET_DOCUMENT_PDF_MAX_PAGES = envint("LOKET_DOCUMENT_PDF_MAX_PAGES", 20)  # 0: no limit
 LOKET_WA_ACK_DELAY_SECONDS = envint("LOKET_WA_ACK_DELAY_SECONDS", 4)
 LOKET_WA_FLOOD_PER_MINUTE = envint("LOKET_WA_FLOOD_PER_MINUTE", 20)
 LOKET_WA_DISPATCH_SECONDS = envint("LOKET_WA_DISPATCH_SECONDS", 1)

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.base import ContentFile
 
-from loket.cases.checklist import checklist_for, is_complete, label_for_caption
+from loket.cases.checklist import checklist_for, document_counts, is_complete, label_for_caption
 from loket.cases.models import Document, State
 from loket.cases.workflow import attach_resent_document, refresh_completeness
 from tests.console.builders import add_document, make_case
@@ -74,6 +74,19 @@ def test_a_file_that_failed_to_download_does_not_count():
     case = make_case(state=State.WAITING_DOCUMENTS, docs=("akta_kelahiran", "ktp_ayah", "ktp_ibu"))
     add_document(case, "kk", status=Document.Status.UNAVAILABLE)
     assert not is_complete(case)
+
+
+def test_a_refused_file_never_counts_whatever_else_is_said_of_it():
+    case = make_case(state=State.WAITING_DOCUMENTS, docs=("akta_kelahiran", "ktp_ayah", "ktp_ibu"))
+    refused = add_document(case, "kk", status=Document.Status.REFUSED, refusal="type")
+    assert not document_counts(refused) and not is_complete(case)
+    assert not refresh_completeness(case)
+    # A refusal recorded on a document whose status was later changed still does not count.
+    Document.objects.filter(pk=refused.pk).update(status=Document.Status.ACCEPTED)
+    refused.refresh_from_db()
+    assert not document_counts(refused) and not is_complete(case)
+    Document.objects.filter(pk=refused.pk).update(refusal="")
+    assert is_complete(case)
 
 
 def test_captions_label_files_including_the_guardians_ktp():

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from PIL import Image
+from pypdf import PdfWriter
 
 from loket.channels.whatsapp import ingest
 from loket.channels.whatsapp.models import PhoneNumber
@@ -120,7 +121,15 @@ def png() -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+def _one_page_pdf() -> bytes:
+    # A real PDF (one blank page): the file check opens it and counts its pages.
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=200, height=200)
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _one_page_pdf()
 
 
 def b64sha(data: bytes) -> str:

@@ -1,8 +1,10 @@
 """Files from residents: downloaded at once, checked, filed, acknowledged once; never lost silently."""
 
 import hashlib
+import io
 
 import pytest
+from PIL import Image
 
 from loket.cases.models import Document, Resident, State
 from loket.cases.opening import Request, open_or_update
@@ -56,9 +58,12 @@ def test_a_photo_is_downloaded_checked_and_stored_on_the_waiting_case(fake_graph
     deliver(photo(fake_graph, data, caption="AKTA"))
     document = Document.objects.get()
     assert document.case == case and document.label == "akta_kelahiran"
+    # sha256 of what the resident sent; the stored file is the clean re-encoded copy of it
     assert document.mime_type == "image/jpeg" and document.sha256 == hashlib.sha256(data).hexdigest()
     with document.file.open("rb") as fh:
-        assert fh.read() == data
+        kept = fh.read()
+    assert kept.startswith(b"\xff\xd8\xff") and Image.open(io.BytesIO(kept)).size == (32, 24)
+    assert document.status == "received" and not document.refusal and document.size == len(kept)
     assert InboundMessage.objects.get().media_state == "stored"
     # the token went with both calls: metadata under the configured version, then the bytes
     paths = [r.path for r in fake_graph.requests]
@@ -69,7 +74,10 @@ def test_the_real_type_is_sniffed_from_the_bytes_not_the_declared_one(fake_graph
     kia_case()
     deliver(photo(fake_graph, png(), caption="KK", mime="image/jpeg"))
     document = Document.objects.get()
-    assert document.mime_type == "image/png" and document.file.name.endswith(".png")
+    # a real PNG (declared as JPEG) opens as PNG and is kept as a clean JPEG copy
+    assert document.mime_type == "image/jpeg" and document.file.name.endswith(".jpg")
+    with document.file.open("rb") as fh:
+        assert Image.open(fh).format == "JPEG"
 
 
 def test_several_files_sent_together_get_one_acknowledgement_and_complete_the_case(fake_graph):

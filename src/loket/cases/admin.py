@@ -121,8 +121,8 @@ class ResidentAdmin(AuditedReadOnlyAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(AuditedReadOnlyAdmin):
-    list_display = ["pk", "case", "label", "mime_type", "status", "created_at"]
-    list_filter = ["status", "label"]
+    list_display = ["pk", "case", "label", "mime_type", "status", "refusal", "created_at"]
+    list_filter = ["status", "refusal", "label"]
     exclude = ["caption"]  # may carry the resident's own words; the console shows it, audited
 
 

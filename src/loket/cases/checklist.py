@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from loket.cases.models import Document
 from loket.domain.checklists import KINDS, kind_from_caption, required_documents
 
 # Every kind a checklist (national or configured) may name: the one table, in the domain.
@@ -32,9 +33,21 @@ class ChecklistItem:
 
     @property
     def present(self) -> bool:
-        return any(
-            doc.status in (doc.Status.RECEIVED, doc.Status.ACCEPTED) and doc.file for doc in self.documents
-        )
+        return any(document_counts(doc) for doc in self.documents)
+
+
+# Statuses of a document that may count; REFUSED, UNAVAILABLE and NEEDS_CORRECTION never do.
+COUNTING_STATUSES = frozenset({Document.Status.RECEIVED, Document.Status.ACCEPTED})
+
+
+def document_counts(doc: Document) -> bool:
+    """THE rule: does this document count toward its checklist item?
+
+    Only a stored file that passed `loket.domain.files.check` (status received or accepted,
+    no refusal recorded). Completeness, the resident's "still missing" list, resends and the
+    approval guard all ask this one function.
+    """
+    return doc.status in COUNTING_STATUSES and bool(doc.file) and not doc.refusal
 
 
 def kind_label(key: str) -> str:

@@ -246,6 +246,8 @@ class Document(models.Model):
         ACCEPTED = "accepted", "Sesuai"
         NEEDS_CORRECTION = "needs_correction", "Perlu dikirim ulang"
         UNAVAILABLE = "unavailable", "Gagal diunduh"
+        # Not what it claims (or over a limit): kept for an officer, never counted.
+        REFUSED = "refused", "Ditolak: bukan foto/PDF yang sah"
 
     resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="documents")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents")
@@ -261,6 +263,9 @@ class Document(models.Model):
     # Why an officer asked for it again (keys of loket.cases.corrections.REASONS) and free text.
     correction_reasons = models.JSONField(default=list, blank=True)
     correction_note = models.CharField(max_length=500, blank=True)
+    # Why the file was refused (a code of loket.domain.files.REFUSALS) and what the check saw.
+    refusal = models.CharField(max_length=30, blank=True)
+    refusal_note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

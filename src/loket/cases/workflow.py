@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from loket.cases.checklist import checklist_for, is_complete, kind_label, label_for_caption
+from loket.cases.checklist import checklist_for, document_counts, is_complete, kind_label, label_for_caption
 from loket.cases.models import OPEN_STATES, Case, Correction, Document, State
 from loket.channels.whatsapp import outbox
 from loket.channels.whatsapp.models import CaseConsent, OutboundMessage
@@ -112,12 +112,7 @@ def attach_resent_document(case: Case, document: Document, *, source: str = "cha
 def _arrived_since(item, correction: Correction | None) -> bool:
     """A usable document for this item that came after the correction was asked."""
     since = correction.at if correction else None
-    return any(
-        doc.status in (Document.Status.RECEIVED, Document.Status.ACCEPTED)
-        and doc.file
-        and (since is None or doc.created_at >= since)
-        for doc in item.documents
-    )
+    return any(document_counts(doc) and (since is None or doc.created_at >= since) for doc in item.documents)
 
 
 # --- corrections -----------------------------------------------------------------------------

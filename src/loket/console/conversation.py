@@ -27,6 +27,8 @@ FLAG_LABELS = {
     "flood": "pesan beruntun",
     "handling_failed": "gagal diproses, dicoba lagi",
     "media_unavailable": "berkas gagal diunduh",
+    "file_refused": "berkas ditolak: bukan foto/PDF yang sah, tidak dihitung",
+    "file_too_large": "berkas ditolak: terlalu besar",
     "unknown_number": "nomor kantor tidak terdaftar",
     "no_sender": "pengirim tidak dikenal",
 }

@@ -13,11 +13,11 @@ import os
 
 import segno
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from loket.cases import document_files
 from loket.cases.models import Case, Document, Resident, State, next_request_number
 from loket.console.models import CannedReply, Role, StaffProfile
 
@@ -82,12 +82,10 @@ def _image(label: str) -> bytes:
 
 
 def add_document(case: Case, label: str, caption: str = "") -> Document:
-    doc = Document(
-        resident=case.resident, case=case, label=label, caption=caption or label, mime_type="image/jpeg"
-    )
-    content = _image(label)
-    doc.size = len(content)
-    doc.file.save(f"{label}.jpg", ContentFile(content), save=True)
+    doc = Document(resident=case.resident, case=case, label=label, caption=caption or label)
+    # The same file check as a resident's file (re-encoded copy, verdict recorded).
+    document_files.keep(doc, document_files.check(_image(label)), stem=label)
+    doc.save()
     return doc
 
 

@@ -14,7 +14,7 @@ action is audited, like the case pages.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -25,9 +25,9 @@ from loket.channels.whatsapp.models import Conversation, Delivery, InboundMessag
 from loket.console import audit
 from loket.console.access import cases_for, console_view, may, residents_for
 from loket.console.conversation import document_url, flag_label
+from loket.console.files import document_response
 from loket.console.masking import mask_number
 from loket.console.models import Role
-from loket.console.views import INLINE_TYPES
 
 LIMIT = 200
 
@@ -127,15 +127,7 @@ def document_file(request, pk: int):
     if document is None or not document.file:
         raise Http404("Berkas tidak ditemukan.")
     audit.record(request, "view_document", document=document)
-    inline = document.mime_type in INLINE_TYPES
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.mime_type if inline else "application/octet-stream",
-        as_attachment=not inline,
-        filename=f"dokumen-{document.pk}",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document)
 
 
 @console_view("inbox_act")

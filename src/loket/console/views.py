@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -39,6 +39,7 @@ from loket.console.access import (
     staff_for,
 )
 from loket.console.conversation import conversation_for, reply_window
+from loket.console.files import document_response
 from loket.console.identity import explain_warning, nik_facts
 from loket.console.labels import field_rows, places_of, subject_label
 from loket.console.masking import mask_number
@@ -54,7 +55,6 @@ WAITING_FILTERS = {
     "1h": ("lebih dari 1 hari", 24),
     "3h": ("lebih dari 3 hari", 72),
 }
-INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf"}
 
 
 def _kecamatan_names() -> dict[str, str]:
@@ -261,15 +261,7 @@ def document_file(request, pk: int, doc: int):
         raise Http404("Berkas tidak tersedia.")
     audit.record(request, "view_document", case=case, document=document)
     touch(case, request.user)
-    inline = document.mime_type in INLINE_TYPES
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.mime_type if inline else "application/octet-stream",
-        as_attachment=not inline,
-        filename=f"dokumen-{document.pk}",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document)
 
 
 def _act(request, pk: int):

@@ -17,13 +17,15 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from loket.cases import document_files
 from loket.cases.models import OPEN_STATES, Case, Document, IllegalTransition, Resident, State
 from loket.cases.opening import Request, missing_documents, note, open_or_update, queue_if_complete
-from loket.channels.whatsapp import outbox
+from loket.channels.whatsapp import media, outbox
 from loket.channels.whatsapp.hours import officer_time_text, turn_text
 from loket.channels.whatsapp.models import CaseConsent, Conversation, InboundMessage, PhoneNumber
 from loket.channels.whatsapp.sending import number_state
 from loket.core.rows import db_time, read_column
+from loket.domain import files
 from loket.domain.checklists import KINDS, kind_from_caption
 from loket.jobs import queue
 
@@ -623,10 +625,31 @@ def schedule_acknowledgement(resident: Resident) -> None:
     conversation.save(update_fields=["ack_job_key"])
 
 
+def _refused(message: InboundMessage) -> bool:
+    """A photo or document the file check refused (wrong type, broken, over a limit)."""
+    return (
+        message.type in media.DOCUMENT_KINDS
+        and message.document is not None
+        and message.document.status == Document.Status.REFUSED
+    )
+
+
+def file_name(message: InboundMessage) -> str:
+    """How the resident recognises one of their files: its caption, its name, else when it came."""
+    body = content_of(message)
+    for named in (body.get("caption"), body.get("filename")):
+        if named and str(named).strip():
+            return f'"{str(named).strip()[:60]}"'
+    what = "foto" if message.type == "image" else "dokumen"
+    return f"{what} yang Anda kirim pukul {timezone.localtime(message.sent_at):%H:%M}"
+
+
 def files_acknowledgement(messages: list[InboundMessage]) -> tuple[str, Case | None]:
-    """The one reply for a batch of files: what arrived where, what failed, what is still missing."""
-    stored = [m for m in messages if m.media_state == InboundMessage.Media.STORED]
-    failed = [m for m in messages if m.media_state == InboundMessage.Media.UNAVAILABLE]
+    """The one reply for a batch of files: what arrived where, what was refused and why,
+    what failed, what is still missing."""
+    refused = [m for m in messages if _refused(m)]
+    stored = [m for m in messages if m.media_state == InboundMessage.Media.STORED and m not in refused]
+    failed = [m for m in messages if m.media_state == InboundMessage.Media.UNAVAILABLE and m not in refused]
     lines: list[str] = []
     by_case: dict[int | None, list[InboundMessage]] = {}
     for m in stored:
@@ -648,15 +671,28 @@ def files_acknowledgement(messages: list[InboundMessage]) -> tuple[str, Case | N
                 f"{unlabelled} berkas tanpa keterangan; petugas akan mencatatnya, atau kirim ulang dengan "
                 "keterangan seperti AKTA, KK, KTP AYAH, KTP IBU."
             )
-        if case.state == State.QUEUED:
-            lines.append("Dokumen sudah lengkap. Permohonan masuk antrean pemeriksaan petugas.")
-        elif case.state in (State.WAITING_DOCUMENTS, State.NEEDS_CORRECTION):
-            missing = missing_documents(case)
-            if missing:
-                lines.append("Masih kurang: " + ", ".join(kind.label for kind in missing) + ".")
+        lines.extend(_progress(case))
+    for m in refused:
+        limits = document_files.limits(max_bytes=media.size_limit(m.type))
+        lines.append(files.refusal_message(file_name(m), m.document.refusal, limits))
+    for case_id in dict.fromkeys(m.document.case_id for m in refused):
+        if case_id is not None and case_id not in by_case:
+            # Only refused files for this case: say what it still needs.
+            last_case = Case.objects.get(pk=case_id)
+            lines.extend(_progress(last_case))
     if failed:
         lines.append(
             f"Maaf, {len(failed)} berkas tidak berhasil kami terima. Mohon kirim ulang berkas tersebut "
             "(foto JPG/PNG atau PDF)."
         )
     return "\n".join(lines), last_case
+
+
+def _progress(case: Case) -> list[str]:
+    if case.state == State.QUEUED:
+        return ["Dokumen sudah lengkap. Permohonan masuk antrean pemeriksaan petugas."]
+    if case.state in (State.WAITING_DOCUMENTS, State.NEEDS_CORRECTION):
+        missing = missing_documents(case)
+        if missing:
+            return ["Masih kurang: " + ", ".join(kind.label for kind in missing) + "."]
+    return []

@@ -3,7 +3,8 @@ leaves its job to be run again by another, and running it again changes nothing 
 
 - `whatsapp.dispatch_deliveries` (periodic): split stored deliveries into messages/statuses.
 - `whatsapp.handle_message` {message_id}: answer one message (ordered per resident).
-- `whatsapp.download_media` {message_id}: fetch, check and store one file.
+- `whatsapp.download_media` {message_id}: fetch, check and store one file (the one file
+  check, `loket.cases.document_files`: a refused file is kept flagged and never counts).
 - `whatsapp.acknowledge_files` {resident_id}: one reply for the files sent together.
 """
 
@@ -13,14 +14,15 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from loket.cases import document_files
 from loket.cases.opening import file_received
 from loket.channels.whatsapp import conversation, ingest, media, outbox
 from loket.channels.whatsapp.models import Conversation, InboundMessage
+from loket.domain import files
 from loket.jobs import queue
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,9 @@ def download_media(payload: dict) -> None:
         fetched = media.fetch(
             str(body.get("id") or ""), kind=message.type, expected_sha256=str(body.get("sha256") or "")
         )
+    except media.TooLarge as exc:
+        _give_up(pk, str(exc), refusal=(files.TOO_LARGE, f"Lebih dari {files.megabytes(exc.limit)} MB."))
+        return
     except media.MediaError as exc:
         if exc.permanent or message.media_attempts >= settings.LOKET_WA_MEDIA_ATTEMPTS:
             _give_up(pk, str(exc))
@@ -95,7 +100,9 @@ def download_media(payload: dict) -> None:
         log.warning("media of message %s: attempt %s failed: %s", pk, message.media_attempts, exc)
         raise queue.RetryLater(queue.backoff(message.media_attempts), str(exc)) from None
     try:
-        _store(pk, fetched)
+        # Sniff, open, re-encode: CPU work on hostile input, done before any row is locked.
+        verdict = document_files.check(fetched.data)
+        _store(pk, fetched, verdict)
     except Exception as exc:
         # Storage or database trouble: the same bounded retries as a failed download.
         log.exception("media of message %s could not be stored", pk)
@@ -105,7 +112,7 @@ def download_media(payload: dict) -> None:
         raise queue.RetryLater(queue.backoff(message.media_attempts), "storage failed") from None
 
 
-def _store(pk: int, fetched: media.Fetched) -> None:
+def _store(pk: int, fetched: media.Fetched, verdict: files.Verdict) -> None:
     with transaction.atomic():
         message = (
             InboundMessage.objects.select_for_update(of=("self",))
@@ -115,22 +122,22 @@ def _store(pk: int, fetched: media.Fetched) -> None:
         if message.media_state != InboundMessage.Media.PENDING:
             return
         document = message.document
-        name = f"{document.label or message.type}-{message.pk}.{fetched.extension}"
-        document.file.save(name, ContentFile(fetched.data), save=False)
-        document.mime_type, document.size, document.sha256 = (
-            fetched.mime_type,
-            len(fetched.data),
-            fetched.sha256,
-        )
+        document_files.keep(document, verdict, stem=f"{document.label or message.type}-{message.pk}")
+        document.sha256 = fetched.sha256  # of the bytes as received (Meta's digest)
         document.save()
         message.media_state, message.media_error = InboundMessage.Media.STORED, ""
-        message.save(update_fields=["media_state", "media_error"])
-        if document.case_id:
+        if not verdict.accepted and message.type in media.DOCUMENT_KINDS:
+            # Kept for an officer, flagged; it counts toward nothing and the resident is told.
+            message.flags = [*message.flags, "file_refused"]
+            log.info("file of message %s refused: %s", pk, verdict.refusal)
+        message.save(update_fields=["media_state", "media_error", "flags"])
+        if document.case_id and verdict.accepted:
             file_received(document)
         conversation.schedule_acknowledgement(message.resident)
 
 
-def _give_up(pk: int, reason: str) -> None:
+def _give_up(pk: int, reason: str, *, refusal: tuple[str, str] | None = None) -> None:
+    """No file to keep: the download failed for good, or (`refusal`) the file is over the limit."""
     with transaction.atomic():
         message = (
             InboundMessage.objects.select_for_update(of=("self",))
@@ -140,12 +147,18 @@ def _give_up(pk: int, reason: str) -> None:
         if message.media_state != InboundMessage.Media.PENDING:
             return
         message.media_state, message.media_error = InboundMessage.Media.UNAVAILABLE, reason[:300]
-        message.flags = [*message.flags, "media_unavailable"]
+        message.flags = [*message.flags, "file_too_large" if refusal else "media_unavailable"]
         message.save(update_fields=["media_state", "media_error", "flags"])
-        if message.document:
+        if message.document and refusal:
+            document_files.mark_refused(message.document, *refusal)
+            message.document.save(update_fields=["status", "refusal", "refusal_note"])
+        elif message.document:
             message.document.status = message.document.Status.UNAVAILABLE
             message.document.save(update_fields=["status"])
-        log.error("media of message %s unavailable after %s attempts", pk, message.media_attempts)
+        if refusal:
+            log.info("file of message %s refused: %s", pk, refusal[0])
+        else:
+            log.error("media of message %s unavailable after %s attempts", pk, message.media_attempts)
         conversation.schedule_acknowledgement(message.resident)
 
 

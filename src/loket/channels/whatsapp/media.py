@@ -3,7 +3,9 @@
 Received media ids expire after days and their URLs after minutes, so the worker fetches
 at once. The bytes are checked against the sha256 Meta gave, their real type is sniffed
 from the bytes themselves (a name or a declared type proves nothing), and each kind has
-a size limit.
+a size limit (for photos and documents also the office's `LOKET_DOCUMENT_MAX_MB`). What
+the bytes are worth as a document is decided afterwards by the one check,
+`loket.cases.document_files` (`loket.domain.files`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ SIZE_LIMITS = {
 MEDIA_TYPES = frozenset(SIZE_LIMITS)
 # Downloaded and kept as documents; a sticker is decoration, kept only as the message.
 FILE_TYPES = frozenset({"image", "document", "audio", "video"})
+# The kinds that may be a checklist document (the others are kept for an officer only).
+DOCUMENT_KINDS = frozenset({"image", "document"})
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
@@ -38,6 +42,22 @@ class MediaError(Exception):
     def __init__(self, reason: str, *, permanent: bool = False) -> None:
         super().__init__(reason)
         self.permanent = permanent
+
+
+class TooLarge(MediaError):
+    """The file is over the limit for its kind (`limit`, bytes): refused, and the resident told so."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"file larger than {limit // 1024} KB", permanent=True)
+        self.limit = limit
+
+
+def size_limit(kind: str) -> int:
+    """Bytes allowed for a kind: Meta's own limit, and for documents the office's too."""
+    limit = SIZE_LIMITS.get(kind, 16 * MB)
+    if kind in DOCUMENT_KINDS:
+        limit = min(limit, settings.LOKET_DOCUMENT_MAX_MB * MB)
+    return limit
 
 
 @dataclass(frozen=True)
@@ -83,7 +103,7 @@ def sniff(data: bytes) -> tuple[str, str]:
 
 def fetch(media_id: str, *, kind: str, expected_sha256: str = "") -> Fetched:
     """Download one received media item, or raise MediaError saying why not."""
-    limit = SIZE_LIMITS.get(kind, 16 * MB)
+    limit = size_limit(kind)
     try:
         with httpx.Client(timeout=TIMEOUT, headers=_headers()) as http:
             meta = http.get(graph_url(media_id))
@@ -97,7 +117,7 @@ def fetch(media_id: str, *, kind: str, expected_sha256: str = "") -> Fetched:
             if not url:
                 raise MediaError("media info without url")
             if int(info.get("file_size") or 0) > limit:
-                raise MediaError(f"file larger than {limit // 1024} KB", permanent=True)
+                raise TooLarge(limit)
             chunks, size = [], 0
             with http.stream("GET", url) as answer:
                 if answer.status_code >= 400:
@@ -105,7 +125,7 @@ def fetch(media_id: str, *, kind: str, expected_sha256: str = "") -> Fetched:
                 for chunk in answer.iter_bytes():
                     size += len(chunk)
                     if size > limit:
-                        raise MediaError(f"file larger than {limit // 1024} KB", permanent=True)
+                        raise TooLarge(limit)
                     chunks.append(chunk)
     except httpx.HTTPError as exc:
         raise MediaError(f"network: {type(exc).__name__}") from exc
