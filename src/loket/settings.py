@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_htmx",
     "axes",
+    "csp",
     "loket.core",
     "loket.regions",
     "loket.jobs",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "loket.core.csp.LoketCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -129,14 +131,11 @@ AXES_FAILURE_LIMIT = envint("LOKET_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = envbool("LOKET_AXES_ENABLED", True)
+# Lockouts count per client address, read the same way as every other per-client limit.
+AXES_CLIENT_IP_CALLABLE = "loket.core.client_ip.client_ip"
 SESSION_COOKIE_AGE = envint("LOKET_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("LOKET_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-X_FRAME_OPTIONS = "DENY"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+# Cookies, HSTS, the proxy header and the Content-Security-Policy: "HTTPS and security headers" below.
 
 # --- i18n ---------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -306,6 +305,60 @@ LOKET_NO_SHOW_FLAG_DAYS = envint("LOKET_NO_SHOW_FLAG_DAYS", 10)
 LOKET_PUBLIC_URL = envstr("LOKET_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 LOKET_RESCHEDULE_CHOICES = envint("LOKET_RESCHEDULE_CHOICES", 8)  # rows in the WhatsApp list (max 10)
 # (end of scheduling settings)
+
+# --- HTTPS and security headers (docs/operations-security.md) -----------------------------
+# Loket speaks plain HTTP; in production a proxy in front ends TLS. A public address on
+# https:// turns on Secure cookies and HSTS. Loket never redirects http to https itself
+# (the proxy does), so `make demo` keeps working on http://127.0.0.1:8000/.
+LOKET_HTTPS = LOKET_PUBLIC_URL.startswith("https://")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("LOKET_SECURE_COOKIES", LOKET_HTTPS)  # explicit override either way
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = False
+# HSTS is sent on requests Django sees as https (the proxy header below); LOKET_HSTS=0 where
+# the proxy adds its own header.
+SECURE_HSTS_SECONDS = (
+    envint("LOKET_HSTS_SECONDS", 365 * 24 * 3600) if LOKET_HTTPS and envbool("LOKET_HSTS", True) else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # the office's other sites are not ours to pin
+# The proxies in front of Loket: how many append to X-Forwarded-For (the client address is
+# the entry that many places from the right; 0 = REMOTE_ADDR), and whether they set
+# X-Forwarded-Proto (then trusted for "is this request https"). Behind an https address one
+# proxy is assumed. The proxy must overwrite, not pass on, both headers from the client.
+LOKET_PROXY_COUNT = envint("LOKET_PROXY_COUNT", 1 if LOKET_HTTPS else 0)
+if envbool("LOKET_PROXY_PROTO_HEADER", LOKET_HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy on every response (django-csp 4). No inline script, no eval:
+# pages load their JavaScript from /static/ (htmx with allowEval off, plotly.js from our
+# own server), and data reaches scripts in <script type="application/json"> islands.
+EMPTY_INLINE_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"  # sha256 of ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Only empty inline style: plotly.js adds an empty <style> whose rules it inserts through
+        # the CSSOM (not governed by CSP) and clears colour bars with style=""; the hash is
+        # the hash of the empty string, so no inline style with content is allowed.
+        "style-src": ["'self'", "'unsafe-hashes'", EMPTY_INLINE_STYLE],
+        "worker-src": ["'self'", "blob:"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+# Receipt verification (/v/<token>) per client address, counted in a store every process
+# shares (the database, or Redis when LOKET_REDIS_URL is set).
+LOKET_VERIFY_PER_MINUTE = envint("LOKET_VERIFY_PER_MINUTE", 30)
+# (end of security settings)
 
 # --- coverage (loket.coverage) -----------------------------------------------------------
 # Strategic-plan KIA coverage targets in percent, per year ("2022:41,2023:90").

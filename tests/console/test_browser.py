@@ -12,6 +12,7 @@ from loket.cases.models import Case, Document, State
 from loket.cases.workflow import attach_resent_document
 from loket.channels.whatsapp.models import OutboundMessage
 from loket.console.models import Role
+from tests.browser_csp import CSPWatch
 from tests.console.builders import PASSWORD, current_code, make_case, make_staff
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -42,7 +43,10 @@ def console_page(live_server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
+        watch = CSPWatch(context)
         yield context.new_page()
+        # Any Content-Security-Policy violation on any page of the walk fails the test.
+        watch.assert_no_violations()
         # ORM calls made under Playwright's event loop opened their own connection: close it
         # so the test database can be dropped.
         connections.close_all()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from loket.console.models import ACTION_LABELS, AuditEntry  # noqa: F401 - re-exported for views
+from loket.core.client_ip import client_ip
 
 
 def client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request) or None  # behind the proxy, the address it reports (LOKET_PROXY_COUNT)
 
 
 def record(request: HttpRequest, action: str, *, case=None, document=None, detail: str = "") -> AuditEntry:

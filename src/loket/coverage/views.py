@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from loket.coverage import charts, figures, service, tables
+from loket.coverage import charts, figures, plotly_assets, service, tables
 from loket.coverage.access import coverage_view
 from loket.coverage.importing import ImportRefused, import_table
 from loket.coverage.models import CoverageImport, KecamatanFigure, RegencyFigure, Review
@@ -308,15 +308,15 @@ def review_figure(request, kind: str, pk: int):
 
 
 # --- static assets served from the packages (no CDN) ----------------------------------------
-@lru_cache(maxsize=1)
-def _plotly_js() -> bytes:
-    from plotly.offline import get_plotlyjs
-
-    return get_plotlyjs().encode("utf-8")
-
-
 def plotly_js(request):
-    response = HttpResponse(_plotly_js(), content_type="application/javascript; charset=utf-8")
+    response = HttpResponse(plotly_assets.plotly_js(), content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def plotly_css(request):
+    """The stylesheet plotly.js would inject inline (forbidden by the CSP), as a file."""
+    response = HttpResponse(plotly_assets.stylesheet(), content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +22,8 @@ from loket.cases.models import IllegalTransition
 from loket.console import audit
 from loket.console.access import cases_for, console_view
 from loket.console.masking import mask_number
+from loket.core import ratelimit
+from loket.core.client_ip import client_ip
 from loket.domain.checklists import KINDS
 from loket.scheduling import pickups, printing
 from loket.scheduling.approval import record_recording
@@ -45,7 +48,13 @@ def _receipt_facts(receipt) -> dict:
 @require_GET
 @never_cache
 def verify_receipt(request: HttpRequest, token: str) -> HttpResponse:
-    """Anyone holding the QR may check it: only validity, service, date and a masked name."""
+    """Anyone holding the QR may check it: only validity, service, date and a masked name.
+    Limited per client address (LOKET_VERIFY_PER_MINUTE) so tokens cannot be tried in bulk."""
+    limit = ratelimit.hit(f"verify:{client_ip(request) or 'unknown'}", limit=settings.LOKET_VERIFY_PER_MINUTE)
+    if not limit.allowed:
+        response = render(request, "scheduling/verify_too_many.html", status=429)
+        response["Retry-After"] = str(limit.retry_after)
+        return response
     result = verify(token)
     context = {"status": result.status}
     if result.receipt is not None:

@@ -4,9 +4,10 @@ import json
 from decimal import Decimal
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from loket.coverage import plotly_assets
 from loket.domain.coverage import fmt_int
 
 register = template.Library()
@@ -42,4 +43,17 @@ def chart(element_id: str, spec: dict):
         element_id,
         element_id,
         mark_safe(data),  # noqa: S308 - JSON with "<" escaped, inside a non-executed script
+    )
+
+
+@register.simple_tag
+def plotly_styles(href: str):
+    """Links plotly.js's own stylesheet under the id plotly.js looks for before injecting it
+    inline (which the Content-Security-Policy would block)."""
+    return format_html_join(
+        "\n",
+        '<link rel="stylesheet" id="{}" href="{}?v={}">',
+        (
+            (key, href, key[:12]) for key, _ in plotly_assets.injected_styles()
+        ),  # the id changes with the bundle
     )
