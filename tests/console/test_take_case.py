@@ -211,3 +211,17 @@ def test_a_hand_over_below_the_limit_still_goes_through(client, settings):
     case.refresh_from_db()
     assert (case.state, case.assigned_to) == (State.IN_REVIEW, colleague)
     assert AuditEntry.objects.get(action="hand_over").detail == f"to={colleague.pk}"
+
+
+def test_the_hand_over_list_shows_how_many_cases_each_colleague_holds(client, settings):
+    settings.LOKET_CONSOLE_REVIEW_LIMIT = 2
+    supervisor = make_staff("sup", Role.SUPERVISOR)
+    busy = make_staff("sibuk", Role.OFFICER, services=["KIA"])
+    make_staff("luang", Role.OFFICER, services=["KIA"])
+    for _ in range(2):
+        make_case(state=State.IN_REVIEW, assigned_to=busy)
+    case = make_case()
+    sign_in(client, supervisor)
+    body = client.get(f"/console/permohonan/{case.pk}/").content.decode()
+    assert "sibuk (Petugas verifikasi, memeriksa 2, penuh)" in body
+    assert "luang (Petugas verifikasi, memeriksa 0)" in body

@@ -245,11 +245,25 @@ def case_page(request, pk: int):
         "audit": case.audit_entries.select_related("actor")[:30],
         "can_act": _can_act(request, case),
         "can_reassign": may(request.staff, "reassign"),
-        "colleagues": colleagues_for(case, request.staff).exclude(user=request.user),
+        "colleagues": _with_load(colleagues_for(case, request.staff).exclude(user=request.user)),
         "State": State,
         "is_open": case.state in OPEN_STATES,
     }
     return render(request, "console/case.html", context)
+
+
+def _with_load(profiles) -> list:
+    """Colleagues with how many cases each holds in review, so a hand-over picks one with room."""
+    profiles = list(profiles)
+    load = dict(
+        Case.objects.filter(state=State.IN_REVIEW, assigned_to__in=[p.user_id for p in profiles])
+        .values_list("assigned_to")
+        .annotate(n=Count("pk"))
+    )
+    for profile in profiles:
+        profile.in_review = load.get(profile.user_id, 0)
+        profile.full = profile.in_review >= settings.LOKET_CONSOLE_REVIEW_LIMIT
+    return profiles
 
 
 @console_view("document")
