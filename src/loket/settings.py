@@ -104,6 +104,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 else:
+    # A database that stops answering (a network partition, not a refused connection) must
+    # fail a connect or a query within seconds, not hang a worker for TCP's quarter hour:
+    # the worker then backs off and reconnects (loket.jobs.worker).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    for option, value in {
+        "connect_timeout": envint("LOKET_DB_CONNECT_TIMEOUT", 10),
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+    }.items():
+        DATABASES["default"]["OPTIONS"].setdefault(option, value)
     test_name = envstr("LOKET_TEST_DB_NAME")
     if test_name:
         DATABASES["default"]["TEST"] = {"NAME": test_name}
@@ -189,6 +201,10 @@ LOKET_OFFICE_ADDRESS = envstr(
 LOKET_REGION_CODE = envstr("LOKET_REGION_CODE", "36.03")
 LOKET_REGION_FILE = envstr("LOKET_REGION_FILE")  # empty: the packaged Kabupaten Tangerang list
 LOKET_REGION_ALIAS_FILE = envstr("LOKET_REGION_ALIAS_FILE")
+# Operations alerts (loket.core.alerts): incidents opening and closing are POSTed here as
+# JSON, from the job queue with retries; empty: no alerts. The secret signs the body.
+LOKET_ALERT_WEBHOOK_URL = envstr("LOKET_ALERT_WEBHOOK_URL")
+LOKET_ALERT_WEBHOOK_SECRET = envstr("LOKET_ALERT_WEBHOOK_SECRET")
 
 # --- WhatsApp Cloud API -------------------------------------------------------------
 LOKET_WA_APP_SECRET = envstr("LOKET_WA_APP_SECRET")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import random
 import threading
@@ -38,18 +39,45 @@ class GiveUp(Exception):  # noqa: N818
     """Raised by a handler when retrying cannot help: the job ends failed at once."""
 
 
-def handler(name: str) -> Callable[[Handler], Handler]:
-    """Register a function as the handler of jobs called `name`."""
+# Called once when a job of that kind ends failed for good, with its payload and error, so
+# the record the job worked on can say so too (an outbox message marked failed, not left
+# "sending" for ever). It must be quick and idempotent; its own errors are logged, not raised.
+FailureHook = Callable[[dict, str], None]
+_ON_FAILURE: dict[str, FailureHook] = {}
+
+
+def handler(name: str, *, on_failure: FailureHook | None = None) -> Callable[[Handler], Handler]:
+    """Register a function as the handler of jobs called `name` (and what to do when one of
+    them fails for good, if anything)."""
 
     def register(func: Handler) -> Handler:
         _HANDLERS[name] = func
+        if on_failure is not None:
+            _ON_FAILURE[name] = on_failure
+        else:
+            _ON_FAILURE.pop(name, None)
         return func
 
     return register
 
 
+def _failed_for_good(job_id: int, name: str, payload: dict, error: str) -> None:
+    hook = _ON_FAILURE.get(name)
+    if hook is None:
+        return
+    try:
+        hook(payload, error)
+    except Exception as exc:  # the job is failed already; its hook must not undo that
+        log.error("job %s #%s: failure hook raised %s", name, job_id, type(exc).__name__)
+
+
 def registered(name: str) -> Handler | None:
     return _HANDLERS.get(name)
+
+
+def kinds() -> list[str]:
+    """Every registered job kind (handler name), sorted."""
+    return sorted(_HANDLERS)
 
 
 def enqueue(
@@ -163,11 +191,14 @@ def backoff(attempt: int) -> float:
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
-def _claim_sql(limit: int, names: list[str] | None) -> tuple[str, list]:
+def _claim_sql(limit: int, names: list[str] | None, exclude: list[str] | None = None) -> tuple[str, list]:
     """One statement that leases the most urgent due jobs: never two workers the same job
     (PostgreSQL: the rows are locked and skipped by the others; SQLite: one writer at a time).
-    It walks the small partial index of pending jobs in claim order and stops at `limit`."""
+    It walks the small partial index of pending jobs in claim order and stops at `limit`.
+    `names`: only these kinds; `exclude`: every kind but these."""
     by_name = f"AND name IN ({', '.join(['%s'] * len(names))}) " if names else ""
+    if exclude:
+        by_name += f"AND name NOT IN ({', '.join(['%s'] * len(exclude))}) "
     lock = "FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     sql = (
         f"UPDATE {_TABLE} SET state = 'running', lease_until = %s, leased_by = %s, attempts = attempts + 1 "  # noqa: S608
@@ -176,30 +207,57 @@ def _claim_sql(limit: int, names: list[str] | None) -> tuple[str, list]:
         f"ORDER BY priority DESC, run_after, id LIMIT %s {lock}) "
         "RETURNING *"
     )
-    return sql, list(names or [])
+    return sql, [*(names or []), *(exclude or [])]
 
 
+# A job whose lease ran out on its last attempt is not given back: it failed for good. A
+# job that kills or hangs its worker every time (a poison input) would otherwise come back
+# for ever, since only a raised exception counted against `max_attempts`.
+_EXHAUSTED = "attempts >= max_attempts"
 _RECLAIM = (
-    f"UPDATE {_TABLE} SET state = 'pending', lease_until = NULL "  # noqa: S608
-    "WHERE state = 'running' AND lease_until < %s"
+    f"UPDATE {_TABLE} SET lease_until = NULL, "  # noqa: S608
+    f"state = CASE WHEN {_EXHAUSTED} THEN 'failed' ELSE 'pending' END, "
+    f"finished_at = CASE WHEN {_EXHAUSTED} THEN %s ELSE finished_at END, "
+    f"last_error = CASE WHEN {_EXHAUSTED} THEN %s ELSE last_error END "
+    "WHERE state = 'running' AND lease_until < %s "
+    "RETURNING id, name, payload, state"
 )
+LEASE_EXPIRED_ERROR = "lease expired on the last attempt: the worker died or hung while running it"
 
 
 def reclaim_expired(now: dt.datetime | None = None) -> int:
     """Give back the jobs whose lease ran out (their worker died): they run again, in their
-    old place in the order. A slow worker that comes back can no longer finish them.
+    old place in the order. A slow worker that comes back can no longer finish them. Those
+    that were on their last attempt end failed instead. Returns how many were given back.
     Cheap when there is nothing to give back: it reads only the small index of leases."""
+    now = now or timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(_RECLAIM, [db_time(now or timezone.now())])
-        return cursor.rowcount
+        cursor.execute(_RECLAIM, [db_time(now), LEASE_EXPIRED_ERROR, db_time(now)])
+        rows = cursor.fetchall()
+    given_back = 0
+    for job_id, name, payload, state in rows:
+        if state == Job.State.PENDING:
+            given_back += 1
+            continue
+        log.error("job %s #%s failed for good: lease expired on its last attempt", name, job_id)
+        _failed_for_good(
+            job_id, name, json.loads(payload) if isinstance(payload, str) else payload, LEASE_EXPIRED_ERROR
+        )
+    return given_back
 
 
-def claim(worker_id: str, *, limit: int = 1, names: list[str] | None = None) -> list[Job]:
+def claim(
+    worker_id: str,
+    *,
+    limit: int = 1,
+    names: list[str] | None = None,
+    exclude: list[str] | None = None,
+) -> list[Job]:
     """Lease up to `limit` due jobs to this worker, most urgent first. Within one ordering
-    key only the oldest unfinished job may run."""
+    key only the oldest unfinished job may run. `names` / `exclude` filter by kind."""
     now = timezone.now()
     reclaim_expired(now)
-    sql, name_params = _claim_sql(limit, names)
+    sql, name_params = _claim_sql(limit, names, exclude)
     params = [db_time(now + LEASE), worker_id, db_time(now), *name_params, limit]
     jobs = list(Job.objects.raw(sql, params))  # one statement: atomic on its own
     return sorted(jobs, key=lambda job: (-job.priority, job.run_after, job.pk))
@@ -238,7 +296,8 @@ def run(job: Job) -> str:
         error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
         final = isinstance(exc, GiveUp) or job.attempts >= job.max_attempts
         if final:
-            mine.update(state=Job.State.FAILED, last_error=error, finished_at=now(), lease_until=None)
+            if mine.update(state=Job.State.FAILED, last_error=error, finished_at=now(), lease_until=None):
+                _failed_for_good(job.pk, job.name, job.payload, error)
             log.error("job %s #%s failed for good: %s", job.name, job.pk, type(exc).__name__)
             return Job.State.FAILED
         mine.update(
@@ -268,12 +327,16 @@ class Drained:
 
 
 def run_pending(
-    worker_id: str = "inline", *, names: list[str] | None = None, max_jobs: int = 10_000
+    worker_id: str = "inline",
+    *,
+    names: list[str] | None = None,
+    exclude: list[str] | None = None,
+    max_jobs: int = 10_000,
 ) -> Drained:
     """Run due jobs until none is due (tests, `loket worker --once`)."""
     outcome = Drained()
     for _ in range(max_jobs):
-        jobs = claim(worker_id, names=names)
+        jobs = claim(worker_id, names=names, exclude=exclude)
         if not jobs:
             break
         state = run(jobs[0])

@@ -4,8 +4,8 @@ Messages are residents' personal data: read only, audited (`loket.console.admin_
 """
 
 from django.contrib import admin, messages
-from django.utils import timezone
 
+from loket.channels.whatsapp import incidents
 from loket.channels.whatsapp.models import Incident, OutboundMessage, PhoneNumber
 from loket.channels.whatsapp.sending import SENDABLE, requeue
 from loket.console.admin_audit import AuditedReadOnlyAdmin, record_admin
@@ -65,7 +65,7 @@ class IncidentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Tandai selesai (pengiriman dicoba lagi)")
     def close(self, request, queryset):
-        closed = queryset.filter(closed_at__isnull=True).update(closed_at=timezone.now(), retry_at=None)
+        closed = incidents.close_queryset(queryset)
         self.message_user(request, f"{closed} gangguan ditutup.", messages.SUCCESS)
 
 

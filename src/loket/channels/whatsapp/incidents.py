@@ -12,10 +12,11 @@ import datetime as dt
 import logging
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from loket.channels.whatsapp.models import Incident
+from loket.core import alerts
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,8 @@ def open_incident(
     if not updated:
         try:
             with transaction.atomic():
-                Incident.objects.create(kind=kind, scope=scope, opened_at=now, **fields)
+                incident = Incident.objects.create(kind=kind, scope=scope, opened_at=now, **fields)
+                _alert(incident, "open", now)
             # Scope is an office number id or a template name: no personal data in the log.
             log.error("WhatsApp incident opened: %s %s (code %s): %s", kind, scope, error_code, message)
         except IntegrityError:  # opened by another worker meanwhile
@@ -49,18 +51,41 @@ def open_incident(
 
 
 def close_incidents(kind: str | None = None, *, scope: str | None = None, pausing: bool | None = None) -> int:
-    qs = Incident.objects.filter(closed_at__isnull=True)
+    qs = Incident.objects.all()
     if kind is not None:
         qs = qs.filter(kind=kind)
     if scope is not None:
         qs = qs.filter(scope=scope)
     if pausing is not None:
         qs = qs.filter(pauses_sending=pausing)
-    kinds = list(qs.values_list("kind", "scope"))
-    closed = qs.update(closed_at=timezone.now(), retry_at=None)
-    for closed_kind, closed_scope in kinds:
-        log.warning("WhatsApp incident closed: %s %s", closed_kind, closed_scope)
+    return close_queryset(qs)
+
+
+def close_queryset(qs: QuerySet[Incident]) -> int:
+    """Close the open incidents of `qs` (the admin's action too), each with its alert."""
+    with transaction.atomic():
+        closing = list(qs.filter(closed_at__isnull=True))
+        now = timezone.now()
+        closed = Incident.objects.filter(pk__in=[i.pk for i in closing], closed_at__isnull=True).update(
+            closed_at=now, retry_at=None
+        )
+        for incident in closing:
+            _alert(incident, "closed", now)
+    for incident in closing:
+        log.warning("WhatsApp incident closed: %s %s", incident.kind, incident.scope)
     return closed
+
+
+def _alert(incident: Incident, state: alerts.State, at: dt.datetime) -> None:
+    alerts.incident_changed(
+        source="whatsapp",
+        incident_id=incident.pk,
+        kind=f"whatsapp.{incident.kind}",
+        state=state,
+        since=at,
+        summary=f"{incident.get_kind_display()}: {incident.message}",
+        scope=incident.scope,
+    )
 
 
 def active_incidents() -> list[Incident]:

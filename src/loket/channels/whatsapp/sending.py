@@ -78,7 +78,7 @@ def schedule(message: OutboundMessage, *, delay: float = 0.0) -> None:
     """Record the send job of this round of the message (idempotent per round)."""
     queue.enqueue(
         SEND_JOB,
-        {"id": message.pk},
+        {"id": message.pk, "round": message.send_round},
         key=f"{SEND_JOB}:{message.pk}:{message.send_round}",
         ordering_key=ordering_key(message),
         priority=message.priority,
@@ -353,7 +353,17 @@ def fail(message: OutboundMessage, error: GraphError | None = None, title: str =
     log.warning("outbound #%s failed: code %s", message.pk, message.last_error_code)
 
 
-@handler(SEND_JOB)
+def send_job_failed(payload: dict, error: str) -> None:
+    """The send job of this round failed for good (a fault no rule above expected, every
+    attempt): the message is marked failed, visible to officers, instead of "sending" for
+    ever. A later round of the same message is left alone."""
+    round_filter = {"send_round": payload["round"]} if "round" in payload else {}
+    message = _one(OutboundMessage.objects.filter(pk=payload["id"], status__in=SENDABLE, **round_filter))
+    if message is not None:
+        fail(message, title=f"send job failed: {error}")
+
+
+@handler(SEND_JOB, on_failure=send_job_failed)
 def send_job(payload: dict) -> None:
     send(payload["id"])
 
