@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "loket.scheduling",
     "loket.console",
     "loket.coverage",
+    "loket.privacy",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,17 @@ LOKET_JOBS_PURGE_SECONDS = envint("LOKET_JOBS_PURGE_SECONDS", 3600)
 # --- operations (docs/operations-health.md) -------------------------------------------
 # Bearer token for GET /metrics (Prometheus); empty: /metrics answers 404.
 LOKET_METRICS_TOKEN = envstr("LOKET_METRICS_TOKEN")
+# --- personal data (loket.privacy; UU 27/2022) --------------------------------------------
+# How long personal data is kept, in days (docs/privacy.md explains the proposed defaults,
+# to be agreed with the office's archivist): a closed request's files and personal fields
+# (from its closing), message texts (from receipt), raw webhook deliveries (from receipt).
+# 0 means "expire at once". The purge runs daily (`loket privacy purge` by hand).
+LOKET_RETAIN_DOCUMENTS_DAYS = envint("LOKET_RETAIN_DOCUMENTS_DAYS", 90)
+LOKET_RETAIN_MESSAGES_DAYS = envint("LOKET_RETAIN_MESSAGES_DAYS", 180)
+LOKET_RETAIN_DELIVERIES_DAYS = envint("LOKET_RETAIN_DELIVERIES_DAYS", 30)
+# The privacy notice's version: bump it on a material change; residents are asked again.
+LOKET_PRIVACY_NOTICE_VERSION = envstr("LOKET_PRIVACY_NOTICE_VERSION", "2026-11")
+# (end of personal data settings)
 
 # --- cases and console (loket.cases, loket.console) -----------------------------------
 # Checklist per service: LOKET_CHECKLIST_<SERVICE>=key,key,... replaces the national

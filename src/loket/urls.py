@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("loket.channels.whatsapp.urls")),
     path("", include("loket.scheduling.urls")),
     path("", include("loket.console.urls")),
+    path("", include("loket.privacy.urls")),
     path("", include("loket.coverage.urls")),
     path("", include("loket.cases.urls")),
     path("", include("loket.regions.urls")),

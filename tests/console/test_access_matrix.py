@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from loket.cases.models import State
 from loket.console.models import Role
+from loket.privacy.models import ErasureRequest
 from loket.scheduling.approval import approve_case
 from loket.scheduling.receipts import verify_url
 from tests.console.builders import KEC_A, KEC_B, make_case, make_staff, sign_in
@@ -65,6 +66,9 @@ URLS = [
     ("printing_xlsx", "get", "/console/printing/export.xlsx?day={day}", PICKUP, False),
     ("printing_mark", "post", "/console/printing/mark", PICKUP, False),
     ("staff", "get", "/console/staf/", {Role.ADMIN}, False),
+    ("erasures", "get", "/console/hapus-data/", {Role.SUPERVISOR, Role.ADMIN}, False),
+    ("erasure_confirm", "post", "/console/hapus-data/{erasure}/hapus/", {Role.SUPERVISOR, Role.ADMIN}, True),
+    ("erasure_refuse", "post", "/console/hapus-data/{erasure}/tolak/", {Role.SUPERVISOR, Role.ADMIN}, True),
 ]
 BOOKED = "booked"  # approved through scheduling: a pickup booking with a receipt
 # The state each URL's cases are in (default: in review, assigned to the person).
@@ -78,7 +82,7 @@ STATES = {
 STATES.update(dict.fromkeys(["counter_scan", "counter_hand_over", "printing", "printing_mark"], BOOKED))
 STATES.update(dict.fromkeys(["printing_csv", "printing_xlsx"], BOOKED))
 # Lists that must show the inside case and never the outside one, per role allowed.
-LISTS = {"queue", "export", "counter", "audit", "printing", "printing_csv", "printing_xlsx"}
+LISTS = {"queue", "export", "counter", "audit", "printing", "printing_csv", "printing_xlsx", "erasures"}
 
 
 def _case(state, kecamatan, assignee):
@@ -104,10 +108,16 @@ def _booking(case):
     return case.bookings.filter(status="active").first()
 
 
+def _erasure(case):
+    """The case's resident asked for erasure (loket.privacy); one pending request each."""
+    return ErasureRequest.objects.get_or_create(resident=case.resident, status="pending")[0]
+
+
 def _url(pattern, case):
     booking = _booking(case)
     return pattern.format(
         case=case.pk,
+        erasure=_erasure(case).pk if "{erasure}" in pattern else "",
         doc=case.documents.first().pk,
         code=verify_url(booking.receipts.get()) if "{code}" in pattern else "",
         day=booking.day.isoformat() if "{day}" in pattern else "",
@@ -124,6 +134,7 @@ def _data(name, colleague, cases):
         "hand_over": {"to": colleague.pk},
         "reply": {"text": "Terima kasih."},
         "checklist": {"single_parent": "1"},
+        "erasure_refuse": {"reason": "Masih diperlukan."},
         "counter_hand_over": {
             "action": "serahkan",
             "relation": "orang_tua",
@@ -144,6 +155,8 @@ def _text(response) -> str:
 @pytest.mark.parametrize("name,method,pattern,allowed,per_case", URLS, ids=[u[0] for u in URLS])
 def test_role_by_url_inside_and_outside_the_area(client, role, name, method, pattern, allowed, per_case):
     person, colleague, inside, outside = _world(role, STATES.get(name, State.IN_REVIEW))
+    if name == "erasures":
+        _erasure(inside), _erasure(outside)
     if name == "audit":
         from loket.console.models import AuditEntry
 
@@ -172,6 +185,9 @@ def test_role_by_url_inside_and_outside_the_area(client, role, name, method, pat
         body = _text(response)
         if name == "audit":
             assert "inside" in body and "outside" not in body
+        elif name == "erasures":
+            assert f"Permintaan #{_erasure(inside).pk}" in body
+            assert f"Permintaan #{_erasure(outside).pk}" not in body
         else:
             assert inside.request_number in body
             assert outside.request_number not in body

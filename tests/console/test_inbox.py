@@ -77,7 +77,7 @@ def test_the_case_page_shows_the_whole_conversation_in_time_order(client, fake_g
     assert "Nomor permohonan" in chat and "Terkirim ke WhatsApp" in chat
     # (WhatsApp stamps whole seconds, so only messages seconds apart have a fixed order.)
     ack = chat.index("Kami terima 5 berkas")
-    assert chat.index(KIA_BUDI) < chat.index("Sebelum kami proses") < ack
+    assert chat.index(KIA_BUDI) < chat.index("hanya dipakai Disdukcapil") < ack
     assert chat.index(f"dokumen/{kk.pk}/") < ack
     # Following the file's link really opens it, audited.
     assert client.get(f"/console/permohonan/{case.pk}/dokumen/{kk.pk}/").status_code == 200

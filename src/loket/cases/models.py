@@ -82,6 +82,8 @@ class Resident(models.Model):
     consent_version = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_inbound_at = models.DateTimeField(null=True, blank=True)
+    # Set when the identity was anonymised (loket.privacy: retention or an erasure).
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -163,6 +165,9 @@ class Case(models.Model):
     )
     returned_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the personal fields were removed (loket.privacy); number, service, dates and
+    # states stay.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -266,6 +271,8 @@ class Document(models.Model):
     # Why the file was refused (a code of loket.domain.files.REFUSALS) and what the check saw.
     refusal = models.CharField(max_length=30, blank=True)
     refusal_note = models.CharField(max_length=200, blank=True)
+    # Set when the file was removed from storage (loket.privacy); the row stays, marked.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

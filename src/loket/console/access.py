@@ -39,6 +39,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     # that name no registered number (no resident content).
     "inbox": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMIN}),
     "inbox_act": frozenset({Role.OFFICER, Role.SUPERVISOR}),
+    # Residents' erasure requests (loket.privacy): decided by a supervisor or an administrator.
+    "erasure": frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 

@@ -39,9 +39,10 @@ def _same_person(resident):
 
 
 def _unfiled(request):
-    return Document.objects.filter(case__isnull=True, resident__in=residents_for(request)).select_related(
-        "resident"
-    )
+    # A file purged under the retention rules (loket.privacy) is no longer work to do.
+    return Document.objects.filter(
+        case__isnull=True, purged_at__isnull=True, resident__in=residents_for(request)
+    ).select_related("resident")
 
 
 def _cases_to_file_into(request, resident):

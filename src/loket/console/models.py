@@ -69,6 +69,9 @@ ACTION_LABELS = {
     "admin_action": "Menjalankan tindakan di admin",
     "admin_delete": "Menghapus data pemohon di admin",
     "admin_delete_refused": "Penghapusan pemohon ditolak",
+    "erasure_list": "Membuka permintaan hapus data",
+    "erasure_confirm": "Menghapus data pemohon (atas permintaan)",
+    "erasure_refuse": "Menolak permintaan hapus data",
 }
 
 

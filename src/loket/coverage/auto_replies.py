@@ -73,6 +73,23 @@ def explained_automatically(start: dt.date, end: dt.date, kodes=None) -> Counter
     return out
 
 
+def save_before_purge(limits) -> None:
+    """Count every past day whose texts a purge (loket.privacy) is about to remove, so the
+    figures read the same afterwards. Today is counted live and cannot be saved yet: the
+    retention purge keeps today's texts (an erasure may take some; see docs/privacy.md)."""
+    through = min(timezone.localdate(limits.messages), timezone.localdate() - dt.timedelta(days=1))
+    first = (
+        OutboundMessage.objects.filter(
+            kind=OutboundMessage.Kind.REPLY, case__isnull=True, purged_at__isnull=True
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if first is not None and timezone.localdate(first) <= through:
+        _count_past_days(timezone.localdate(first), through)
+
+
 def _count_past_days(start: dt.date, end: dt.date) -> None:
     """Count each past day not counted yet, one day at a time (small queries)."""
     done = set(ExplainedDayDone.objects.filter(day__gte=start, day__lte=end).values_list("day", flat=True))

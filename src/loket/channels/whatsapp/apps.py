@@ -11,7 +11,9 @@ class WhatsAppConfig(AppConfig):
     def ready(self) -> None:
         # Outbound job handlers (whatsapp.send, whatsapp.apply_status, whatsapp.watchdog) live
         # beside the sender; `tasks.py` stays free for the inbound handlers.
-        from loket.channels.whatsapp import hours, metrics, sending  # noqa: F401
+        # Message contents and raw deliveries expire under loket.privacy's periods (retention).
+        from loket.channels.whatsapp import hours, metrics, retention, sending  # noqa: F401
 
         hours._watch_calendar_edits()
         register_metrics_collector("whatsapp", metrics.collect)
+        retention.register()

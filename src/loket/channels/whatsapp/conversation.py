@@ -3,7 +3,7 @@
 `respond(message)` is called once per inbound message, inside the transaction that marks
 it handled, so a crash leaves either everything (case, documents, replies in the outbox)
 or nothing. Texts go through the intake parser; files join a case; keywords STATUS,
-BATAL and PETUGAS work on any office number; the first request asks for the parent's or
+BATAL, PETUGAS, DATA SAYA and HAPUS DATA work on any office number; the first request asks for the parent's or
 guardian's consent. Every reply goes through `outbox.enqueue`.
 """
 
@@ -28,12 +28,12 @@ from loket.core.rows import db_time, read_column
 from loket.domain import files
 from loket.domain.checklists import KINDS, kind_from_caption
 from loket.jobs import queue
+from loket.privacy import rights
 
 log = logging.getLogger(__name__)
 
 DOWNLOAD_MEDIA = "whatsapp.download_media"
 ACKNOWLEDGE_FILES = "whatsapp.acknowledge_files"
-NOTICE_VERSION = "2026-11"
 REQUEST_NUMBER = re.compile(r"\b([A-Z]{2,6}-\d{8}-\d{4})\b")
 CONSENT_YES, CONSENT_NO = "consent:yes", "consent:no"
 YES_WORDS = {"YA", "SETUJU", "YA SETUJU", "SAYA SETUJU"}
@@ -42,13 +42,27 @@ FLOOD_NOTICE_EVERY = dt.timedelta(minutes=10)
 RESCHEDULE_WORD = "JADWALULANG"  # `JADWAL ULANG` in any letter case and spacing
 SESSION_CHOICE = "jadwal:"  # list rows of `scheduling.rescheduling.offer_sessions`
 
-PRIVACY_NOTICE = (
-    "Sebelum kami proses: data ini (NIK, nama, akta, KK, KTP orang tua, foto) hanya dipakai "
-    "Disdukcapil untuk dokumen yang Anda minta. Berkas disimpan selama diproses, paling lama "
-    "1 tahun sesudahnya. Anda berhak melihat, membetulkan, menghapus data, atau menarik "
-    "persetujuan: ketik PETUGAS. Data anak hanya boleh dikirim orang tua/wali.\n"
-    "Tekan *Saya setuju* bila Anda orang tua/wali dan setuju."
-)
+MY_DATA_WORD = "DATASAYA"  # `DATA SAYA`: what Loket holds about me (loket.privacy.rights)
+ERASE_WORD = "HAPUSDATA"  # `HAPUS DATA`: an erasure request an officer decides
+
+
+def notice_version() -> str:
+    """The privacy notice's version; a new one (a material change) asks residents again."""
+    return settings.LOKET_PRIVACY_NOTICE_VERSION
+
+
+def privacy_notice() -> str:
+    """The notice, with the retention periods the purge really applies (the settings)."""
+    return (
+        "Data ini (NIK, nama, akta, KK, KTP orang tua, foto) hanya dipakai Disdukcapil untuk "
+        f"dokumen yang Anda minta. Berkas disimpan {settings.LOKET_RETAIN_DOCUMENTS_DAYS} hari "
+        f"sesudah permohonan selesai, pesan {settings.LOKET_RETAIN_MESSAGES_DAYS} hari. Ketik "
+        "DATA SAYA untuk melihat, HAPUS DATA untuk menghapus, PETUGAS untuk membetulkan atau menarik "
+        "persetujuan.\n"
+        "Data anak hanya dari orang tua/wali: tekan *Saya setuju* bila Anda orang tua/wali dan setuju."
+    )
+
+
 # WhatsApp's limit for the body of a message with buttons.
 INTERACTIVE_BODY_LIMIT = 1024
 
@@ -154,6 +168,10 @@ def _text(message, resident, number, conversation) -> None:
         _want_officer(resident, conversation)
     elif words.replace(" ", "").startswith(RESCHEDULE_WORD):
         _reschedule(resident, words)
+    elif words.replace(" ", "") == MY_DATA_WORD:
+        _reply(resident, rights.my_data_text(resident))
+    elif words.replace(" ", "") == ERASE_WORD:
+        _reply(resident, rights.request_erasure(resident, wamid=message.wamid))
     elif words in YES_WORDS | NO_WORDS and _pending_consents(resident).exists():
         _answer_consent(resident, agreed=words in YES_WORDS, message=message)
     else:
@@ -235,9 +253,11 @@ def _request(message, resident: Resident, number: PhoneNumber | None, text: str)
     # A case opened just now has no consent row yet: no need to look.
     consent = None if created else CaseConsent.objects.filter(case=case).first()
     if consent is None:
-        consent = CaseConsent.objects.create(case=case, notice_version=NOTICE_VERSION)
-        if resident.consent_at is not None:
-            # Consent is per resident and notice version; it covers the new case too.
+        version = notice_version()
+        consent = CaseConsent.objects.create(case=case, notice_version=version)
+        if resident.consent_at is not None and resident.consent_version == version:
+            # Consent is per resident and notice version; it covers the new case too. A new
+            # version (a material change of the notice) asks again.
             _record_consent(case, consent, agreed=True, wamid="", earlier=resident.consent_at)
     # The resident learns at once what we understood and what to send; while consent is
     # pending the case waits (it cannot reach the officers' queue) and the notice asks for it.
@@ -355,10 +375,11 @@ def _ask_consent(resident: Resident, case: Case, *, answer: str) -> None:
     """The privacy notice with its two buttons, under the `answer` to the request when both
     fit in one message: one message instead of two is easier to read on a small phone, and
     at 50 new residents a second it keeps the number under its 80 messages a second."""
-    body = f"{answer}\n\n{PRIVACY_NOTICE}"
+    notice = privacy_notice()
+    body = f"{answer}\n\n{notice}"
     if len(body) > INTERACTIVE_BODY_LIMIT:
         _reply(resident, answer, case=case)  # too long to carry the buttons: the answer first
-        body = f"Nomor permohonan: {case.request_number}\n\n{PRIVACY_NOTICE}"
+        body = f"Nomor permohonan: {case.request_number}\n\n{notice}"
     interactive = {
         "type": "button",
         "body": {"text": body},
@@ -393,7 +414,7 @@ def _answer_consent(resident: Resident, *, agreed: bool, message: InboundMessage
     if agreed:
         now = timezone.now()
         Resident.objects.filter(pk__in=same_person(resident).values("pk")).update(
-            consent_at=now, consent_version=NOTICE_VERSION
+            consent_at=now, consent_version=notice_version()
         )
     for consent in pending:
         case = consent.case

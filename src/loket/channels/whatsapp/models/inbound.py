@@ -26,6 +26,9 @@ class Delivery(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     # Why an administrator should look: "invalid_json", "unknown_number:<id>", "errors", ...
     flags = models.JSONField(default=list, blank=True)
+    # Set when the body was removed (loket.privacy retention). The webhook's INSERT names
+    # only the body: NULL is the column's own default.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["dispatched_at", "id"], name="delivery_undispatched")]
@@ -67,6 +70,8 @@ class InboundMessage(models.Model):
     )
     # Files are acknowledged together (one reply for several photos).
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Set when the content was removed (loket.privacy); type and times stay.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["sent_at", "pk"]

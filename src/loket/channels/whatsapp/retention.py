@@ -1,0 +1,107 @@
+"""The channel's personal data under the retention rules (loket.privacy): message contents,
+our replies, and the raw webhook deliveries. Registered from the app's `ready()`.
+
+Never removed: a message not yet handled (it would be lost), a reply not yet sent or held
+for an officer, a delivery not yet dispatched or set aside in quarantine (an administrator
+retries it from its body). Kept: each row's type, status, times and links, so counts and
+the conversation's shape survive.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from loket.channels.whatsapp import outbox
+from loket.channels.whatsapp.models import Delivery, InboundMessage, OutboundMessage
+from loket.privacy import retention, rights
+from loket.privacy.case_data import delete_files
+from loket.privacy.retention import Cutoffs, Kind, chunks
+
+UNSENT = [OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING, OutboundMessage.Status.HELD]
+
+
+def expired_messages(limits: Cutoffs) -> QuerySet:
+    qs = InboundMessage.objects.filter(
+        purged_at__isnull=True, received_at__lte=limits.messages, handled_at__isnull=False
+    ).exclude(media_state=InboundMessage.Media.PENDING)
+    return qs if limits.residents is None else qs.filter(resident_id__in=limits.residents)
+
+
+def remove_messages(qs: QuerySet, limits: Cutoffs) -> int:
+    ids = list(qs.select_for_update().values_list("pk", flat=True))
+    for part in chunks(ids):
+        InboundMessage.objects.filter(pk__in=part).update(
+            payload={}, summary=limits.mark, media_error="", purged_at=limits.now
+        )
+    return len(ids)
+
+
+def expired_replies(limits: Cutoffs) -> QuerySet:
+    qs = OutboundMessage.objects.filter(purged_at__isnull=True, created_at__lte=limits.messages).exclude(
+        status__in=UNSENT
+    )
+    return qs if limits.residents is None else qs.filter(resident_id__in=limits.residents)
+
+
+def remove_replies(qs: QuerySet, limits: Cutoffs) -> int:
+    rows = list(qs.select_for_update().values_list("pk", "document"))
+    for part in chunks([pk for pk, _ in rows]):
+        OutboundMessage.objects.filter(pk__in=part).update(
+            text=limits.mark,
+            interactive=None,
+            template_params=[],
+            document="",
+            document_name="",
+            last_error_details="",
+            purged_at=limits.now,
+        )
+    names = [name for _, name in rows if name]
+    if names:
+        transaction.on_commit(lambda: delete_files(OutboundMessage.document.field.storage, names))
+    return len(rows)
+
+
+def _in_quarantine() -> Q:
+    """Deliveries an administrator may still retry from their body. The quarantine fields
+    arrive with the ingest's poison handling; until they exist nothing is quarantined."""
+    fields = {f.name for f in Delivery._meta.get_fields()}
+    kept = Q(pk__in=[])
+    if "quarantined_at" in fields:
+        kept |= Q(quarantined_at__isnull=False)
+    if "quarantined_items" in fields:
+        kept |= Q(quarantined_items__status="quarantined")
+    return kept
+
+
+def expired_deliveries(limits: Cutoffs) -> QuerySet:
+    qs = Delivery.objects.filter(
+        purged_at__isnull=True, received_at__lte=limits.deliveries, dispatched_at__isnull=False
+    )
+    if limits.residents is not None:
+        qs = qs.filter(messages__resident_id__in=limits.residents)
+    # A subquery, not a join: a delivery counts once whatever it holds.
+    return Delivery.objects.filter(pk__in=qs.values("pk")).exclude(
+        pk__in=Delivery.objects.filter(_in_quarantine()).values("pk")
+    )
+
+
+def remove_deliveries(qs: QuerySet, limits: Cutoffs) -> int:
+    ids = list(qs.values_list("pk", flat=True))
+    for part in chunks(ids):
+        Delivery.objects.filter(pk__in=part).update(body=b"", purged_at=limits.now)
+    return len(ids)
+
+
+def tell_resident(resident, text: str) -> None:
+    """How an erasure decision reaches the resident: a reply on the number they wrote to."""
+    outbox.enqueue(resident, text=text)
+
+
+def register() -> None:
+    rights.register_notifier(tell_resident)
+    retention.register(Kind("messages", "Isi pesan masuk", 30, expired_messages, remove_messages))
+    retention.register(Kind("replies", "Isi pesan keluar", 40, expired_replies, remove_replies))
+    retention.register(
+        Kind("deliveries", "Kiriman webhook mentah", 50, expired_deliveries, remove_deliveries)
+    )
