@@ -76,14 +76,16 @@ def test_rows_follow_the_declared_order_and_mark_numbers():
 
 
 def test_unknown_region_codes_are_shown_as_they_are():
-    case = make_case(kecamatan="99.99.99", kode_desa="")
+    case = make_case(kecamatan="99.99.99", kode_desa="", fields={"nik": NIK})
     assert [(p.name, p.code) for p in places_of(case)] == [("99.99.99", "99.99.99")]
     assert region_names(["36.03.03", "99.99.99", ""]) == {"36.03.03": "Tigaraksa"}
 
 
 def test_a_case_without_region_shows_a_dash(client):
     officer = make_staff("petugas", Role.OFFICER, services=["KIA"])
-    case = make_case(state=State.IN_REVIEW, assigned_to=officer, kecamatan="")
+    case = make_case(
+        state=State.IN_REVIEW, assigned_to=officer, kecamatan="", kode_desa="", fields={"nik": NIK}
+    )
     sign_in(client, officer)
     body = client.get(f"/console/permohonan/{case.pk}/").content.decode()
     assert re.search(r'id="places">–</td>', body)
