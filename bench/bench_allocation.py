@@ -124,7 +124,8 @@ def bench_allocation_only(threads: int) -> None:
 
 
 def bench_approvals() -> None:
-    from loket.cases.models import Case, Resident, State
+    from loket.cases import samples
+    from loket.cases.models import Case, Document, Resident, State
     from loket.channels.whatsapp.models import OutboundMessage
     from loket.scheduling.allocation import release
     from loket.scheduling.approval import approve_case
@@ -137,6 +138,9 @@ def bench_approvals() -> None:
         for booking in Booking.objects.filter(case__resident__in=residents, status="active"):
             release(booking.schedule, booking.purpose, booking.day, booking.part)
         OutboundMessage.objects.filter(resident__in=residents).delete()
+        for document in Document.objects.filter(resident__in=residents):
+            document.file.delete(save=False)
+        Document.objects.filter(resident__in=residents).delete()
         Case.objects.filter(resident__in=residents).delete()
 
     clean()
@@ -147,16 +151,18 @@ def bench_approvals() -> None:
     cases = []
     for i in range(APPROVALS):
         resident, _ = Resident.objects.get_or_create(channel_number="bench", user_id=f"bench{i}")
-        cases.append(
-            Case.objects.create(
-                request_number=f"BENCH-{time.time_ns()}-{i}",
-                service="KIA",
-                subject=f"bench{i}",
-                resident=resident,
-                state=State.IN_REVIEW,
-                fields={"nama": "BENCH"},
-            )
+        # A complete request (valid data, documents, consent): the approval guard passes it.
+        case = Case.objects.create(
+            request_number=f"BENCH-{time.time_ns()}-{i}",
+            resident=resident,
+            state=State.IN_REVIEW,
+            **samples.request_columns(
+                f"#KIA#36030355121{i + 1:05d}#3603031203150007#ANAK BENCH#PASIR BOLANG#TIGARAKSA"
+            ),
         )
+        samples.attach_documents(case)
+        samples.record_consent(case)
+        cases.append(case)
     try:
         seconds, errors = run_threads(APPROVALS, lambda i: approve_case(cases[i], source="system"))
         mine = Booking.objects.filter(case__in=cases)

@@ -217,7 +217,7 @@ LOKET_WA_API_VERSION = envstr("LOKET_WA_API_VERSION", "v26.0")
 # Meta sends up to ~3 MB; a bigger body is refused with 413 before it is read.
 LOKET_WA_MAX_BODY_BYTES = envint("LOKET_WA_MAX_BODY_BYTES", 4 * 1024 * 1024)
 LOKET_WA_MEDIA_ATTEMPTS = envint("LOKET_WA_MEDIA_ATTEMPTS", 5)
-# Residents' files (docs/operations-files.md): only these types, within these limits, count
+# Residents' files (docs/operations.md): only these types, within these limits, count
 # toward a checklist; anything else is kept for an officer, flagged, and the resident told.
 LOKET_DOCUMENT_TYPES = envlist(
     "LOKET_DOCUMENT_TYPES", "image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf"
@@ -228,6 +228,10 @@ LOKET_DOCUMENT_PDF_MAX_PAGES = envint("LOKET_DOCUMENT_PDF_MAX_PAGES", 20)  # 0: 
 LOKET_WA_ACK_DELAY_SECONDS = envint("LOKET_WA_ACK_DELAY_SECONDS", 4)
 LOKET_WA_FLOOD_PER_MINUTE = envint("LOKET_WA_FLOOD_PER_MINUTE", 20)
 LOKET_WA_DISPATCH_SECONDS = envint("LOKET_WA_DISPATCH_SECONDS", 1)
+# Messages and statuses recorded per transaction: a huge delivery is split over several.
+LOKET_WA_DISPATCH_CHUNK = envint("LOKET_WA_DISPATCH_CHUNK", 200)
+# Failed tries (unknown errors) before a delivery, or the item that fails, is quarantined.
+LOKET_WA_DISPATCH_ATTEMPTS = envint("LOKET_WA_DISPATCH_ATTEMPTS", 3)
 # Reference views for bench/bench_ingest.py (never on in production).
 LOKET_WA_BENCH_VIEWS = envbool("LOKET_WA_BENCH_VIEWS", False)
 # Outbound (docs/whatsapp.md): rates, retries, the 24-hour window, templates, alerts.
@@ -248,7 +252,8 @@ LOKET_WA_WINDOW_MARGIN_SECONDS = envint("LOKET_WA_WINDOW_MARGIN_SECONDS", 300)
 LOKET_WA_TEMPLATES = envstr(
     "LOKET_WA_TEMPLATES",
     "reply=loket_kabar_permohonan:id,case_update=loket_kabar_permohonan:id,officer=loket_kabar_permohonan:id,"
-    "receipt=loket_bukti_pengambilan:id,reminder=loket_pengingat_pengambilan:id",
+    "receipt=loket_bukti_pengambilan:id,reminder=loket_pengingat_pengambilan:id,"
+    "hand_over=loket_serah_terima:id",
 )
 LOKET_WA_PAUSE_PROBE_SECONDS = envint("LOKET_WA_PAUSE_PROBE_SECONDS", 60)
 LOKET_WA_STATE_CACHE_SECONDS = envint("LOKET_WA_STATE_CACHE_SECONDS", 1)  # number/pause state per worker
@@ -273,7 +278,7 @@ LOKET_JOBS_KEEP_FAILED_DAYS = envint("LOKET_JOBS_KEEP_FAILED_DAYS", 30)
 LOKET_JOBS_PURGE_SECONDS = envint("LOKET_JOBS_PURGE_SECONDS", 3600)
 # (end of jobs settings)
 
-# --- operations (docs/operations-health.md) -------------------------------------------
+# --- operations (docs/operations.md) -------------------------------------------
 # Bearer token for GET /metrics (Prometheus); empty: /metrics answers 404.
 LOKET_METRICS_TOKEN = envstr("LOKET_METRICS_TOKEN")
 # --- personal data (loket.privacy; UU 27/2022) --------------------------------------------
@@ -334,7 +339,7 @@ LOKET_PUBLIC_URL = envstr("LOKET_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/
 LOKET_RESCHEDULE_CHOICES = envint("LOKET_RESCHEDULE_CHOICES", 8)  # rows in the WhatsApp list (max 10)
 # (end of scheduling settings)
 
-# --- HTTPS and security headers (docs/operations-security.md) -----------------------------
+# --- HTTPS and security headers (docs/operations.md) -----------------------------
 # Loket speaks plain HTTP; in production a proxy in front ends TLS. A public address on
 # https:// turns on Secure cookies and HSTS. Loket never redirects http to https itself
 # (the proxy does), so `make demo` keeps working on http://127.0.0.1:8000/.

@@ -42,10 +42,32 @@ def test_a_legal_transition_is_recorded():
 def test_an_illegal_transition_is_refused_with_a_clear_message():
     case = make_case()
     with pytest.raises(IllegalTransition, match="tidak dapat diubah menjadi 'Disetujui'"):
-        case.move_to(State.APPROVED)
+        case.move_to(State.APPROVED, through=State.APPROVED)
     case.refresh_from_db()
     assert case.state == State.WAITING_DOCUMENTS
     assert not case.events.exists()
+
+
+@pytest.mark.parametrize(
+    ("target", "action"),
+    [
+        (State.APPROVED, "loket cases approve"),
+        (State.READY_FOR_PICKUP, "Daftar cetak"),
+        (State.COLLECTED, "counter"),
+    ],
+)
+def test_a_state_with_its_own_guarded_action_is_never_entered_directly(target, action):
+    """Whatever the caller (admin, command line, a script): approval, printing and hand-over
+    happen only through their own action, which checks its guard."""
+    case = make_case()
+    for step in (State.QUEUED, State.IN_REVIEW):
+        case.move_to(step)
+    Case.objects.filter(pk=case.pk).update(
+        state={State.APPROVED: State.IN_REVIEW}.get(target, State.APPROVED)
+    )
+    with pytest.raises(IllegalTransition, match=action):
+        case.move_to(target, source="admin")
+    assert not case.events.filter(to_state=target).exists()
 
 
 def test_closed_cases_never_reopen():

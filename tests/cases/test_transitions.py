@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from loket.cases.models import TRANSITIONS, IllegalTransition, State
+from loket.scheduling.models import Approval, Booking
 from tests.console.builders import make_case
 
 pytestmark = pytest.mark.django_db
@@ -16,14 +17,15 @@ PAIRS = [(a, b) for a in State for b in State]
 def test_each_transition_is_allowed_exactly_when_the_workflow_says(start, target):
     case = make_case(state=start, docs=())
     before = case.events.count()
+    # `through`: as the guarded action of an approval, printing or hand-over would move it.
     if target in TRANSITIONS[start]:
-        case.move_to(target, source="console")
+        case.move_to(target, source="console", through=target)
         case.refresh_from_db()
         assert case.state == target
         assert case.events.count() == before + 1
     else:
         with pytest.raises(IllegalTransition, match=f"tidak dapat diubah menjadi '{target.label}'"):
-            case.move_to(target, source="console")
+            case.move_to(target, source="console", through=target)
         case.refresh_from_db()
         assert case.state == start
         assert case.events.count() == before
@@ -35,10 +37,36 @@ def test_the_command_line_moves_a_case_legally_and_refuses_an_illegal_move(capsy
     case.refresh_from_db()
     assert case.state == State.IN_REVIEW
     assert case.events.last().source == "cli"
-    with pytest.raises(CommandError, match="tidak dapat diubah menjadi 'Sudah diambil'"):
-        call_command("case", "move", case.request_number, "collected")
+    with pytest.raises(CommandError, match="tidak dapat diubah menjadi 'Menunggu dokumen'"):
+        call_command("case", "move", case.request_number, "waiting_documents")
     case.refresh_from_db()
     assert case.state == State.IN_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("target", "command"),
+    [
+        ("approved", "loket cases approve"),
+        ("ready_for_pickup", "/console/printing/"),
+        ("collected", "/console/counter/"),
+    ],
+)
+def test_the_command_line_refuses_states_that_have_their_own_guarded_action(target, command):
+    case = make_case(state=State.IN_REVIEW if target == "approved" else State.APPROVED)
+    before = case.state
+    with pytest.raises(CommandError, match=command):
+        call_command("case", "move", case.request_number, target)
+    case.refresh_from_db()
+    assert case.state == before and not case.events.filter(to_state=target, source="cli").exists()
+
+
+def test_the_command_line_does_not_queue_an_incomplete_request():
+    case = make_case(state=State.WAITING_DOCUMENTS, docs=("kk",))
+    for target in ("queued", "in_review"):
+        with pytest.raises(CommandError, match="belum lengkap .*Akta kelahiran"):
+            call_command("case", "move", case.request_number, target)
+    case.refresh_from_db()
+    assert case.state == State.WAITING_DOCUMENTS
 
 
 def test_the_command_line_names_an_unknown_case():
@@ -56,3 +84,4 @@ def test_the_admin_never_changes_a_case_state(admin_client):
     case.refresh_from_db()
     assert case.state == State.QUEUED
     assert case.events.count() == before
+    assert not Approval.objects.exists() and not Booking.objects.exists()

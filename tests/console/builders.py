@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -13,7 +14,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from loket.cases.models import Case, Document, Resident, State, next_request_number
+from loket.channels.whatsapp.models import Delivery, QuarantinedItem
 from loket.console.models import StaffProfile
+from tests import approvable
 
 KEC_A = "36.03.03"  # Tigaraksa
 KEC_B = "36.03.12"  # Pasar Kemis
@@ -33,7 +36,7 @@ PATH = {
 }
 _serial = itertools.count(1)
 PASSWORD = "sandi-yang-panjang-1"
-JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
+JPEG = approvable.tiny_jpeg()
 
 
 def make_resident(**kwargs) -> Resident:
@@ -66,26 +69,50 @@ def make_case(
     **kwargs,
 ) -> Case:
     created_at = created_at or timezone.now()
-    subject = subject or f"36030355121800{next(_serial) % 100:02d}"
+    # A girl under 5 (no photo needed): KIA_DOCS is her whole checklist.
+    subject = subject or f"36030355122200{next(_serial) % 99 + 1:02d}"
+    consent = kwargs.pop("consent", True)
+    if "fields" not in kwargs:
+        for key, value in _request_columns(service, subject).items():
+            kwargs.setdefault(key, value)
     case = Case.objects.create(
         request_number=next_request_number(service, dt.date(2026, 11, 30)),
         service=service,
         subject=subject,
         resident=resident or make_resident(),
         kode_kecamatan=kecamatan,
-        fields=kwargs.pop("fields", {"NIK": subject, "NAMA": "Siti Aminah"}),
         created_at=created_at,
         state_changed_at=created_at,
         **kwargs,
     )
     for label in docs:
         add_document(case, label)
+    if consent:
+        approvable.give_consent(case)
     for step in PATH[state]:
-        case.move_to(step, actor=assigned_to if step == State.IN_REVIEW else None)
+        # Test data: the history the guarded actions (approval, printing, hand-over) leave.
+        case.move_to(step, actor=assigned_to if step == State.IN_REVIEW else None, through=step)
     if assigned_to is not None:
         Case.objects.filter(pk=case.pk).update(assigned_to=assigned_to, last_touched_at=timezone.now())
     case.refresh_from_db()
     return case
+
+
+def _request_columns(service: str, subject: str) -> dict:
+    """The data a resident would have sent for this subject (a KIA request parses; other
+    services and deliberately wrong subjects keep bare fields the guard will refuse)."""
+    if service == "KIA":
+        try:
+            columns = approvable.case_fields(approvable.request("KIA", nik=subject))
+        except AssertionError:
+            pass
+        else:
+            return {
+                "fields": columns["fields"],
+                "derived": columns["derived"],
+                "kode_desa": columns["kode_desa"],
+            }
+    return {"fields": {"NIK": subject, "NAMA": "Siti Aminah"}}
 
 
 def make_staff(username, role, *, services=(), kecamatan=(), password=PASSWORD):
@@ -110,3 +137,25 @@ def sign_in(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device_of(user).persistent_id
     session.save()
+
+
+def quarantined_delivery():
+    """A stored delivery the worker set aside (its body is not JSON)."""
+    return Delivery.objects.create(
+        body=b"{not json", flags=["invalid_json"], quarantined_at=timezone.now(), error="invalid_json: x"
+    )
+
+
+def quarantined_item():
+    """A message set aside from its delivery (an id too long to store, never truncated)."""
+    message = {"id": "wamid." + "A" * 250, "from": "6281298765432", "type": "text", "text": {"body": "x"}}
+    body = {"entry": [{"changes": [{"field": "messages", "value": {"messages": [message]}}]}]}
+    delivery = Delivery.objects.create(body=json.dumps(body).encode())
+    return QuarantinedItem.objects.create(
+        delivery=delivery,
+        path="entry[0].changes[0].value.messages[0]",
+        kind="message",
+        reason="oversized_id",
+        error="Poison: id has 256 characters (at most 200)",
+        metadata={"jenis": "text"},
+    )

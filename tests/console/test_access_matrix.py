@@ -14,7 +14,15 @@ from loket.console.models import Role
 from loket.privacy.models import ErasureRequest
 from loket.scheduling.approval import approve_case
 from loket.scheduling.receipts import verify_url
-from tests.console.builders import KEC_A, KEC_B, make_case, make_staff, sign_in
+from tests.console.builders import (
+    KEC_A,
+    KEC_B,
+    make_case,
+    make_staff,
+    quarantined_delivery,
+    quarantined_item,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +52,15 @@ URLS = [
         True,
     ),
     ("correction", "post", "/console/permohonan/{case}/perbaikan/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    ("approve_page", "get", "/console/permohonan/{case}/setujui/", {Role.OFFICER, Role.SUPERVISOR}, True),
     ("approve", "post", "/console/permohonan/{case}/setujui/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    (
+        "receipt",
+        "get",
+        "/console/permohonan/{case}/bukti.pdf",
+        {Role.OFFICER, Role.SUPERVISOR, Role.COUNTER},
+        True,
+    ),
     ("reject", "post", "/console/permohonan/{case}/tolak/", {Role.OFFICER, Role.SUPERVISOR}, True),
     ("hand_over", "post", "/console/permohonan/{case}/serahkan/", {Role.OFFICER, Role.SUPERVISOR}, True),
     ("reply", "post", "/console/permohonan/{case}/balas/", {Role.OFFICER, Role.SUPERVISOR}, True),
@@ -69,6 +85,12 @@ URLS = [
     ("erasures", "get", "/console/hapus-data/", {Role.SUPERVISOR, Role.ADMIN}, False),
     ("erasure_confirm", "post", "/console/hapus-data/{erasure}/hapus/", {Role.SUPERVISOR, Role.ADMIN}, True),
     ("erasure_refuse", "post", "/console/hapus-data/{erasure}/tolak/", {Role.SUPERVISOR, Role.ADMIN}, True),
+    # Poison set aside by the WhatsApp worker ({qd}: a quarantined delivery, {qi}: an item).
+    ("quarantine", "get", "/console/karantina/", {Role.ADMIN}, False),
+    ("quarantine_delivery_retry", "post", "/console/karantina/kiriman/{qd}/ulang/", {Role.ADMIN}, False),
+    ("quarantine_delivery_discard", "post", "/console/karantina/kiriman/{qd}/buang/", {Role.ADMIN}, False),
+    ("quarantine_item_retry", "post", "/console/karantina/item/{qi}/ulang/", {Role.ADMIN}, False),
+    ("quarantine_item_discard", "post", "/console/karantina/item/{qi}/buang/", {Role.ADMIN}, False),
 ]
 BOOKED = "booked"  # approved through scheduling: a pickup booking with a receipt
 # The state each URL's cases are in (default: in review, assigned to the person).
@@ -78,6 +100,7 @@ STATES = {
     "take_case": State.QUEUED,
     "counter": BOOKED,
     "document": BOOKED,
+    "receipt": BOOKED,
 }
 STATES.update(dict.fromkeys(["counter_scan", "counter_hand_over", "printing", "printing_mark"], BOOKED))
 STATES.update(dict.fromkeys(["printing_csv", "printing_xlsx"], BOOKED))
@@ -121,6 +144,8 @@ def _url(pattern, case):
         doc=case.documents.first().pk,
         code=verify_url(booking.receipts.get()) if "{code}" in pattern else "",
         day=booking.day.isoformat() if "{day}" in pattern else "",
+        qd=quarantined_delivery().pk if "{qd}" in pattern else "",
+        qi=quarantined_item().pk if "{qi}" in pattern else "",
     )
 
 
@@ -129,6 +154,7 @@ def _data(name, colleague, cases):
         return {"day": _booking(cases[0]).day.isoformat(), "booking": [_booking(c).pk for c in cases]}
     return {
         "label": {"label": "kk"},
+        "approve": {"confirm": "1"},
         "correction": {"label": ["kk"], "reason_kk": ["buram"]},
         "reject": {"reason": "Bukan warga kabupaten ini.", "instead": "Ajukan di Dukcapil domisili."},
         "hand_over": {"to": colleague.pk},

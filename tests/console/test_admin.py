@@ -49,7 +49,7 @@ PERSONAL = [
 def personal_data() -> dict[str, object]:
     """One row of every personal model, carrying a whole NIK and phone number."""
     resident = make_resident(phone=PHONE, wa_id=PHONE, profile_name="Siti Aminah")
-    case = make_case(state=State.QUEUED, subject=NIK, resident=resident, docs=("kk",))
+    case = make_case(state=State.QUEUED, subject=NIK, resident=resident, docs=("kk",), consent=False)
     case.corrections.create(officer=None)
     delivery = Delivery.objects.create(body=f'{{"text": "#KIA#{NIK}"}}'.encode())
     inbound = InboundMessage.objects.create(
@@ -322,7 +322,7 @@ def test_deleting_a_resident_without_an_open_case_removes_what_is_theirs_and_is_
     case.move_to(State.CANCELLED, source="console")
     file_name = objects["cases/document"].file.name
     assert default_storage.exists(file_name)
-    other = make_case(state=State.QUEUED)  # someone else's request stays
+    other = make_case(state=State.QUEUED, consent=False)  # someone else's request stays
     url = f"/admin/cases/resident/{resident.pk}/delete/"
     confirm = admin_client.get(url)
     assert confirm.status_code == 200

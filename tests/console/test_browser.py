@@ -12,6 +12,7 @@ from loket.cases.models import Case, Document, State
 from loket.cases.workflow import attach_resent_document
 from loket.channels.whatsapp.models import OutboundMessage
 from loket.console.models import Role
+from loket.scheduling.office import long_date
 from tests.browser_csp import CSPWatch
 from tests.console.builders import PASSWORD, current_code, make_case, make_staff
 
@@ -95,7 +96,15 @@ def test_an_officer_signs_in_takes_a_case_asks_for_a_correction_and_approves_the
     page.click("#take-next")
     page.wait_for_url(f"**/console/permohonan/{case.pk}/")
     page.click("#approve")
+    # The approval asks first, with the date it would book; nothing is booked yet.
+    page.wait_for_url(f"**/console/permohonan/{case.pk}/setujui/")
+    assert "pengambilan pada" in page.locator("#planned-date").inner_text()
+    assert not case.bookings.exists()
+    page.click("#confirm")
     page.wait_for_url("**/console/antrean/KIA/")
     case.refresh_from_db()
     assert case.state == State.APPROVED
+    flash = page.locator(".flash.success")
+    assert long_date(case.bookings.get().day) in flash.inner_text()
+    assert flash.locator("a").get_attribute("href") == f"/console/permohonan/{case.pk}/bukti.pdf"
     assert OutboundMessage.objects.filter(case=case, kind=OutboundMessage.Kind.RECEIPT).count() == 1

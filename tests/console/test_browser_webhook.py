@@ -17,6 +17,7 @@ from django.conf import settings
 from loket.cases.models import Case, State
 from loket.channels.whatsapp.webhook import sign
 from loket.console.models import Role
+from loket.scheduling.office import long_date
 from tests.console.builders import make_staff
 from tests.console.test_browser import CHROMIUM, console_page, sign_in_to_the_queue  # noqa: F401 - the browser fixture
 from tests.whatsapp.inbound import (  # noqa: F401
@@ -123,9 +124,17 @@ def test_from_the_webhook_to_the_receipt_through_the_console(officer_page, live_
     page.click("#take-next")
     page.wait_for_url(f"**/console/permohonan/{case.pk}/")
     page.click("#approve")
+    # The approval asks first, with the date it would book; nothing is booked yet.
+    page.wait_for_url(f"**/console/permohonan/{case.pk}/setujui/")
+    assert "pengambilan pada" in page.locator("#planned-date").inner_text()
+    assert not case.bookings.exists()
+    page.click("#confirm")
     page.wait_for_url("**/console/antrean/KIA/")
     case.refresh_from_db()
     assert case.state == State.APPROVED
+    flash = page.locator(".flash.success")
+    assert long_date(case.bookings.get().day) in flash.inner_text()
+    assert flash.locator("a").get_attribute("href") == f"/console/permohonan/{case.pk}/bukti.pdf"
     work()  # the worker uploads the receipt and sends it
     receipts = [m for m in fake_graph.messages(KIA_NUMBER) if m.type == "document"]
     assert len(receipts) == 1 and receipts[0].to == SITI

@@ -12,7 +12,8 @@ from django.utils import timezone
 from loket.cases.models import Case, State
 from loket.channels.whatsapp.models import OutboundMessage
 from loket.console.models import AuditEntry, CannedReply, Role
-from tests.console.builders import add_document, make_case, make_staff, sign_in
+from loket.scheduling.office import long_date
+from tests.console.builders import KIA_DOCS, add_document, make_case, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 NIK = "3603035512180003"  # girl (55 = 15 + 40), born 15-12-2018
@@ -132,9 +133,13 @@ def test_a_correction_from_the_console_sends_one_message_and_is_audited(client, 
 
 def test_approval_from_the_console_books_pickup_and_enqueues_the_receipt(client, officer):
     case = make_case(state=State.IN_REVIEW, assigned_to=officer)
-    client.post(f"/console/permohonan/{case.pk}/setujui/")
+    response = client.post(f"/console/permohonan/{case.pk}/setujui/", {"confirm": "1"}, follow=True)
     case.refresh_from_db()
     assert case.state == State.APPROVED
+    booking = case.bookings.get()
+    body = response.content.decode()
+    assert f"Permohonan {case.request_number} disetujui. Pengambilan: {long_date(booking.day)}" in body
+    assert f'<a href="/console/permohonan/{case.pk}/bukti.pdf">Unduh bukti (PDF)</a>' in body
     receipt = OutboundMessage.objects.get(case=case, kind=OutboundMessage.Kind.RECEIPT)
     assert receipt.document.read().startswith(b"%PDF-")
     assert AuditEntry.objects.filter(action="approve", case=case).exists()
@@ -144,8 +149,8 @@ def test_approval_of_a_case_not_in_review_is_refused_and_nothing_is_sent(client)
     supervisor = make_staff("sup", Role.SUPERVISOR)
     sign_in(client, supervisor)
     case = make_case(state=State.QUEUED)
-    response = client.post(f"/console/permohonan/{case.pk}/setujui/", follow=True)
-    assert "tidak dapat diubah menjadi 'Disetujui'" in html.unescape(response.content.decode())
+    response = client.post(f"/console/permohonan/{case.pk}/setujui/", {"confirm": "1"}, follow=True)
+    assert "tidak dapat disetujui" in html.unescape(response.content.decode())
     case.refresh_from_db()
     assert case.state == State.QUEUED
     assert not OutboundMessage.objects.filter(case=case).exists()
@@ -214,13 +219,12 @@ def test_supervisors_edit_canned_replies_and_officers_cannot(client):
 
 def test_no_personal_data_reaches_the_logs(client, officer, caplog):
     caplog.set_level(logging.DEBUG)
-    case = make_case(
-        state=State.IN_REVIEW, assigned_to=officer, subject=NIK, fields={"NIK": NIK, "NAMA": "Siti Aminah"}
-    )
+    case = make_case(state=State.IN_REVIEW, assigned_to=officer, subject=NIK, docs=(*KIA_DOCS, "pas_foto"))
     page(client, case)
     client.post(f"/console/permohonan/{case.pk}/balas/", {"text": "Halo"})
-    client.post(f"/console/permohonan/{case.pk}/setujui/")
-    assert NIK not in caplog.text and "Siti Aminah" not in caplog.text
+    client.get(f"/console/permohonan/{case.pk}/setujui/")
+    client.post(f"/console/permohonan/{case.pk}/setujui/", {"confirm": "1"})
+    assert NIK not in caplog.text and "SITI AMINAH" not in caplog.text.upper()
     assert Case.objects.get(pk=case.pk).state == State.APPROVED
 
 

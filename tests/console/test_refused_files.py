@@ -7,12 +7,14 @@ import hashlib
 import time
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from loket.cases.checklist import checklist_for, document_counts
 from loket.cases.models import Case, Document, State
 from loket.channels.whatsapp.models import InboundMessage, OutboundMessage
 from loket.console.models import AuditEntry, Role
+from loket.scheduling.models import Approval, Booking
 from tests import hostile_files as hostile
 from tests.console.builders import make_staff, sign_in
 from tests.whatsapp.inbound import (  # noqa: F401
@@ -236,3 +238,29 @@ def test_an_unfiled_refused_file_is_flagged_in_the_inbox_and_cannot_complete_a_c
     loose.refresh_from_db()
     assert loose.case_id == case.pk and loose.status == Document.Status.REFUSED
     assert Case.objects.get(pk=case.pk).state == State.WAITING_DOCUMENTS
+
+
+@pytest.mark.slow
+def test_the_contract_an_executable_sent_as_the_kk_photo_cannot_be_approved(fake_graph, capsys):
+    """Issue 11's contract: a request with consent whose only KK "photo" is an executable sent
+    as image/jpeg is not complete, cannot be brought to review, and `loket cases approve`
+    refuses it (non-zero exit, the KK named), with nothing booked."""
+    case = waiting_case()
+    others = [photo(fake_graph, jpeg((n, n, n)), caption=c, ts=now()) for n, c in enumerate(OTHERS, 1)]
+    others = [item for item, caption in zip(others, OTHERS, strict=True) if caption != "KK"]
+    akta = photo(fake_graph, jpeg((9, 9, 9)), caption="AKTA", ts=now())
+    deliver(*others, akta, photo(fake_graph, hostile.exe(), caption="KK", mime="image/jpeg", ts=now()))
+    case.refresh_from_db()
+    assert case.state == State.WAITING_DOCUMENTS
+    kk = Document.objects.get(case=case, label="kk")
+    assert kk.status == Document.Status.REFUSED and not document_counts(kk)
+
+    with pytest.raises(CommandError, match="belum lengkap"):
+        call_command("case", "move", case.request_number, "queued")
+    Case.objects.filter(pk=case.pk).update(state=State.IN_REVIEW)  # as if it got there some other way
+    with pytest.raises(CommandError) as refused:
+        call_command("cases", "approve", case.request_number)
+    assert "Kartu Keluarga" in str(refused.value)
+    case.refresh_from_db()
+    assert case.state == State.IN_REVIEW
+    assert not Approval.objects.filter(case=case).exists() and not Booking.objects.filter(case=case).exists()

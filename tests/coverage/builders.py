@@ -87,5 +87,6 @@ def collected_kia_case(kode_kecamatan: str, n: int, *, officer=None, service: st
     """A request taken through the real state machine up to collected."""
     case = new_case(kode_kecamatan, n, service=service)
     for state in (State.QUEUED, State.IN_REVIEW, State.APPROVED, State.READY_FOR_PICKUP, State.COLLECTED):
-        case.move_to(state, actor=officer, source="console" if officer else "system")
+        # The history the guarded actions (approval, printing, hand-over) leave.
+        case.move_to(state, actor=officer, source="console" if officer else "system", through=state)
     return case

@@ -241,7 +241,7 @@ def test_backlog_ages_and_no_shows_follow_the_open_cases():
         waiting = make_case(1)
         ready = make_case(2, "KIA")
         for state in (State.QUEUED, State.IN_REVIEW, State.APPROVED, State.READY_FOR_PICKUP):
-            ready.move_to(state, source="console")
+            ready.move_to(state, source="console", through=state)
         clock.shift(dt.timedelta(days=3))
         early = service.backlog()
         clock.shift(dt.timedelta(days=12))

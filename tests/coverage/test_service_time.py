@@ -27,7 +27,7 @@ def decided_case(officer, created: dt.datetime, decided: dt.datetime) -> Case:
         case.move_to(State.QUEUED, source="channel")
         clock.move_to(decided)
         case.move_to(State.IN_REVIEW, actor=officer, source="console")
-        case.move_to(State.APPROVED, actor=officer, source="console")
+        case.move_to(State.APPROVED, actor=officer, source="console", through=State.APPROVED)
     return case
 
 

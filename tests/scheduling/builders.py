@@ -7,6 +7,7 @@ import itertools
 
 from loket.cases.models import Case, Resident, State, next_request_number
 from loket.scheduling.schedules import get_schedule
+from tests import approvable
 
 _numbers = itertools.count(1)
 
@@ -23,18 +24,27 @@ def resident(n: int | None = None) -> Resident:
     return obj
 
 
-def case(service: str = "KIA", state: str = State.IN_REVIEW, name: str = "SITI AMINAH", **fields) -> Case:
+def case(
+    service: str = "KIA",
+    state: str = State.IN_REVIEW,
+    name: str = "SITI AMINAH",
+    complete: bool = True,
+    **fields,
+) -> Case:
+    """A request as the channel opens it (parsed data), in `state`; `complete`: with every
+    required document and the parent's consent, so the approval guard lets it through."""
     n = next(_numbers)
-    subject = f"360303{n:010d}"
-    fields = {NAMES[service]: name, **fields}
-    return Case.objects.create(
+    columns = approvable.case_fields(
+        approvable.request(service, name=name, jenis=fields.pop("jenis", "PEMULA"))
+    )
+    columns["fields"].update(fields)
+    created = Case.objects.create(
         request_number=next_request_number(service, dt.date(2026, 11, 30)),
-        service=service,
-        subject=subject,
         resident=resident(n),
         state=state,
-        fields=fields,
+        **columns,
     )
+    return approvable.make_complete(created) if complete else created
 
 
 def schedule(key: str = "KIA", **changes):

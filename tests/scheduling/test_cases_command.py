@@ -33,7 +33,7 @@ def test_an_unknown_number_or_a_wrong_state_is_a_clear_error():
     with pytest.raises(CommandError, match="No request numbered KIA-1"):
         call_command("cases", "approve", "KIA-1")
     case = builders.case("KIA", state=State.WAITING_DOCUMENTS)
-    with pytest.raises(CommandError, match="tidak dapat diubah"):
+    with pytest.raises(CommandError, match="tidak dapat disetujui"):
         call_command("cases", "approve", case.request_number)
     case.refresh_from_db()
     assert case.state == State.WAITING_DOCUMENTS and not case.events.exists()

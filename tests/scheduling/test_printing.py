@@ -30,7 +30,7 @@ def staff(client):
 def cases():
     with time_machine.travel(dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC), tick=False):
         builders.schedule("KIA", capacity_pagi=2, capacity_siang=2, capacity_day=4)
-        made = [builders.case("KIA", name=f"ANAK NOMOR {i}") for i in range(5)]
+        made = [builders.case("KIA", name=f"ANAK NOMOR {letter}") for letter in "ABCDE"]
         for case in made:
             approve_case(case)
     return made

@@ -1,10 +1,13 @@
 """What a resident gets back: requests open cases, consent first, STATUS/BATAL on any number."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from loket.cases.models import Case, CaseEvent, Resident, State
+from loket.cases.workflow import reject
 from loket.channels.whatsapp.models import CaseConsent, OutboundMessage
 from tests.whatsapp.inbound import (  # noqa: F401
     KIA_NUMBER,
@@ -191,3 +194,29 @@ def test_replies_really_reach_the_graph_api_from_the_number_written_to(fake_grap
     assert answer.body["interactive"]["action"]["buttons"][0]["reply"]["id"] == "consent:yes"
     (status,) = fake_graph.messages(KK_NUMBER)
     assert Case.objects.get().request_number in status.text
+
+
+def test_status_also_lists_requests_finished_in_the_last_thirty_days_with_the_reason():
+    deliver(text(KIA_BUDI, ts=1764400000))
+    deliver(consent_button(ts=1764400010))
+    deliver(text(KIA_SITI, ts=1764400020))
+    budi, siti = Case.objects.order_by("pk")
+    reject(budi, reason="Data tidak ditemukan di database kependudukan", instead="Datang ke kantor Dukcapil.")
+    siti.move_to(State.CANCELLED, source="channel")
+    old = Case.objects.create(
+        request_number="KIA-20260101-0001",
+        service="KIA",
+        subject="3603035512180099",
+        resident=budi.resident,
+        state=State.COLLECTED,
+        state_changed_at=timezone.now() - dt.timedelta(days=31),
+    )
+    deliver(text("STATUS", ts=1764400030))
+    answer = replies()[-1].text
+    assert answer.startswith("Saat ini tidak ada permohonan Anda yang sedang berjalan.")
+    assert "Selesai dalam 30 hari terakhir:" in answer
+    assert f"{budi.request_number}: Ditolak" in answer
+    assert "Alasan: Data tidak ditemukan di database kependudukan" in answer
+    assert f"{siti.request_number}: Dibatalkan" in answer
+    assert old.request_number not in answer  # finished longer ago
+    assert "BATAL" not in answer  # nothing left to cancel

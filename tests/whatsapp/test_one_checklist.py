@@ -112,7 +112,9 @@ def test_no_file_queues_a_case_before_the_parent_consents_wherever_it_is_filed_f
     from loket.channels.whatsapp.models import CaseConsent
     from tests.console.builders import make_case
 
-    case = make_case(state=State.WAITING_DOCUMENTS, docs=("akta_kelahiran", "ktp_ayah", "ktp_ibu"))
+    case = make_case(
+        state=State.WAITING_DOCUMENTS, docs=("akta_kelahiran", "ktp_ayah", "ktp_ibu"), consent=False
+    )
     CaseConsent.objects.create(case=case, notice_version="2026-11")
     last = Document(resident=case.resident, caption="KK", mime_type="image/jpeg")
     last.file.save("kk.jpg", ContentFile(b"\xff\xd8\xff kk"), save=False)

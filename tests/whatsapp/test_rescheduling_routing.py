@@ -10,6 +10,7 @@ from loket.channels.whatsapp import hours
 from loket.channels.whatsapp.models import OutboundMessage
 from loket.scheduling.approval import approve_case
 from loket.scheduling.models import Booking
+from tests import approvable
 from tests.whatsapp.inbound import (  # noqa: F401
     SITI,
     deliver,
@@ -42,6 +43,7 @@ def approved(request_text: str, ts: int) -> Case:
     case = Case.objects.order_by("-pk").first()
     Case.objects.filter(pk=case.pk).update(state=State.IN_REVIEW)
     case.refresh_from_db()
+    approvable.make_complete(case)  # documents and consent, as the resident would send them
     approve_case(case)
     return case
 

@@ -44,6 +44,16 @@ OPEN_STATES = frozenset(
 )
 CLOSED_STATES = frozenset(set(State) - OPEN_STATES)
 
+# States entered only through their own guarded action (approval with its guard, printing,
+# hand-over): `move_to` refuses them to any other caller, and says what to use instead.
+GUARDED_STATES: dict[str, str] = {
+    State.APPROVED: "setujui lewat konsol (tombol Setujui) atau `loket cases approve NOMOR`",
+    State.READY_FOR_PICKUP: "tandai kartu tercetak di halaman Daftar cetak konsol (/console/printing/)",
+    State.COLLECTED: (
+        "serahkan di halaman Loket serah terima (/console/counter/), atau kirim dokumen terbitan lewat konsol"
+    ),
+}
+
 # from-state -> the states it may move to
 TRANSITIONS: dict[str, frozenset[str]] = {
     State.WAITING_DOCUMENTS: frozenset(
@@ -193,12 +203,20 @@ class Case(models.Model):
     def can_move_to(self, new_state: str) -> bool:
         return new_state in TRANSITIONS.get(self.state, frozenset())
 
-    def move_to(self, new_state: str, *, actor=None, note: str = "", source: str = "system") -> CaseEvent:
+    def move_to(
+        self, new_state: str, *, actor=None, note: str = "", source: str = "system", through: str = ""
+    ) -> CaseEvent:
         """Change state if the workflow allows it, recording the transition.
 
         Locks the row so that two officers (or an officer and the channel) cannot both
-        move the same case from the same state.
+        move the same case from the same state. A guarded state (`GUARDED_STATES`) is
+        entered only by its own action, which checks its guard first and says so by
+        passing `through=<that state>`.
         """
+        if new_state in GUARDED_STATES and through != new_state:
+            raise IllegalTransition(
+                f"Status '{State(new_state).label}' tidak dapat diubah langsung: {GUARDED_STATES[new_state]}."
+            )
         with transaction.atomic():
             current = Case.objects.select_for_update().get(pk=self.pk)
             if new_state not in TRANSITIONS.get(current.state, frozenset()):

@@ -41,6 +41,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "inbox_act": frozenset({Role.OFFICER, Role.SUPERVISOR}),
     # Residents' erasure requests (loket.privacy): decided by a supervisor or an administrator.
     "erasure": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # Deliveries and messages set aside as poison (masked metadata, no message content).
+    "quarantine": frozenset({Role.ADMIN}),
 }
 
 

@@ -13,12 +13,14 @@ from loket.channels.whatsapp.models import OutboundMessage
 from loket.console.queue import locked_review_count
 from loket.scheduling.allocation import NoRoom
 from loket.scheduling.approval import approve_case
+from loket.scheduling.models import Approval
 
 
-def approve(case: Case, *, actor) -> None:
-    """Approve: scheduling allocates the pickup date and sends the receipt (one transaction)."""
+def approve(case: Case, *, actor, override_reason: str = "") -> Approval:
+    """Approve: the guard checks the case, scheduling allocates the pickup date and sends the
+    receipt (one transaction). Raises ApprovalRefused with what is missing."""
     try:
-        approve_case(case, actor=actor, source="console")
+        return approve_case(case, actor=actor, source="console", override_reason=override_reason)
     except NoRoom as exc:
         raise WorkflowError(
             str(exc) or "Tidak ada jadwal pengambilan yang kosong. Hubungi supervisor."

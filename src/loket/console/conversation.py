@@ -31,6 +31,7 @@ FLAG_LABELS = {
     "file_too_large": "berkas ditolak: terlalu besar",
     "unknown_number": "nomor kantor tidak terdaftar",
     "no_sender": "pengirim tidak dikenal",
+    "cleaned_text": "berisi karakter tak terbaca (diganti �)",
 }
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-import os
 
 import segno
 from django.contrib.auth import get_user_model
@@ -17,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from loket.cases import document_files
-from loket.cases.models import Case, Document, Resident, State, next_request_number
+from loket.cases import samples
+from loket.cases.models import Case, Resident, State, next_request_number
 from loket.console.models import CannedReply, Role, StaffProfile
+from loket.scheduling.approval import approve_case
 
 # username, password, role, services, kecamatan, fixed TOTP key (hex, 20 bytes)
 ACCOUNTS = [
@@ -69,45 +69,36 @@ def ensure_admin(username: str, password: str, key: str) -> TOTPDevice:
     return device
 
 
-def _image(label: str) -> bytes:
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGB", (640, 400), (236, 240, 244))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((20, 20, 620, 380), outline=(11, 110, 79), width=6)
-    draw.text((60, 180), f"CONTOH {label.upper()} (DEMO)", fill=(31, 41, 51))
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
-def add_document(case: Case, label: str, caption: str = "") -> Document:
-    doc = Document(resident=case.resident, case=case, label=label, caption=caption or label)
-    # The same file check as a resident's file (re-encoded copy, verdict recorded).
-    document_files.keep(doc, document_files.check(_image(label)), stem=label)
-    doc.save()
-    return doc
-
-
-def _case(resident, subject, state_path, labels, kecamatan="36.03.03", days_ago=0, warnings=None) -> Case:
+def _case(
+    resident,
+    subject,
+    state_path,
+    labels=None,
+    kecamatan="TIGARAKSA",
+    desa="PASIR BOLANG",
+    days_ago=0,
+    warnings=None,
+) -> Case:
+    """A KIA request as the channel opens it, with its documents (all of the checklist, or
+    `labels`) and consent; an approval in `state_path` goes through the guarded approval."""
     created = timezone.now() - dt.timedelta(days=days_ago, hours=1)
+    columns = samples.request_columns(f"#KIA#{subject}#3603031203150007#ANAK CONTOH#{desa}#{kecamatan}")
+    if warnings:
+        columns["warnings"] = warnings
     case = Case.objects.create(
         request_number=next_request_number("KIA", timezone.localdate(created)),
-        service="KIA",
-        subject=subject,
         resident=resident,
-        fields={"NIK": subject, "NAMA": "Anak Contoh", "DESA": "Kadu Agung", "KECAMATAN": "Tigaraksa"},
-        derived={},
-        warnings=warnings or [],
-        raw_text=f"#KIA#{subject}#Anak Contoh#Kadu Agung#Tigaraksa",
-        kode_kecamatan=kecamatan,
         created_at=created,
         state_changed_at=created,
+        **columns,
     )
-    for label in labels:
-        add_document(case, label)
+    samples.attach_documents(case, labels)
+    samples.record_consent(case)
     for state in state_path:
-        case.move_to(state, source="system", note="Data demo.")
+        if state == State.APPROVED:
+            approve_case(case, source="system")
+        else:
+            case.move_to(state, source="system", note="Data demo.")
     return case
 
 
@@ -128,13 +119,11 @@ def load(out) -> None:
             },
         )
         if created:
-            full = ["akta_kelahiran", "ktp_ayah", "ktp_ibu", "kk"]
-            _case(resident, "3603035512180003", [State.QUEUED], full, days_ago=1)
+            _case(resident, "3603035512180003", [State.QUEUED], days_ago=1)
             _case(
                 resident,
                 "3603030101190002",
                 [State.QUEUED],
-                full,
                 warnings=[
                     {
                         "code": "nik_region_unknown",
@@ -143,24 +132,25 @@ def load(out) -> None:
                     }
                 ],
             )
-            _case(resident, "3603034203200001", [], ["akta_kelahiran", "kk"], kecamatan="36.03.12")
             _case(
                 resident,
-                "3603035005170004",
-                [State.QUEUED, State.IN_REVIEW, State.APPROVED],
-                full,
-                days_ago=3,
+                "3603034203200001",
+                [],
+                ["akta_kelahiran", "kk"],
+                kecamatan="PASAR KEMIS",
+                desa="SINDANGSARI",
             )
+            _case(resident, "3603035005170004", [State.QUEUED, State.IN_REVIEW, State.APPROVED], days_ago=3)
     out.write("")
-    port = os.environ.get("LOKET_DEMO_PORT", "8000")
-    out.write(f"Akun konsol demo (http://127.0.0.1:{port}/console/login/):")
+    # Paths only: `loket demo` prints the full addresses, on the port it serves.
+    out.write("Akun konsol demo (masuk di /console/login/):")
     for (username, password, role, *_), device in devices:
         out.write(f"  {username:<14} sandi {password:<26} peran {Role(role).label}")
         out.write(f"    kunci TOTP (ketik di aplikasi autentikator): {totp_secret(device)}")
     # One QR for the officer, the account the walkthrough uses; the others by secret.
     out.write(f"  QR untuk {ACCOUNTS[0][0]} (pindai dengan aplikasi autentikator):")
     out.write(terminal_qr(devices[0][1]))
-    out.write(f"Admin (http://127.0.0.1:{port}/admin/, sandi dan kode TOTP):")
+    out.write("Admin (masuk di /admin/, sandi dan kode TOTP):")
     out.write(f"  {DEMO_ADMIN[0]:<14} sandi {DEMO_ADMIN[1]:<26} superuser")
     out.write(f"    kunci TOTP (ketik di aplikasi autentikator): {totp_secret(admin_device)}")
     out.write(f"  QR untuk {DEMO_ADMIN[0]} (pindai dengan aplikasi autentikator):")

@@ -46,6 +46,9 @@ ACTION_LABELS = {
     "take_case": "Mengambil permohonan pilihan dari antrean",
     "correction": "Meminta perbaikan",
     "approve": "Menyetujui",
+    "approve_refused": "Persetujuan ditolak pemeriksaan",
+    "approve_override": "Menyetujui dengan pengecualian supervisor",
+    "view_receipt": "Membuka bukti pengambilan",
     "reject": "Menolak",
     "hand_over": "Menyerahkan ke rekan",
     "reply": "Membalas pemohon",
@@ -72,6 +75,9 @@ ACTION_LABELS = {
     "erasure_list": "Membuka permintaan hapus data",
     "erasure_confirm": "Menghapus data pemohon (atas permintaan)",
     "erasure_refuse": "Menolak permintaan hapus data",
+    "view_quarantine": "Membuka karantina kiriman",
+    "quarantine_retry": "Mencoba ulang item karantina",
+    "quarantine_discard": "Membuang item karantina",
 }
 
 

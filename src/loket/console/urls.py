@@ -18,6 +18,7 @@ urlpatterns = [
     path("console/permohonan/<int:pk>/dokumen/<int:doc>/label/", views.label_document, name="label"),
     path("console/permohonan/<int:pk>/perbaikan/", views.correction, name="correction"),
     path("console/permohonan/<int:pk>/setujui/", views.approve, name="approve"),
+    path("console/permohonan/<int:pk>/bukti.pdf", views.receipt_pdf, name="receipt"),
     path("console/permohonan/<int:pk>/tolak/", views.reject_view, name="reject"),
     path("console/permohonan/<int:pk>/serahkan/", views.hand_over, name="hand_over"),
     path("console/permohonan/<int:pk>/balas/", views.reply, name="reply"),

@@ -11,11 +11,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from loket.cases.checklist import ALL_KINDS, checklist_for
+from loket.cases.guards import OVERRIDE_REASON_MIN, ApprovalRefused, approval_refusals, may_override
 from loket.cases.models import OPEN_STATES, Case, CaseEvent, IllegalTransition, State
 from loket.cases.workflow import (
     REASONS,
@@ -47,7 +50,11 @@ from loket.console.models import CannedReply, Role
 from loket.console.queue import CaseNotTakeable, ReviewLimitReached, take_case, take_next, takeable, touch
 from loket.console.services import SERVICES
 from loket.regions.models import Region
-from loket.scheduling.office import calendar_warning_text, calendar_warnings
+from loket.scheduling import receipts
+from loket.scheduling.approval import planned_session
+from loket.scheduling.models import Approval, Booking
+from loket.scheduling.office import calendar_warning_text, calendar_warnings, long_date, session_label
+from loket.scheduling.receipts import current_receipt
 
 QUEUE_STATES = [State.QUEUED, State.IN_REVIEW, State.NEEDS_CORRECTION, State.WAITING_DOCUMENTS]
 WAITING_FILTERS = {
@@ -248,6 +255,10 @@ def case_page(request, pk: int):
         "colleagues": _with_load(colleagues_for(case, request.staff).exclude(user=request.user)),
         "State": State,
         "is_open": case.state in OPEN_STATES,
+        # What the approval guard would refuse now, shown before the officer asks to approve.
+        "refusals": approval_refusals(case) if case.state == State.IN_REVIEW else [],
+        "receipt": current_receipt(case),
+        "approval": Approval.objects.filter(case=case).select_related("actor").first(),
     }
     return render(request, "console/case.html", context)
 
@@ -338,19 +349,84 @@ def correction(request, pk: int):
 
 
 @console_view("act")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def approve(request, pk: int):
+    """Approval asks first: the page shows what the guard says and the date it will book;
+    only the confirmed POST approves (a POST without `confirm` shows the page again)."""
     case, ok = _act(request, pk)
     if not ok:
         return _back(case)
-    return _carry_out(
-        request,
-        case,
-        lambda: actions.approve(case, actor=request.user),
-        action="approve",
-        done=f"Permohonan {case.request_number} disetujui.",
-        refusals=(WorkflowError, IllegalTransition, ValueError),
+    if request.method == "POST":
+        if request.POST.get("confirm") == "1":
+            return _approve_confirmed(request, case)
+        return redirect("console:approve", pk=case.pk)  # never approve without the confirmation
+    if case.state != State.IN_REVIEW:
+        messages.error(request, f"Permohonan {case.request_number} tidak sedang diperiksa.")
+        return _back(case)
+    refusals = approval_refusals(case)
+    plan, session = planned_session(case)
+    context = {
+        "case": case,
+        "refusals": refusals,
+        "may_override": may_override(request.user),
+        "override_min": OVERRIDE_REASON_MIN,
+        "plan": plan,
+        "session": session,
+        "session_date": long_date(session.day) if session else "",
+        "session_label": session_label(session.day, session.part) if session else "",
+    }
+    return render(request, "console/approve.html", context)
+
+
+def _approve_confirmed(request, case):
+    override = request.POST.get("override_reason", "").strip()
+    try:
+        approval = actions.approve(case, actor=request.user, override_reason=override)
+    except ApprovalRefused as exc:
+        audit.record(
+            request, "approve_refused", case=case, detail=f"{len(exc.reasons)} syarat belum terpenuhi"
+        )
+        messages.error(request, str(exc))
+        return redirect("console:approve", pk=case.pk)
+    except (WorkflowError, IllegalTransition, ValueError) as exc:
+        messages.error(request, str(exc))
+        return _back(case)
+    audit.record(request, "approve", case=case)
+    if approval.override_reason:
+        audit.record(
+            request, "approve_override", case=case, detail=f"{len(approval.overridden)} syarat dikecualikan"
+        )
+    messages.success(request, approval_done_message(case))
+    return redirect("console:queue", service=case.service)
+
+
+def approval_done_message(case: Case):
+    """What the approval booked, and the receipt to download (or how the document goes out)."""
+    booking = case.bookings.filter(status=Booking.Status.ACTIVE).order_by("-pk").first()
+    if booking is None:
+        return f"Permohonan {case.request_number} disetujui. Dokumen akan dikirim lewat WhatsApp."
+    return format_html(
+        'Permohonan {} disetujui. {}: {}, {}. <a href="{}">Unduh bukti (PDF)</a>',
+        case.request_number,
+        booking.get_purpose_display(),
+        long_date(booking.day),
+        session_label(booking.day, booking.part).lower(),
+        reverse("console:receipt", args=[case.pk]),
     )
+
+
+@console_view("document")
+def receipt_pdf(request, pk: int):
+    """The case's current receipt as the resident received it (officers and the counter)."""
+    case = case_for(request, pk)
+    receipt = current_receipt(case)
+    if receipt is None:
+        raise Http404("Belum ada bukti untuk permohonan ini.")
+    audit.record(request, "view_receipt", case=case, detail=f"receipt={receipt.pk}")
+    response = HttpResponse(receipts.render_pdf(receipt), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{receipts.file_name(receipt)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @console_view("act")

@@ -2,6 +2,11 @@
 
 Services in the office's usual mix, kecamatan in proportion to their children, arrival
 in office hours over the past year, outcomes and durations that look like a real queue.
+Every case carries valid request data (`demo_requests`: NIKs of its kecamatan, real
+dates) and the parent's consent; the cases an officer still checks (waiting, queued, in
+review, correction) carry their checklist's documents as small real JPEG files, so the
+demo and the benchmarks pass the approval guard honestly. Cases past approval carry no
+files (keeps a million-case run fast and small; no guard reads them again).
 Rows go in with COPY on PostgreSQL and bulk_create elsewhere (signals do not fire), so
 the aggregates are rebuilt at the end.
 """
@@ -10,18 +15,24 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import random
 from collections import Counter
 from collections.abc import Iterator
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import JSONField, Max
 from django.utils import timezone
 
-from loket.cases.models import Case, CaseEvent, RequestCounter, Resident, State
+from loket.cases.checklist import checklist_for
+from loket.cases.models import Case, CaseEvent, Document, RequestCounter, Resident, State, document_path
+from loket.cases.samples import consent_model, sample_jpeg
 from loket.coverage import aggregates
+from loket.coverage.demo_requests import RequestMaker
 from loket.domain.regions import DATA_DIR
 
 SERVICES = (("KIA", 40), ("KTP", 25), ("KK", 25), ("SKPWNI", 5), ("SKDWNI", 5))
@@ -35,6 +46,9 @@ CORRECTION_REASONS = (
 REJECT_REASONS = ("Data tidak ditemukan di database kependudukan", "Dokumen bukan milik pemohon")
 DEMO_CHANNEL = "demo-data"
 OFFICERS = ("petugas.demo1", "petugas.demo2", "petugas.demo3", "petugas.demo4", "petugas.demo5")
+# States whose cases an officer still checks: they carry document files (about 2 % of a
+# year's cases; a million-case run writes some 80,000 small files).
+WITH_FILES = frozenset({State.WAITING_DOCUMENTS, State.QUEUED, State.IN_REVIEW, State.NEEDS_CORRECTION})
 
 
 def children_weights() -> list[tuple[str, int]]:
@@ -101,10 +115,13 @@ def generate(
         Resident.objects.filter(channel_number=DEMO_CHANNEL).values_list("pk", flat=True)[:residents_needed]
     )
     case_id = (Case.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    first_id = case_id
     event_id = (CaseEvent.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     counters = {(c.service, c.day): c.last for c in RequestCounter.objects.all()}
     numbers: Counter = Counter()
     stats: Counter = Counter()
+    maker = RequestMaker(rng)
+    with_files: list[tuple] = []  # (case id, resident id, service, fields, derived, state, created)
 
     def rows() -> Iterator[tuple[tuple, list[tuple]]]:
         nonlocal case_id, event_id
@@ -135,18 +152,26 @@ def generate(
                 state, at = to_state, nxt
             assigned = events[-1][4] if events and events[-1][4] else None
             stats[state] += 1
+            kode = rng.choices(kodes, kode_weights)[0]
+            data = maker.make(service, kode, timezone.localtime(created).date())
+            resident_id = rng.choice(resident_ids)
             case = (
                 case_id,
                 number,
                 service,
-                f"3603{rng.randrange(10**11, 10**12)}",
-                rng.choice(resident_ids),
+                data.subject,
+                resident_id,
                 state,
-                rng.choices(kodes, kode_weights)[0],
+                kode,
                 assigned,
                 created,
                 at,
+                data.fields,
+                data.derived,
+                data.kode_desa,
             )
+            if state in WITH_FILES:
+                with_files.append((case_id, resident_id, service, data.fields, data.derived, state, created))
             case_id += 1
             yield case, events
 
@@ -161,6 +186,9 @@ def generate(
         "assigned_to_id",
         "created_at",
         "state_changed_at",
+        "fields",
+        "derived",
+        "kode_desa",
     )
     event_cols = ("id", "case_id", "from_state", "to_state", "actor_id", "source", "note", "at")
     with transaction.atomic():
@@ -174,6 +202,8 @@ def generate(
                 if out:
                     out.write(f"  {case[0]} permohonan ...")
         _write(case_buf, case_cols, event_buf, event_cols)
+        _write_consents(first_id, case_id, batch)
+        _write_documents(rng, with_files, batch)
         for (service, day), count in numbers.items():
             row, _ = RequestCounter.objects.get_or_create(service=service, day=day)
             RequestCounter.objects.filter(pk=row.pk).update(last=counters.get((service, day), 0) + count)
@@ -194,7 +224,8 @@ def _copy(cursor, model, columns: tuple, rows: list[tuple]) -> None:
     names = ", ".join((*columns, *(f.column for f in extra)))
     with cursor.copy(f"COPY {model._meta.db_table} ({names}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row((*row, *defaults))
+            # JSON columns go in as their text.
+            copy.write_row((*(json.dumps(v) if isinstance(v, dict | list) else v for v in row), *defaults))
 
 
 def _write(cases: list[tuple], case_cols, events: list[tuple], event_cols) -> None:
@@ -202,20 +233,64 @@ def _write(cases: list[tuple], case_cols, events: list[tuple], event_cols) -> No
         return
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            _copy(cursor, Case, (*case_cols, "updated_at"), [(*row, row[-1]) for row in cases])
+            _copy(cursor, Case, (*case_cols, "updated_at"), [(*row, row[9]) for row in cases])
             _copy(cursor, CaseEvent, event_cols, events)
         return
     Case.objects.bulk_create(
-        Case(**dict(zip(case_cols, row, strict=True)), updated_at=row[-1]) for row in cases
+        Case(**dict(zip(case_cols, row, strict=True)), updated_at=row[9]) for row in cases
     )
     CaseEvent.objects.bulk_create(CaseEvent(**dict(zip(event_cols, row, strict=True))) for row in events)
+
+
+def _write_consents(first_id: int, end_id: int, batch: int) -> None:
+    """Every generated request had the parent's consent (asked and given at its opening)."""
+    consent = consent_model()
+    cases = Case.objects.filter(pk__gte=first_id, pk__lt=end_id).values_list("pk", "created_at")
+    rows = [(pk, at, at, True, "demo") for pk, at in cases.iterator(chunk_size=batch)]
+    columns = ("case_id", "asked_at", "answered_at", "agreed", "notice_version")
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                _copy(cursor, consent, columns, chunk)
+        else:
+            consent.objects.bulk_create(consent(**dict(zip(columns, row, strict=True))) for row in chunk)
+
+
+def _write_documents(rng: random.Random, cases: list[tuple], batch: int) -> None:
+    """The checklist's documents of the cases still acted on, each a small real JPEG file;
+    a case waiting for documents still misses at least one of them."""
+    documents = []
+    for case_id, resident_id, service, fields, derived, state, created in cases:
+        labels = [
+            item.key for item in checklist_for(Case(service=service, fields=fields, derived=derived), [])
+        ]
+        if state == State.WAITING_DOCUMENTS:
+            labels = rng.sample(labels, rng.randrange(0, len(labels)))
+        for label in labels:
+            content = sample_jpeg(label)
+            document = Document(
+                resident_id=resident_id,
+                case_id=case_id,
+                label=label,
+                caption=label.replace("_", " ").upper(),
+                mime_type="image/jpeg",
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                created_at=created,
+            )
+            document.file.name = default_storage.save(
+                document_path(document, f"{label}.jpg"), ContentFile(content)
+            )
+            documents.append(document)
+    Document.objects.bulk_create(documents, batch_size=batch)
 
 
 def _reset_sequences() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for table in ("cases_case", "cases_caseevent"):
+        for table in ("cases_case", "cases_caseevent", "cases_document", "whatsapp_caseconsent"):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"  # noqa: S608
             )

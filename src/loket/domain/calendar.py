@@ -41,6 +41,29 @@ DEFAULT_HOURS: dict[int, tuple[dt.time, dt.time]] = {
 # closed for a year, so hitting it means the data is broken.
 MAX_SCAN_DAYS = 366
 
+# Dates as residents and officers read them, in Bahasa Indonesia: every date the project
+# writes out in words comes from `long_date` or `short_date` (no locale: the server's
+# locale is not the office's).
+DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+MONTH_NAMES = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+SHORT_DAY_NAMES = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
+SHORT_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def long_date(day: dt.date, *, weekday: bool = True) -> str:
+    """'Selasa, 15 Desember 2026' (an appointment, an opening); with `weekday=False`
+    '15 Desember 2018' (a birth date, as a resident writes it)."""
+    text = f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+    return f"{DAY_NAMES[day.weekday()]}, {text}" if weekday else text
+
+
+def short_date(day: dt.date) -> str:
+    """'Sel 15 Des': where space is short (a WhatsApp list row title holds 24 characters)."""
+    return f"{SHORT_DAY_NAMES[day.weekday()]} {day.day} {SHORT_MONTH_NAMES[day.month - 1]}"
+
 
 @lru_cache(maxsize=64)
 def _year_holidays(year: int) -> holidays.HolidayBase:
@@ -137,7 +160,7 @@ class OfficeCalendar:
     def is_open(self, moment: dt.datetime) -> bool:
         """`moment` in the office's local time (naive, or aware in the office's zone)."""
         hours = self.opening_hours(moment.date())
-        return bool(hours) and hours[0] <= moment.time().replace(tzinfo=None) < hours[1]
+        return hours is not None and hours[0] <= moment.time().replace(tzinfo=None) < hours[1]
 
     def next_opening(self, moment: dt.datetime) -> dt.datetime:
         """When the office opens next (`moment` itself if it is open then)."""

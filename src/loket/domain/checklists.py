@@ -7,6 +7,7 @@ or guardian) is configuration layered on top of these defaults by the cases app.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -42,7 +43,9 @@ KINDS: dict[str, DocumentKind] = {
 }
 
 
-def required_documents(service: str, fields: dict, derived: dict) -> list[DocumentKind]:
+def required_documents(
+    service: str, fields: Mapping[str, object], derived: Mapping[str, object]
+) -> list[DocumentKind]:
     """The documents a request needs, in the order a resident is asked for them."""
     keys: list[str]
     if service == "KIA":
@@ -50,7 +53,7 @@ def required_documents(service: str, fields: dict, derived: dict) -> list[Docume
         if derived.get("perlu_foto"):
             keys.append("pas_foto")
     elif service == "KTP":
-        jenis = (fields.get("jenis") or "").upper()
+        jenis = str(fields.get("jenis") or "").upper()
         keys = {"HILANG": ["surat_kehilangan", "kk"], "RUSAK": ["ktp_rusak", "kk"]}.get(jenis, ["kk"])
     elif service == "KK" or service == "SKPWNI":
         keys = ["kk", "ktp_el"]

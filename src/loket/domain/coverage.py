@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -110,7 +110,7 @@ def percent(part: int, whole: int) -> Decimal:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def parse_count(value) -> int:
+def parse_count(value: object) -> int:
     """A count as printed: 35129, '35.129', '35,129', '35 129', 35129.0 -> 35129."""
     if isinstance(value, bool):
         raise ValueError(value)
@@ -128,7 +128,7 @@ def parse_count(value) -> int:
     raise ValueError(value)
 
 
-def parse_percent(value) -> Decimal:
+def parse_percent(value: object) -> Decimal:
     """A printed percentage: '27.19%', '27,19', 27.19 -> Decimal('27.19') (as many decimals as printed)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return Decimal(str(value))
@@ -143,7 +143,8 @@ def percent_matches(printed: Decimal, part: int, whole: int) -> bool:
     if not whole:
         return printed == 0
     computed = Decimal(part) * 100 / Decimal(whole)
-    decimals = max(0, -printed.as_tuple().exponent)
+    exponent = printed.as_tuple().exponent  # an int for every finite number
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
     tolerance = Decimal(5) / Decimal(10) ** (decimals + 1) + Decimal("1e-9")
     return abs(computed - printed) <= tolerance
 
@@ -158,7 +159,7 @@ def fmt_pct(p: Decimal) -> str:
 
 
 # --- reading tables -----------------------------------------------------------------
-def _column_name(header) -> str:
+def _column_name(header: object) -> str:
     name = re.sub(r"\s+", "_", str(header or "").strip().lower())
     return _COLUMN_ALIASES.get(name, name)
 
@@ -170,11 +171,11 @@ class RawTable:
     rows: list[dict[str, object]]  # data rows in file order; row number = index + 1
 
 
-def _blank(row: Iterable) -> bool:
+def _blank(row: Iterable[object]) -> bool:
     return all(str(v).strip() == "" for v in row if v is not None)
 
 
-def table_from_rows(rows: list[list]) -> RawTable:
+def table_from_rows(rows: Sequence[Sequence[object]]) -> RawTable:
     """Decide the layout from the header row and keep the data rows (blank lines skipped)."""
     rows = [r for r in rows if r and not _blank(r)]
     if not rows:
@@ -241,7 +242,7 @@ class Finding:
     check: str
     message: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "row": self.row,
             "kode_kecamatan": self.kode_kecamatan,
@@ -302,7 +303,14 @@ class CheckedTable:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _count(row: dict, column: str, n: int, findings: list, period, kode) -> int | None:
+def _count(
+    row: Mapping[str, object],
+    column: str,
+    n: int,
+    findings: list[Finding],
+    period: str | None,
+    kode: str | None,
+) -> int | None:
     value = row.get(column)
     if value is None or str(value).strip() == "":
         return None
@@ -317,7 +325,9 @@ def _count(row: dict, column: str, n: int, findings: list, period, kode) -> int 
         return None
 
 
-def _printed_percent(row: dict, n: int, findings: list, period, kode) -> Decimal | None:
+def _printed_percent(
+    row: Mapping[str, object], n: int, findings: list[Finding], period: str | None, kode: str | None
+) -> Decimal | None:
     value = row.get("persen")
     if value is None or str(value).strip() == "":
         return None
@@ -371,7 +381,7 @@ def check_kecamatan_table(
             (row.anak_l, row.anak_p, row.anak, "anak"),
             (row.kia_l, row.kia_p, row.kia, "pemilik KIA"),
         ):
-            if None not in (part_l, part_p, total) and part_l + part_p != total:
+            if part_l is not None and part_p is not None and total is not None and part_l + part_p != total:
                 findings.append(
                     Finding(
                         n,
@@ -394,8 +404,17 @@ def re_total(name: str) -> bool:
     return re.sub(r"[^A-Z]", "", name.upper()) in TOTAL_ROW_NAMES
 
 
-def _common_row_checks(n, kode, period, anak, kia, tanpa, printed, findings) -> None:
-    if None not in (anak, kia, tanpa) and kia + tanpa != anak:
+def _common_row_checks(
+    n: int,
+    kode: str | None,
+    period: str | None,
+    anak: int | None,
+    kia: int | None,
+    tanpa: int | None,
+    printed: Decimal | None,
+    findings: list[Finding],
+) -> None:
+    if anak is not None and kia is not None and tanpa is not None and kia + tanpa != anak:
         findings.append(
             Finding(
                 n,
@@ -406,7 +425,12 @@ def _common_row_checks(n, kode, period, anak, kia, tanpa, printed, findings) -> 
                 f"tetapi jumlah anak tertulis {fmt_int(anak)}.",
             )
         )
-    if printed is not None and None not in (anak, kia) and not percent_matches(printed, kia, anak):
+    if (
+        printed is not None
+        and anak is not None
+        and kia is not None
+        and not percent_matches(printed, kia, anak)
+    ):
         findings.append(
             Finding(
                 n,
@@ -567,7 +591,7 @@ REPORT_COLUMNS = (
 )
 
 
-def report_record(line: CoverageLine) -> dict:
+def report_record(line: CoverageLine) -> dict[str, object]:
     return {
         "kode_kecamatan": line.kode_kecamatan,
         "kecamatan": line.kecamatan,

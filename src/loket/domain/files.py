@@ -125,7 +125,7 @@ def describe(data: bytes) -> str:
         return "text/html"
     kind = filetype.guess(data)
     if kind is not None:
-        return kind.mime
+        return str(kind.mime)
     try:
         data[:4096].decode("utf-8")
     except UnicodeDecodeError:

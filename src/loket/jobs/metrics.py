@@ -72,8 +72,8 @@ def collect() -> Iterator[Metric]:
         .annotate(n=Count("id"))
         .order_by("state", "name")
     )
-    for row in others:
-        jobs.add_metric([row["state"], row["name"]], row["n"])
+    for other in others:
+        jobs.add_metric([other["state"], other["name"]], other["n"])
     yield jobs
 
     yield GaugeMetricFamily(

@@ -10,6 +10,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -19,7 +20,9 @@ from loket.jobs.models import Job
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[dict], None]
+# A job's payload: what `enqueue` was given, as stored in the JSON column.
+Payload = dict[str, Any]
+Handler = Callable[[Payload], None]
 _HANDLERS: dict[str, Handler] = {}
 
 LEASE = dt.timedelta(seconds=60)
@@ -42,7 +45,7 @@ class GiveUp(Exception):  # noqa: N818
 # Called once when a job of that kind ends failed for good, with its payload and error, so
 # the record the job worked on can say so too (an outbox message marked failed, not left
 # "sending" for ever). It must be quick and idempotent; its own errors are logged, not raised.
-FailureHook = Callable[[dict, str], None]
+FailureHook = Callable[[Payload, str], None]
 _ON_FAILURE: dict[str, FailureHook] = {}
 
 
@@ -61,7 +64,7 @@ def handler(name: str, *, on_failure: FailureHook | None = None) -> Callable[[Ha
     return register
 
 
-def _failed_for_good(job_id: int, name: str, payload: dict, error: str) -> None:
+def _failed_for_good(job_id: int, name: str, payload: Payload, error: str) -> None:
     hook = _ON_FAILURE.get(name)
     if hook is None:
         return
@@ -82,7 +85,7 @@ def kinds() -> list[str]:
 
 def enqueue(
     name: str,
-    payload: dict | None = None,
+    payload: Payload | None = None,
     *,
     key: str | None = None,
     ordering_key: str = "",
@@ -109,9 +112,10 @@ def enqueue(
     if key is None:
         job = Job.objects.create(**fields)
     else:
-        job = _create_keyed(Job(key=key, **fields))
-        if job is None:
+        created = _create_keyed(Job(key=key, **fields))
+        if created is None:
             return Job.objects.get(key=key)
+        job = created
     if soon and job.run_after <= timezone.now():
         _follow_up(job)
     return job
@@ -127,7 +131,8 @@ def _create_keyed(job: Job) -> Job | None:
         except IntegrityError:
             return None
     fields = [f for f in Job._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    # A concrete field always has a column; the stubs type `column` for every field.
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # type: ignore[arg-type]
     values = [f.get_db_prep_save(f.pre_save(job, True), connection) for f in fields]
     sql = (
         f"INSERT INTO {Job._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608
@@ -187,11 +192,13 @@ def _claim_follow_up(job: Job, worker_id: str) -> Job | None:
 
 def backoff(attempt: int) -> float:
     """Exponential backoff with full jitter: a few seconds first, growing to a cap."""
-    ceiling = min(BACKOFF_CAP, BACKOFF_FIRST * (2 ** max(0, attempt - 1)))
+    ceiling = min(BACKOFF_CAP, BACKOFF_FIRST * (2.0 ** max(0, attempt - 1)))
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
-def _claim_sql(limit: int, names: list[str] | None, exclude: list[str] | None = None) -> tuple[str, list]:
+def _claim_sql(
+    limit: int, names: list[str] | None, exclude: list[str] | None = None
+) -> tuple[str, list[str]]:
     """One statement that leases the most urgent due jobs: never two workers the same job
     (PostgreSQL: the rows are locked and skipped by the others; SQLite: one writer at a time).
     It walks the small partial index of pending jobs in claim order and stops at `limit`.
@@ -279,7 +286,8 @@ def run(job: Job) -> str:
         log.error("job %s #%s has no handler", job.name, job.pk)
         return Job.State.FAILED
     outer = getattr(_running, "follow_ups", None)
-    _running.follow_ups = follow_ups = []
+    follow_ups: list[Job] = []
+    _running.follow_ups = follow_ups
     try:
         func(job.payload)
     except RetryLater as exc:

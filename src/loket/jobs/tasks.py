@@ -9,5 +9,5 @@ queue.periodic(PURGE_JOB, settings.LOKET_JOBS_PURGE_SECONDS)
 
 
 @queue.handler(PURGE_JOB)
-def purge(payload: dict) -> None:
+def purge(payload: queue.Payload) -> None:
     purge_finished()

@@ -49,7 +49,7 @@ class Backoff:
 
     def next_delay(self) -> float:
         # The exponent stops growing once past the cap (a week-long outage must not overflow).
-        ceiling = min(self.cap, self.first * (2 ** min(self.tries, 32)))
+        ceiling = min(self.cap, self.first * (2.0 ** min(self.tries, 32)))
         self.tries += 1
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
 

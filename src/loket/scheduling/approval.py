@@ -1,21 +1,25 @@
 """What an approval leads to: the service's outcome, a session, a receipt, a message.
 
 `approve_case` is the one entry point for the console's approve button and for
-`loket cases approve`. Everything happens in one transaction: if there is no room or the
-case cannot be approved, nothing changes and nothing is sent.
+`loket cases approve`. It asks the approval guard (`loket.cases.guards`) under the case's
+row lock; everything happens in one transaction: if the guard refuses, there is no room or
+the case cannot be approved, nothing changes, nothing is booked and nothing is sent.
+`planned_session` tells the date an approval would book, without booking it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
+from loket.cases.guards import ApprovalRefused, approval_refusals, override_problem
 from loket.cases.models import Case, IllegalTransition, State
 from loket.domain.calendar import OfficeCalendar
 from loket.scheduling import receipts
-from loket.scheduling.allocation import allocate
+from loket.scheduling.allocation import Session, allocate, available_sessions
 from loket.scheduling.models import Approval, Booking, HandOver, Outcome, Purpose, ServiceSchedule
 from loket.scheduling.office import office_calendar, today
 from loket.scheduling.schedules import schedule_for
@@ -43,25 +47,76 @@ def book_and_send(
     return booking
 
 
-def approve_case(case: Case, *, actor=None, source: str = "console") -> Approval:
-    """IN_REVIEW -> APPROVED, then the service's outcome. Raises IllegalTransition or NoRoom."""
+@dataclass(frozen=True)
+class Plan:
+    """What approving a case today leads to: the outcome and, for a booking, its first day."""
+
+    schedule: ServiceSchedule
+    purpose: str  # Purpose, or "" when the document is sent over WhatsApp
+    earliest: dt.date | None
+
+
+def plan_for(case: Case, calendar: OfficeCalendar, start: dt.date) -> Plan:
     schedule = schedule_for(case)
+    if schedule.outcome == Outcome.PICKUP:
+        return Plan(schedule, Purpose.PICKUP, calendar.add_working_days(start, schedule.lead_days))
+    if schedule.outcome == Outcome.APPOINTMENT:
+        return Plan(
+            schedule, Purpose.APPOINTMENT, calendar.add_working_days(start, schedule.appointment_lead_days)
+        )
+    return Plan(schedule, "", None)
+
+
+def planned_session(case: Case) -> tuple[Plan, Session | None]:
+    """The session an approval now would book (None: no booking, or no room): reads only."""
+    calendar = office_calendar()
+    plan = plan_for(case, calendar, today())
+    if not plan.purpose or plan.earliest is None:
+        return plan, None
+    sessions = available_sessions(plan.schedule, plan.purpose, plan.earliest, calendar, limit=1)
+    return plan, (sessions[0] if sessions else None)
+
+
+def approve_case(case: Case, *, actor=None, source: str = "console", override_reason: str = "") -> Approval:
+    """IN_REVIEW -> APPROVED, then the service's outcome.
+
+    Raises IllegalTransition (not in review, e.g. approved a moment ago), ApprovalRefused
+    (the guard's reasons; a supervisor's `override_reason` approves anyway, recorded) or NoRoom.
+    """
     calendar = office_calendar()
     start = today()
+    override_reason = override_reason.strip()
     with transaction.atomic():
-        case.move_to(
-            State.APPROVED, actor=actor, source=source, note=f"hasil: {schedule.get_outcome_display()}"
-        )
-        approval = Approval.objects.create(
-            case=case, actor=actor, source=source, outcome=schedule.outcome, schedule_key=schedule.key
-        )
-        if schedule.outcome == Outcome.PICKUP:
-            book_and_send(
-                case, schedule, Purpose.PICKUP, calendar.add_working_days(start, schedule.lead_days), calendar
+        # The row lock makes a double submit or two officers approve once: the second waits,
+        # then finds the case approved.
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if not locked.can_move_to(State.APPROVED):
+            raise IllegalTransition(
+                f"Permohonan {locked.request_number} berstatus '{State(locked.state).label}' "
+                "dan tidak dapat disetujui."
             )
-        elif schedule.outcome == Outcome.APPOINTMENT:
-            earliest = calendar.add_working_days(start, schedule.appointment_lead_days)
-            book_and_send(case, schedule, Purpose.APPOINTMENT, earliest, calendar)
+        refusals = approval_refusals(locked, day=start)
+        if refusals:
+            problem = override_problem(actor, override_reason) if override_reason else ""
+            if not override_reason or problem:
+                raise ApprovalRefused(locked.request_number, ([problem] if problem else []) + refusals)
+        plan = plan_for(locked, calendar, start)
+        schedule = plan.schedule
+        note = f"hasil: {schedule.get_outcome_display()}"
+        if refusals:
+            note += f" · pengecualian supervisor: {override_reason}"
+        case.move_to(State.APPROVED, actor=actor, source=source, note=note, through=State.APPROVED)
+        approval = Approval.objects.create(
+            case=case,
+            actor=actor,
+            source=source,
+            outcome=schedule.outcome,
+            schedule_key=schedule.key,
+            override_reason=override_reason if refusals else "",
+            overridden=refusals,
+        )
+        if plan.purpose and plan.earliest is not None:
+            book_and_send(case, schedule, plan.purpose, plan.earliest, calendar)
         else:
             from loket.channels.whatsapp import outbox
 
@@ -116,6 +171,12 @@ def deliver_document(case: Case, pdf_bytes: bytes, filename: str, actor=None) ->
         hand_over = HandOver.objects.create(
             case=current, method=HandOver.Method.WHATSAPP, officer=actor, document_name=name
         )
-        current.move_to(State.COLLECTED, actor=actor, source="console", note="dokumen dikirim lewat WhatsApp")
+        current.move_to(
+            State.COLLECTED,
+            actor=actor,
+            source="console",
+            note="dokumen dikirim lewat WhatsApp",
+            through=State.COLLECTED,
+        )
     case.state = current.state
     return hand_over

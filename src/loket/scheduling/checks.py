@@ -1,15 +1,19 @@
-"""`loket check` warns when the holiday calendar cannot be trusted for the coming year."""
+"""`loket check` warns when the holiday calendar cannot be trusted for the coming year.
+
+Registered through `when_asked`: `loket check` and the console's home page say it, other
+commands (`loket worker`, `loket parse`, `migrate`) do not print it above their output.
+"""
 
 from __future__ import annotations
 
 from django.core import checks
 
+from loket.core.checks import when_asked
 from loket.scheduling.office import calendar_warnings
 
 IDS = {"no-decree": "scheduling.W001", "estimated": "scheduling.W002"}
 
 
-@checks.register("loket")
 def holiday_data(app_configs=None, **kwargs):
     return [
         checks.Warning(
@@ -19,3 +23,6 @@ def holiday_data(app_configs=None, **kwargs):
         )
         for warning in calendar_warnings()
     ]
+
+
+checks.register(when_asked(holiday_data), "loket")

@@ -1,4 +1,9 @@
-"""The counter: hand the card over once, to a named person, recorded."""
+"""The counter: hand the card over once, to a named person, recorded, and tell the resident.
+
+Only a card marked printed ("siap diambil") leaves the counter; it may go before its
+pickup date (the card is there: good service). The resident gets a message naming who
+received it, so a card collected by someone else does not go unnoticed.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from loket.cases.models import Case, State
+from loket.channels.whatsapp import outbox
 from loket.scheduling.models import Booking, HandOver, Purpose, Receipt
 
 
@@ -41,7 +47,13 @@ def hand_over(
             raise HandOverRefused("Bukti ini sudah tidak berlaku (jadwal diganti). Minta bukti yang terbaru.")
         if booking.purpose != Purpose.PICKUP:
             raise HandOverRefused("Ini bukti jadwal perekaman, bukan bukti pengambilan kartu.")
-        if case.state not in (State.APPROVED, State.READY_FOR_PICKUP):
+        if case.state == State.APPROVED:
+            raise HandOverRefused(
+                f"Kartu {case.request_number} belum ditandai tercetak (status '{State(case.state).label}'). "
+                "Hanya kartu berstatus 'Siap diambil' yang dapat diserahkan: cetak kartunya dan tandai "
+                "tercetak di Daftar cetak dulu."
+            )
+        if case.state != State.READY_FOR_PICKUP:
             raise HandOverRefused(
                 f"Permohonan {case.request_number} berstatus '{State(case.state).label}': kartu tidak dapat diserahkan."
             )
@@ -56,5 +68,22 @@ def hand_over(
             identity_number_end="".join(ch for ch in identity_number_end if ch.isalnum())[-4:],
         )
         Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.DONE, done_at=record.at)
-        case.move_to(State.COLLECTED, actor=officer, source="console", note="kartu diserahkan di loket")
+        case.move_to(
+            State.COLLECTED,
+            actor=officer,
+            source="console",
+            note="kartu diserahkan di loket",
+            through=State.COLLECTED,
+        )
+        outbox.enqueue(case.resident, case=case, kind="hand_over", text=hand_over_message(case, record))
     return record
+
+
+def hand_over_message(case: Case, record: HandOver) -> str:
+    """Who received the card and when; the resident who did not send anyone can say so."""
+    when = timezone.localtime(record.at)
+    return (
+        f"Kartu untuk permohonan {case.request_number} sudah diserahkan di loket pada "
+        f"{when:%d-%m-%Y} pukul {when:%H.%M} kepada {record.recipient_name} "
+        f"({record.get_relation_display().lower()}). Bukan Anda? Balas PETUGAS."
+    )

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from loket.cases import samples
 from loket.cases.models import Case, Resident, State, next_request_number
 from loket.channels.whatsapp.models import PhoneNumber
 from loket.scheduling.models import ExtraServiceDay
@@ -38,19 +39,17 @@ def load(out) -> None:
         resident=resident, service="KIA", subject=DEMO_SUBJECT, state=State.QUEUED
     ).first()
     if case is None and not Case.objects.filter(resident=resident, subject=DEMO_SUBJECT).exists():
+        # A complete request (documents, consent) that passes the approval guard.
         case = Case.objects.create(
             request_number=next_request_number("KIA", today),
-            service="KIA",
-            subject=DEMO_SUBJECT,
             resident=resident,
             state=State.QUEUED,
-            fields={
-                "nik": DEMO_SUBJECT,
-                "nama": "PUTRI DEMO LESTARI",
-                "desa": "Tigaraksa",
-                "kecamatan": "Tigaraksa",
-            },
+            **samples.request_columns(
+                f"#KIA#{DEMO_SUBJECT}#3603031203150007#PUTRI DEMO LESTARI#TIGARAKSA#TIGARAKSA", today
+            ),
         )
+        samples.attach_documents(case)
+        samples.record_consent(case)
     if case is not None:
         out.write(f"Jadwal: setujui permohonan demo dengan `loket cases approve {case.request_number}`")
     out.write(

@@ -163,6 +163,9 @@ class Approval(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     schedule_key = models.CharField(max_length=20)
     at = models.DateTimeField(default=timezone.now)
+    # A supervisor approved over the guard's refusals: why, and what was overridden.
+    override_reason = models.TextField(blank=True)
+    overridden = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = "persetujuan"

@@ -7,7 +7,13 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
-from loket.domain.calendar import DEFAULT_HOURS, CalendarWarning, OfficeCalendar, holiday_data_warnings
+from loket.domain.calendar import (
+    DEFAULT_HOURS,
+    CalendarWarning,
+    OfficeCalendar,
+    holiday_data_warnings,
+    long_date,
+)
 from loket.scheduling.models import ExtraServiceDay, OfficeClosure, OfficeHours
 
 # Sessions split the day at the midday break: pagi until 12:00, siang from 13:00.
@@ -33,18 +39,6 @@ def session_hours(calendar: OfficeCalendar, day: dt.date, part: str) -> tuple[dt
     return max(opens, AFTERNOON), closes
 
 
-DAY_NAMES = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-MONTH_NAMES = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-]  # fmt: skip
-
-
-def long_date(day: dt.date) -> str:
-    """'Selasa, 15 Desember 2026': how a resident reads a date."""
-    return f"{DAY_NAMES[day.weekday()]}, {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
-
-
 def session_label(day: dt.date, part: str, calendar: OfficeCalendar | None = None) -> str:
     """'Pagi, pukul 07.30-12.00'."""
     start, end = session_hours(calendar or office_calendar(), day, part)
@@ -55,7 +49,7 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def calendar_warnings(on: dt.date | None = None) -> list[str]:
+def calendar_warnings(on: dt.date | None = None) -> list[CalendarWarning]:
     """For `loket check` and the dashboard: holiday data missing or estimated."""
     return holiday_data_warnings(on or today())
 

@@ -13,8 +13,9 @@ from openpyxl import Workbook
 from loket.cases.models import State
 from loket.channels.whatsapp import outbox
 from loket.console.masking import mask_number
+from loket.domain.calendar import long_date
 from loket.scheduling.models import Booking, PrintBatch, Purpose
-from loket.scheduling.office import long_date, session_label
+from loket.scheduling.office import session_label
 from loket.scheduling.receipts import holder_name, mask_name
 
 COLUMNS = ["No", "Nomor permohonan", "Layanan", "Atas nama", "NIK/No. KK", "Sesi", "Status"]
@@ -93,7 +94,11 @@ def mark_printed(
         for booking in to_mark:
             case = booking.case
             case.move_to(
-                State.READY_FOR_PICKUP, actor=actor, source="console", note=f"dicetak, batch {batch.pk}"
+                State.READY_FOR_PICKUP,
+                actor=actor,
+                source="console",
+                note=f"dicetak, batch {batch.pk}",
+                through=State.READY_FOR_PICKUP,
             )
             Booking.objects.filter(pk=booking.pk).update(print_batch=batch)
             outbox.enqueue(

@@ -20,8 +20,9 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
+from loket.domain.calendar import long_date
 from loket.scheduling.models import Booking, Purpose, Receipt
-from loket.scheduling.office import long_date, office_calendar, session_label
+from loket.scheduling.office import office_calendar, session_label
 
 SALT = "loket.scheduling.receipt"
 
@@ -87,6 +88,18 @@ def title_of(booking: Booking) -> str:
 
 def issue(booking: Booking) -> Receipt:
     return Receipt.objects.create(booking=booking)
+
+
+def current_receipt(case) -> Receipt | None:
+    """The valid receipt of the case's active booking (the latest one), if any."""
+    return (
+        Receipt.objects.filter(
+            booking__case=case, booking__status=Booking.Status.ACTIVE, revoked_at__isnull=True
+        )
+        .select_related("booking__case__resident", "booking__schedule")
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
 
 
 def revoke(booking: Booking, reason: str) -> int:

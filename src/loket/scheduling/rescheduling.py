@@ -11,14 +11,13 @@ from django.db import transaction
 
 from loket.cases.models import Case
 from loket.channels.whatsapp import outbox
+from loket.domain.calendar import short_date
 from loket.scheduling import receipts
 from loket.scheduling.allocation import Session, available_sessions, release, try_take
 from loket.scheduling.models import Booking, parse_session_key, session_key
 from loket.scheduling.office import office_calendar, session_hours, today
 
 PREFIX = "jadwal:"
-SHORT_DAYS = ["Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"]
-SHORT_MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
 def active_booking(case: Case) -> Booking | None:
@@ -56,8 +55,7 @@ def offer_sessions(case: Case):
         rows.append(
             {
                 "id": f"{PREFIX}{booking.pk}:{session_key(session.day, session.part)}",
-                "title": f"{SHORT_DAYS[session.day.weekday()]} {session.day.day} "
-                f"{SHORT_MONTHS[session.day.month - 1]} {session.part}"[:24],
+                "title": f"{short_date(session.day)} {session.part}"[:24],
                 "description": f"{session.day:%d-%m-%Y}, pukul {start:%H.%M}-{end:%H.%M}",
             }
         )

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from loket.cases.models import OPEN_STATES
 from loket.channels.whatsapp import outbox
+from loket.domain.calendar import long_date
 from loket.jobs.queue import handler, periodic
 from loket.scheduling.models import Booking, Purpose
-from loket.scheduling.office import long_date, office_calendar, session_label
+from loket.scheduling.office import office_calendar, session_label
 
 REMINDER_TEMPLATES = {Purpose.PICKUP: "pengingat_pengambilan", Purpose.APPOINTMENT: "pengingat_perekaman"}
 NO_SHOW_TEMPLATE = "pengingat_belum_diambil"

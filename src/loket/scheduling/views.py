@@ -24,12 +24,13 @@ from loket.console.access import cases_for, console_view
 from loket.console.masking import mask_number
 from loket.core import ratelimit
 from loket.core.client_ip import client_ip
+from loket.domain.calendar import long_date
 from loket.domain.checklists import KINDS
 from loket.scheduling import pickups, printing
 from loket.scheduling.approval import record_recording
 from loket.scheduling.counter import HandOverRefused, hand_over
 from loket.scheduling.models import Booking, HandOver, Purpose
-from loket.scheduling.office import long_date, office_calendar, session_label, today
+from loket.scheduling.office import office_calendar, session_label, today
 from loket.scheduling.receipts import holder_name, mask_name, title_of, token_from_scan, verify
 
 

@@ -6,14 +6,30 @@ number; the detail page shows the text. All read only, every view audited.
 
 from django.contrib import admin
 
-from loket.channels.whatsapp.models import CaseConsent, Conversation, Delivery, InboundMessage
+from loket.channels.whatsapp.models import (
+    CaseConsent,
+    Conversation,
+    Delivery,
+    InboundMessage,
+    QuarantinedItem,
+)
 from loket.console.admin_audit import AuditedReadOnlyAdmin, masked_resident
 
 
 @admin.register(Delivery)
 class DeliveryAdmin(AuditedReadOnlyAdmin):
-    list_display = ["pk", "received_at", "dispatched_at", "flags"]
-    readonly_fields = ["raw", "received_at", "dispatched_at", "flags"]
+    list_display = ["pk", "received_at", "dispatched_at", "quarantined_at", "attempts", "flags"]
+    list_filter = [("quarantined_at", admin.EmptyFieldListFilter)]
+    readonly_fields = [
+        "raw",
+        "received_at",
+        "dispatched_at",
+        "flags",
+        "attempts",
+        "quarantined_at",
+        "error",
+        "progress",
+    ]
     exclude = ["body"]
 
     @admin.display(description="isi")
@@ -39,6 +55,18 @@ class InboundMessageAdmin(AuditedReadOnlyAdmin):
     @admin.display(description="pemohon")
     def masked_resident(self, obj: InboundMessage) -> str:
         return masked_resident(obj.resident)
+
+
+@admin.register(QuarantinedItem)
+class QuarantinedItemAdmin(AuditedReadOnlyAdmin):
+    """Read-only: administrators retry or discard on /console/karantina/ (audited there)."""
+
+    list_display = ["pk", "delivery", "path", "reason", "status", "quarantined_at", "resolved_at"]
+    list_filter = ["status", "reason"]
+    readonly_fields = [f.name for f in QuarantinedItem._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Conversation)

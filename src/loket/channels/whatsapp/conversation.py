@@ -178,11 +178,34 @@ def _text(message, resident, number, conversation) -> None:
         _request(message, resident, number, text)
 
 
+# STATUS also lists requests that ended this recently (collected, rejected, cancelled, expired).
+FINISHED_DAYS = 30
+
+
+def finished_cases(resident: Resident, now: dt.datetime | None = None):
+    since = (now or timezone.now()) - dt.timedelta(days=FINISHED_DAYS)
+    return Case.objects.filter(
+        resident__in=same_person(resident),
+        state__in=[State.COLLECTED, State.REJECTED, State.CANCELLED, State.EXPIRED],
+        state_changed_at__gte=since,
+    ).order_by("state_changed_at", "pk")
+
+
+def _finished_line(case: Case) -> str:
+    line = f"- {case.request_number}: {State(case.state).label} {timezone.localtime(case.state_changed_at):%d-%m-%Y}."
+    if case.state == State.REJECTED and case.reject_reason:
+        line += f" Alasan: {case.reject_reason.splitlines()[0]}"
+    return line
+
+
 def status_text(resident: Resident) -> str:
     cases = list(open_cases(resident))
+    finished = list(finished_cases(resident))
+    lines = []
     if not cases:
-        return "Saat ini tidak ada permohonan Anda yang sedang berjalan."
-    lines = ["Permohonan Anda yang sedang berjalan:"]
+        lines.append("Saat ini tidak ada permohonan Anda yang sedang berjalan.")
+    else:
+        lines.append("Permohonan Anda yang sedang berjalan:")
     for n, case in enumerate(cases, 1):
         line = f"{n}. {case.request_number}: {State(case.state).label}."
         if case.state in (State.WAITING_DOCUMENTS, State.NEEDS_CORRECTION):
@@ -190,7 +213,11 @@ def status_text(resident: Resident) -> str:
             if missing:
                 line += " Kurang: " + ", ".join(kind.label for kind in missing) + "."
         lines.append(line)
-    lines.append("Untuk membatalkan, ketik BATAL lalu nomor permohonannya.")
+    if finished:
+        lines.append(f"Selesai dalam {FINISHED_DAYS} hari terakhir:")
+        lines += [_finished_line(case) for case in finished]
+    if cases:
+        lines.append("Untuk membatalkan, ketik BATAL lalu nomor permohonannya.")
     return "\n".join(lines)
 
 

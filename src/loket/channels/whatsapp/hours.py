@@ -19,14 +19,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models.signals import post_delete, post_save
 
-from loket.domain.calendar import OfficeCalendar
+from loket.domain.calendar import OfficeCalendar, long_date
 
 WIB = ZoneInfo("Asia/Jakarta")
-DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-MONTHS = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-]  # fmt: skip
 # Every reply reads the calendar: three queries saved per reply. An administrator's change
 # is seen at once in this process (signals below) and within this many seconds in others.
 CACHE_SECONDS = 30.0
@@ -83,10 +78,6 @@ def next_officer_time(now: dt.datetime) -> dt.datetime:
 
 def is_open(now: dt.datetime) -> bool:
     return calendar().is_open(local(now))
-
-
-def long_date(day: dt.date) -> str:
-    return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def officer_time_text(now: dt.datetime) -> str:

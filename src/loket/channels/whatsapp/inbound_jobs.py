@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
 from django.conf import settings
 from django.db import transaction
@@ -33,9 +34,18 @@ queue.periodic(DISPATCH, settings.LOKET_WA_DISPATCH_SECONDS)
 STUCK_DOWNLOAD = dt.timedelta(minutes=10)
 
 
+# One dispatch job works this long at most (in bounded transactions), then leaves the rest
+# to the next one, so that a huge delivery never holds a worker near its lease.
+DISPATCH_RUN_SECONDS = 5.0
+
+
 @queue.handler(DISPATCH)
 def dispatch_deliveries(payload: dict) -> None:
-    ingest.dispatch_pending()
+    started, failed = time.monotonic(), []
+    # Go on while there is work, but a failed try waits for the next job (a pause between tries).
+    while ingest.dispatch_pending(failed=failed) and not failed:
+        if time.monotonic() - started > DISPATCH_RUN_SECONDS:
+            break
 
 
 @queue.handler(ingest.HANDLE_MESSAGE)

@@ -5,21 +5,38 @@ first one, which is why we own this part. Each message becomes one `InboundMessa
 (unique WhatsApp id: a redelivery finds it already there) and one job keyed by that id,
 ordered per resident so that one resident's messages are handled one at a time in
 timestamp order while different residents run in parallel.
+
+Nothing in a delivery can stop the queue: each item is recorded in its own savepoint, text
+the database cannot hold is cleaned (`cleaning`), an item that can never be stored is set
+aside (`quarantine`), a delivery that keeps failing is quarantined after
+LOKET_WA_DISPATCH_ATTEMPTS tries, and a large delivery is split into transactions of at
+most LOKET_WA_DISPATCH_CHUNK items.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.conf import settings
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from loket.cases.models import Resident
+from loket.channels.whatsapp import cleaning, quarantine
 from loket.channels.whatsapp.media import FILE_TYPES, MEDIA_TYPES
-from loket.channels.whatsapp.models import Delivery, InboundMessage, OutboundMessage, PhoneNumber
+from loket.channels.whatsapp.models import (
+    Delivery,
+    InboundMessage,
+    OutboundMessage,
+    PhoneNumber,
+    QuarantinedItem,
+)
 from loket.channels.whatsapp.sending import release_held
 from loket.jobs import queue
 
@@ -28,6 +45,12 @@ log = logging.getLogger(__name__)
 DISPATCH = "whatsapp.dispatch_deliveries"
 HANDLE_MESSAGE = "whatsapp.handle_message"
 APPLY_STATUS = "whatsapp.apply_status"
+# The columns' lengths: a longer identifier is quarantined, never truncated.
+WAMID_LENGTH = InboundMessage._meta.get_field("wamid").max_length
+NUMBER_LENGTH = InboundMessage._meta.get_field("phone_number_id").max_length
+TYPE_LENGTH = InboundMessage._meta.get_field("type").max_length
+WA_ID_LENGTH = Resident._meta.get_field("wa_id").max_length
+USER_ID_LENGTH = Resident._meta.get_field("user_id").max_length
 KNOWN_TYPES = frozenset(
     {"text", "interactive", "button", "location", "contacts", "reaction", "system", "order"} | MEDIA_TYPES
 )
@@ -37,66 +60,117 @@ def ordering_key(resident: Resident) -> str:
     return f"wa-resident:{resident.pk}"
 
 
-def dispatch_pending(limit: int = 50) -> int:
-    """Dispatch stored deliveries not yet split, oldest first, in one batch. Returns how many.
+@dataclass
+class Item:
+    """One message or status of a delivery, where it sits in the body and what surrounds it."""
 
-    One batch sorts the messages of all its deliveries together, so that one resident's
-    messages arriving in separate, shuffled deliveries still run in timestamp order. A
-    delivery that makes the batch fail is then dispatched alone, so it cannot block others.
+    kind: str  # "message" or "status"
+    path: str  # entry[0].changes[1].value.messages[3]
+    body: dict
+    phone_number_id: Any
+    contacts: list[dict]
+
+
+@dataclass
+class _Batch:
+    """What one transaction shares across its deliveries."""
+
+    numbers: dict[str, PhoneNumber | None] = field(default_factory=dict)  # mostly one or two numbers
+    residents: dict[tuple, Resident] = field(default_factory=dict)  # often many messages of a few people
+    pending: list[tuple[InboundMessage, Resident]] = field(default_factory=list)
+    # WhatsApp ids of this chunk already stored: a redelivery is skipped without an INSERT.
+    known: set[str] = field(default_factory=set)
+
+
+# A database that is away is not poison: the job fails and the worker waits for it.
+OUTAGE = (OperationalError, InterfaceError)
+
+
+def waiting() -> QuerySet[Delivery]:
+    """Deliveries still to split: not dispatched and not quarantined, oldest first."""
+    return Delivery.objects.filter(dispatched_at__isnull=True, quarantined_at__isnull=True).order_by("pk")
+
+
+def dispatch_pending(limit: int = 50, *, failed: list[int] | None = None) -> int:
+    """Dispatch stored deliveries not yet split, oldest first. Returns how many it worked on.
+
+    One batch (one transaction, at most LOKET_WA_DISPATCH_CHUNK items) sorts the messages of
+    all its deliveries together, so that one resident's messages arriving in separate,
+    shuffled deliveries still run in timestamp order. A larger delivery is split over several
+    runs, resuming at `Delivery.progress`. When the batch fails, its deliveries are dispatched
+    one by one; a delivery that fails alone has its try counted (`attempts`) and after
+    LOKET_WA_DISPATCH_ATTEMPTS tries it is quarantined, so nothing blocks the queue for long.
+    `failed` collects the ids of deliveries whose try failed in this run.
     """
     try:
+        return _dispatch_pending(limit, failed)
+    finally:
+        quarantine.open_incident_if_quarantined()
+
+
+def _dispatch_pending(limit: int, failed: list[int] | None) -> int:
+    budget = max(1, settings.LOKET_WA_DISPATCH_CHUNK)
+    ids = list(waiting().values_list("pk", flat=True)[:limit])
+    if not ids:
+        return 0
+    try:
         with transaction.atomic():
-            return _dispatch(Delivery.objects.filter(dispatched_at__isnull=True).order_by("pk")[:limit])
-    except Exception:
-        log.exception("batch dispatch failed; dispatching deliveries one by one")
-    ids = list(
-        Delivery.objects.filter(dispatched_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    done = 0
+            return _dispatch(ids, budget)[0]
+    except OUTAGE:
+        raise
+    except Exception as exc:
+        log.info("batch dispatch failed (%s); dispatching deliveries one by one", quarantine.describe(exc))
+    touched = 0
     for pk in ids:
+        if budget <= 0:
+            break
         try:
-            done += dispatch(pk)
-        except Exception:
-            log.exception("delivery %s could not be dispatched; it stays stored for another try", pk)
-    return done
+            with transaction.atomic():
+                done, used = _dispatch([pk], budget)
+            touched, budget = touched + done, budget - used
+        except OUTAGE:
+            raise
+        except Exception as exc:
+            error = quarantine.describe(exc)
+            if failed is not None:
+                failed.append(pk)
+            attempts = settings.LOKET_WA_DISPATCH_ATTEMPTS
+            if quarantine.record_failure(pk, error, attempts):
+                log.info("delivery %s quarantined after %s failed tries: %s", pk, attempts, error)
+            else:
+                log.info("delivery %s could not be dispatched (%s); tried again later", pk, error)
+            touched += 1
+    return touched
 
 
 def dispatch(delivery_id: int) -> int:
-    """Record every message and status of one delivery; safe to run twice or concurrently."""
+    """Record (the next chunk of) one delivery; safe to run twice or concurrently."""
     with transaction.atomic():
-        return _dispatch(Delivery.objects.filter(pk=delivery_id, dispatched_at__isnull=True))
+        return _dispatch([delivery_id], max(1, settings.LOKET_WA_DISPATCH_CHUNK))[0]
 
 
-def _dispatch(deliveries) -> int:
-    # Call inside a transaction: rows another worker is splitting are skipped, not waited for.
-    batch = list(deliveries.select_for_update(skip_locked=True))
-    pending: list[tuple[InboundMessage, Resident]] = []
-    numbers: dict[str, PhoneNumber | None] = {}  # a batch is mostly deliveries to one or two numbers
-    clean: list[int] = []  # deliveries without flags: marked dispatched in one statement
+def _dispatch(ids: list[int], budget: int) -> tuple[int, int]:
+    """Split these deliveries, at most `budget` items; returns (deliveries worked on, items used).
+
+    Call inside a transaction: rows another worker is splitting are skipped, not waited for.
+    """
+    batch = list(waiting().filter(pk__in=ids).select_for_update(skip_locked=True))
+    shared = _Batch()
+    finished: list[int] = []  # deliveries done in one go without new flags: one statement
+    used = worked = 0
     for delivery in batch:
-        flags: list[str] = list(delivery.flags)
-        try:
-            data = json.loads(bytes(delivery.body))
-        except (ValueError, UnicodeDecodeError):
-            data = None
-        if not isinstance(data, dict):
-            flags.append("invalid_json")
-            log.warning("delivery %s is not a JSON object; kept and flagged", delivery.pk)
-        else:
-            pending += _split(delivery, data, flags, numbers)
-        if flags:
-            Delivery.objects.filter(pk=delivery.pk).update(dispatched_at=timezone.now(), flags=flags)
-        else:
-            clean.append(delivery.pk)
-    if clean:
-        Delivery.objects.filter(pk__in=clean).update(dispatched_at=timezone.now())
+        if used >= budget:
+            break
+        worked += 1
+        used += _split_delivery(delivery, shared, budget - used, finished)
+    if finished:
+        Delivery.objects.filter(pk__in=finished).update(dispatched_at=timezone.now())
+    _open_windows(shared.pending)
     # One resident's messages in WhatsApp's timestamp order, whatever order they came in.
-    pending.sort(key=lambda pair: (pair[0].sent_at, pair[0].pk))
+    shared.pending.sort(key=lambda pair: (pair[0].sent_at, pair[0].pk))
     # Not chained to this worker (no `soon`): every free worker takes the next message,
     # oldest first, so a batch of deliveries spreads over all workers at once.
-    for message, resident in pending:
+    for message, resident in shared.pending:
         queue.enqueue(
             HANDLE_MESSAGE,
             {"message_id": message.pk},
@@ -104,59 +178,212 @@ def _dispatch(deliveries) -> int:
             ordering_key=ordering_key(resident),
             priority=5,
         )
-    return len(batch)
+    return worked, used
 
 
-def _split(
-    delivery: Delivery, data: dict, flags: list[str], numbers: dict[str, PhoneNumber | None]
-) -> list[tuple[InboundMessage, Resident]]:
+def _split_delivery(delivery: Delivery, shared: _Batch, room: int, finished: list[int]) -> int:
+    """Record the next `room` items of one delivery; returns the items used (at least 1)."""
+    try:
+        data = json.loads(bytes(delivery.body))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        # The same bytes fail the same way every time: no retries.
+        Delivery.objects.filter(pk=delivery.pk).update(flags=[*delivery.flags, "invalid_json"])
+        quarantine.quarantine_delivery(delivery.pk, "invalid_json", quarantine.describe(exc))
+        log.info("delivery %s is not readable JSON; quarantined", delivery.pk)
+        return 1
+    if not isinstance(data, dict):
+        Delivery.objects.filter(pk=delivery.pk).update(flags=[*delivery.flags, "invalid_json"])
+        quarantine.quarantine_delivery(delivery.pk, "not_an_object", f"JSON {type(data).__name__}")
+        log.info("delivery %s is not a JSON object; quarantined", delivery.pk)
+        return 1
+    flags: list[str] = list(delivery.flags)
+    items = items_of(data, flags)
+    start = delivery.progress
+    chunk = items[start : start + room]
+    final_try = delivery.attempts + 1 >= settings.LOKET_WA_DISPATCH_ATTEMPTS
+    shared.known = _already_stored(chunk)
+    for item in chunk:
+        _record_item(delivery, item, flags, shared, final_try=final_try)
+    end = start + len(chunk)
+    flags = list(dict.fromkeys(flags))  # once each, first occurrence first
+    if end >= len(items) and start == 0 and flags == list(delivery.flags):
+        finished.append(delivery.pk)
+    elif end >= len(items):
+        Delivery.objects.filter(pk=delivery.pk).update(
+            dispatched_at=timezone.now(), flags=flags, progress=end
+        )
+    else:
+        Delivery.objects.filter(pk=delivery.pk).update(flags=flags, progress=end)
+    return max(1, len(chunk))
+
+
+# Below this many messages a redelivery's failed INSERTs cost less than one more SELECT.
+KNOWN_LOOKUP_FROM = 20
+
+
+def _already_stored(chunk: list[Item]) -> set[str]:
+    """The WhatsApp ids of a big chunk already stored (a redelivered batch): one SELECT."""
+    ids = [i.body.get("id") for i in chunk if i.kind == "message"]
+    if len(ids) < KNOWN_LOOKUP_FROM:
+        return set()
+    ids = [i for i in ids if isinstance(i, str) and 0 < len(i) <= WAMID_LENGTH and cleaning.storable(i)]
+    return set(InboundMessage.objects.filter(wamid__in=ids).values_list("wamid", flat=True))
+
+
+def items_of(data: dict, flags: list[str]) -> list[Item]:
+    """Every message and status of a delivery, in document order (flags what is not one)."""
     if data.get("object") not in (None, "whatsapp_business_account"):
-        flags.append(f"object:{data.get('object')}")
-    pending: list[tuple[InboundMessage, Resident]] = []
-    residents: dict[tuple, Resident] = {}  # a big batch is often many messages of a few people
-    for entry in _items(data.get("entry")):
-        for change in _items(entry.get("changes")):
-            field, value = change.get("field"), change.get("value")
+        flags.append(cleaning.flag(f"object:{data.get('object')}"))
+    items: list[Item] = []
+    for e, entry in _indexed(data.get("entry")):
+        for c, change in _indexed(entry.get("changes")):
+            where = f"entry[{e}].changes[{c}].value"
+            field_name, value = change.get("field"), change.get("value")
             if not isinstance(value, dict):
                 flags.append("change_without_value")
                 continue
-            if field != "messages":
+            if field_name != "messages":
                 # Template, quality and account updates are kept in the delivery for admins.
-                flags.append(f"field:{field}")
+                flags.append(cleaning.flag(f"field:{field_name}"))
                 continue
-            phone_number_id = str((value.get("metadata") or {}).get("phone_number_id") or "")
-            if phone_number_id not in numbers:
-                numbers[phone_number_id] = PhoneNumber.objects.filter(
-                    phone_number_id=phone_number_id, active=True
-                ).first()
-            number = numbers[phone_number_id]
+            number = (
+                (value.get("metadata") or {}).get("phone_number_id")
+                if isinstance(value.get("metadata"), dict)
+                else None
+            )
             for error in _items(value.get("errors")):
-                flags.append(f"error:{error.get('code')}")
-            for status in _items(value.get("statuses")):
-                _enqueue_status(phone_number_id, status)
+                flags.append(cleaning.flag(f"error:{error.get('code')}"))
             contacts = _items(value.get("contacts"))
-            for message in _items(value.get("messages")):
-                recorded = _record_message(
-                    delivery, number, phone_number_id, contacts, message, flags, residents
-                )
-                if recorded is not None:
-                    pending.append(recorded)
-    return pending
+            for s, status in _indexed(value.get("statuses")):
+                items.append(Item("status", f"{where}.statuses[{s}]", status, number, contacts))
+            for m, message in _indexed(value.get("messages")):
+                items.append(Item("message", f"{where}.messages[{m}]", message, number, contacts))
+    return items
 
 
-def _items(value) -> list[dict]:
+def _indexed(value: Any) -> list[tuple[int, dict]]:
+    return (
+        [(n, item) for n, item in enumerate(value) if isinstance(item, dict)]
+        if isinstance(value, list)
+        else []
+    )
+
+
+def _items(value: Any) -> list[dict]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def _enqueue_status(phone_number_id: str, status: dict) -> None:
-    wamid, state = status.get("id", ""), status.get("status", "")
+def _record_item(
+    delivery: Delivery, item: Item, flags: list[str], shared: _Batch, *, final_try: bool
+) -> None:
+    """Record one item in its own savepoint: poison is quarantined, the rest goes on.
+
+    An unknown error fails the whole delivery (its try is counted and it runs again) until its
+    last try, when the item that fails is quarantined instead and the others are recorded.
+    """
+    try:
+        with transaction.atomic():
+            if item.kind == "status":
+                _record_status(item)
+                return
+            recorded = _record_message(delivery, item, flags, shared)
+    except OUTAGE:
+        raise
+    except Exception as exc:
+        # A rolled-back resident may sit in the cache: forget them all.
+        shared.residents.clear()
+        if isinstance(exc, cleaning.Poison):
+            reason = exc.reason
+        elif final_try:
+            reason = "failed"
+        else:
+            raise
+        quarantine.quarantine_item(
+            delivery,
+            path=item.path,
+            kind=item.kind,
+            reason=reason,
+            error=quarantine.describe(exc),
+            metadata=metadata_of(item),
+        )
+        log.info("delivery %s: %s quarantined (%s)", delivery.pk, item.path, reason)
+        return
+    if recorded is not None:
+        shared.pending.append(recorded)
+
+
+def metadata_of(item: Item) -> dict:
+    """What an administrator sees of a quarantined item: sizes, types, the last digits only."""
+    body = item.body
+    ident = body.get("id")
+    meta = {
+        "jenis": cleaning.flag(str(body.get("type") or body.get("status") or ""), 30),
+        "nomor_kantor": cleaning.flag(str(item.phone_number_id or ""), 40),
+        "panjang_id": len(str(ident)) if ident is not None else 0,
+        "id": quarantine.masked(ident, keep=6),
+        "pengirim": quarantine.masked(body.get("from") or body.get("recipient_id")),
+        "panjang_pengirim": len(str(body.get("from") or body.get("recipient_id") or "")),
+    }
+    timestamp = body.get("timestamp")
+    if isinstance(timestamp, str | int) and str(timestamp).isdigit() and len(str(timestamp)) <= 12:
+        meta["waktu"] = _sent_at(body).isoformat()
+    return meta
+
+
+def retry_item(item_id: int) -> QuarantinedItem | None:
+    """An administrator's retry: record the item again from its delivery's body.
+
+    Returns the new quarantine row when it fails again (no retries here: the admin sees the
+    answer at once), else None. The old row is marked retried either way.
+    """
+    with transaction.atomic():
+        old = quarantine.resolve_item(item_id, QuarantinedItem.Status.RETRIED)
+        if old is None:
+            return None
+        delivery = Delivery.objects.get(pk=old.delivery_id)
+        flags: list[str] = list(delivery.flags)
+        data = json.loads(bytes(delivery.body))
+        item = next((i for i in items_of(data, []) if i.path == old.path), None)
+        if item is None:  # cannot happen for a row we wrote; never a crash on the admin's page
+            return quarantine.quarantine_item(
+                delivery,
+                path=old.path,
+                kind=old.kind,
+                reason="failed",
+                error="not found in its delivery",
+                metadata={},
+            )
+        shared = _Batch()
+        _record_item(delivery, item, flags, shared, final_try=True)
+        _open_windows(shared.pending)
+        for message, resident in shared.pending:
+            queue.enqueue(
+                HANDLE_MESSAGE,
+                {"message_id": message.pk},
+                key=f"wa-msg:{message.wamid}",
+                ordering_key=ordering_key(resident),
+                priority=5,
+            )
+        again = (
+            QuarantinedItem.objects.filter(delivery=delivery, path=old.path, pk__gt=old.pk)
+            .order_by("-pk")
+            .first()
+        )
+    quarantine.open_incident_if_quarantined()
+    quarantine.close_if_clear()
+    return again
+
+
+def _record_status(item: Item) -> None:
+    status, _ = cleaning.clean(item.body)
+    wamid = cleaning.identifier(status.get("id"), max_length=WAMID_LENGTH, what="id")
+    state = cleaning.identifier(status.get("status"), max_length=40, what="status")
+    phone_number_id = cleaning.identifier(item.phone_number_id, max_length=NUMBER_LENGTH, what="number")
+    key = f"wa-status:{wamid}:{state}"
+    if len(key) > 200:  # a distinct key, never a truncated one that could merge two statuses
+        key = "wa-status-sha256:" + hashlib.sha256(key.encode()).hexdigest()
     # (id, status) is what Meta may repeat; a failed status may differ only in its errors.
-    queue.enqueue(
-        APPLY_STATUS,
-        {"phone_number_id": phone_number_id, "status": status},
-        key=f"wa-status:{wamid}:{state}"[:200],
-        priority=3,
-    )
+    queue.enqueue(APPLY_STATUS, {"phone_number_id": phone_number_id, "status": status}, key=key, priority=3)
 
 
 def _sent_at(message: dict) -> dt.datetime:
@@ -216,28 +443,42 @@ def resident_for(
 
 
 def _record_message(
-    delivery: Delivery,
-    number: PhoneNumber | None,
-    phone_number_id: str,
-    contacts: list[dict],
-    message: dict,
-    flags: list[str],
-    residents: dict[tuple, Resident],
+    delivery: Delivery, item: Item, flags: list[str], shared: _Batch
 ) -> tuple[InboundMessage, Resident] | None:
-    wamid = str(message.get("id") or "")
+    raw = item.body
+    # Identifiers are checked before anything is written and never changed (exactly-once).
+    wamid = cleaning.identifier(raw.get("id"), max_length=WAMID_LENGTH, what="id")
     if not wamid:
         flags.append("message_without_id")
         return None
+    if wamid in shared.known:
+        return None  # a redelivery (Meta repeats for days)
+    phone_number_id = cleaning.identifier(item.phone_number_id, max_length=NUMBER_LENGTH, what="number")
+    contact = _contact_for(raw, item.contacts)
+    wa_id = cleaning.identifier(
+        raw.get("from") or contact.get("wa_id"), max_length=WA_ID_LENGTH, what="sender"
+    )
+    bsuid = cleaning.identifier(
+        raw.get("from_user_id") or contact.get("user_id"), max_length=USER_ID_LENGTH, what="sender"
+    )
+    # Free text is cleaned; the officer sees the message flagged.
+    message, cleaned = cleaning.clean(raw)
+    contact, _ = cleaning.clean(contact)
     kind = str(message.get("type") or "unknown")
-    contact = _contact_for(message, contacts)
-    wa_id = str(message.get("from") or contact.get("wa_id") or "")
-    bsuid = str(message.get("from_user_id") or contact.get("user_id") or "")
-    msg_flags = []
-    sent_at = _sent_at(message)
+    msg_flags = ["cleaned_text"] if cleaned else []
     if kind not in KNOWN_TYPES:
         msg_flags.append("unsupported")
+        kind = kind[:TYPE_LENGTH]  # an unknown type is only a label: the payload keeps it whole
+    sent_at = _sent_at(message)
     if message.get("errors"):
-        msg_flags.append("errors:" + ",".join(str(e.get("code")) for e in _items(message.get("errors"))))
+        msg_flags.append(
+            cleaning.flag("errors:" + ",".join(str(e.get("code")) for e in _items(message.get("errors"))))
+        )
+    if phone_number_id not in shared.numbers:
+        shared.numbers[phone_number_id] = PhoneNumber.objects.filter(
+            phone_number_id=phone_number_id, active=True
+        ).first()
+    number = shared.numbers[phone_number_id]
     resident = None
     if number is None:
         msg_flags.append("unknown_number")
@@ -245,13 +486,17 @@ def _record_message(
             flags.append(f"unknown_number:{phone_number_id}")
             log.error("delivery %s names unregistered phone_number_id %s", delivery.pk, phone_number_id)
     elif wa_id or bsuid:
-        name = str((contact.get("profile") or {}).get("name") or "")
+        name = (
+            str((contact.get("profile") or {}).get("name") or "")
+            if isinstance(contact.get("profile"), dict)
+            else ""
+        )
         who = (phone_number_id, wa_id, bsuid, name)
-        if who not in residents:
-            residents[who] = resident_for(
+        if who not in shared.residents:
+            shared.residents[who] = resident_for(
                 phone_number_id, wa_id=wa_id, bsuid=bsuid, name=name, writing_at=sent_at
             )
-        resident = residents[who]
+        resident = shared.residents[who]
     else:
         msg_flags.append("no_sender")
     try:
@@ -271,11 +516,25 @@ def _record_message(
                 handled_at=timezone.now() if resident is None else None,
             )
     except IntegrityError:
-        return None  # a redelivery (Meta repeats for days), or the same message in a concurrent one
+        # A redelivery (Meta repeats for days), or the same message in a concurrent one; any
+        # other refusal is a failure like any other (never taken for a duplicate and dropped).
+        if not InboundMessage.objects.filter(wamid=wamid).exists():
+            raise
+        return None
     if resident is None:
         return None
-    _window_opened(resident, sent_at)
     return record, resident
+
+
+def _open_windows(recorded: list[tuple[InboundMessage, Resident]]) -> None:
+    """Each resident's newest message of the batch opens (or extends) their window: one
+    UPDATE per resident, not one per message."""
+    newest: dict[int, tuple[Resident, dt.datetime]] = {}
+    for message, resident in recorded:
+        if resident.pk not in newest or newest[resident.pk][1] < message.sent_at:
+            newest[resident.pk] = (resident, message.sent_at)
+    for resident, sent_at in newest.values():
+        _window_opened(resident, sent_at)
 
 
 def _window_opened(resident: Resident, sent_at: dt.datetime) -> None:

@@ -48,6 +48,7 @@ PRIORITY = {
     Kind.OFFICER: 20,
     Kind.CASE_UPDATE: 15,
     Kind.RECEIPT: 15,
+    Kind.HAND_OVER: 15,
     Kind.REMINDER: 5,
     Kind.BULK: 0,
 }

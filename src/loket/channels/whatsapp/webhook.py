@@ -92,6 +92,9 @@ def _receive(request: HttpRequest) -> HttpResponse:
         return _text(403, "bad signature")
     try:
         # Autocommit: when execute returns, the row is durable; only then do we say 200.
+        # The body column is binary (bytea): NUL bytes, `\u0000` or lone-surrogate escapes,
+        # bad UTF-8 and nesting of any depth are only bytes here, so a signed body is always
+        # storable; the worker decides what it means (and quarantines what it cannot read).
         with connection.cursor() as cursor:
             cursor.execute(_INSERT, [body, "[]"])
     except DatabaseError:

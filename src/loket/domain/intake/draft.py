@@ -50,27 +50,6 @@ def dotted(digits: str) -> str:
     return ".".join(digits[i : i + 2] for i in range(0, len(digits), 2))
 
 
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-
-
-def long_date(day: date) -> str:
-    """'15 Desember 2018': a date as residents write it."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def one_line(text: str) -> str:
     return " ".join(text.split())
 

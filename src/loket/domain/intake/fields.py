@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from loket.domain import nik as numbers
+from loket.domain.calendar import long_date
 from loket.domain.intake.draft import (
     Draft,
     dotted,
-    long_date,
     office_regency_name,
     one_line,
     quoted,
@@ -54,7 +54,12 @@ def check_nik(raw: str, spec: Field, draft: Draft) -> None:
             if draft.service.child and adult and 17 <= numbers.age_on(adult, draft.today) <= 80:
                 # Often the parent's own NIK, typed where the child's belongs.
                 hint = " KIA hanya untuk anak yang lahir tahun 2000 atau sesudahnya: tulis NIK anak, bukan NIK orang tua."
-            draft.problem("nik_birth_date_future", spec.key, date=long_date(facts.tanggal_lahir), hint=hint)
+            draft.problem(
+                "nik_birth_date_future",
+                spec.key,
+                date=long_date(facts.tanggal_lahir, weekday=False),
+                hint=hint,
+            )
         else:
             draft.problem("nik_serial_zero", spec.key)
     if facts.errors:
@@ -103,7 +108,9 @@ def check_no_kk(raw: str, spec: Field, draft: Draft) -> None:
             draft.problem("no_kk_date_invalid", spec.key, part=digits[6:12])
         elif error == "date_future":
             day, month, yy = int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
-            draft.problem("no_kk_date_future", spec.key, date=long_date(date(2000 + yy, month, day)))
+            draft.problem(
+                "no_kk_date_future", spec.key, date=long_date(date(2000 + yy, month, day), weekday=False)
+            )
         else:
             draft.problem("no_kk_serial_zero", spec.key)
     if ok:

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from loket.domain import nik as numbers
-from loket.domain.intake.draft import Draft, long_date
+from loket.domain.calendar import long_date
+from loket.domain.intake.draft import Draft
 from loket.domain.intake.problems import problem
 
 ServiceRule = Callable[[Draft], None]
@@ -24,7 +25,12 @@ def kia_child_under_17(draft: Draft) -> None:
 
         ktp = SERVICES["KTP"]
         age_problem = problem(
-            "kia_age_17", "nik", date=long_date(born), age=age, ktp_number=ktp.number, ktp_format=ktp.format
+            "kia_age_17",
+            "nik",
+            date=long_date(born, weekday=False),
+            age=age,
+            ktp_number=ktp.number,
+            ktp_format=ktp.format,
         )
         draft.problems.append(replace(age_problem, redirect=ktp.keyword))
         return
@@ -39,4 +45,4 @@ def pemula_under_17(draft: Draft) -> None:
         return
     age = numbers.age_on(born, draft.today)
     if age < 17:
-        draft.warn("ktp_pemula_under_17", "nik", age=age, date=long_date(born))
+        draft.warn("ktp_pemula_under_17", "nik", age=age, date=long_date(born, weekday=False))

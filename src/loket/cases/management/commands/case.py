@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from loket.cases.models import Case, IllegalTransition, State
+from loket.cases.checklist import missing_items
+from loket.cases.models import GUARDED_STATES, Case, IllegalTransition, State
+from loket.cases.workflow import consent_missing
 
 
 class Command(BaseCommand):
@@ -37,8 +39,28 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=options["user"]).first()
             if actor is None:
                 raise CommandError(f"Pengguna {options['user']} tidak ditemukan.")
+        target = options["state"]
+        if target in GUARDED_STATES:
+            raise CommandError(
+                f"Status '{State(target).label}' tidak diubah dengan `loket case move`: {GUARDED_STATES[target]}."
+            )
+        if target in (State.QUEUED, State.IN_REVIEW) and case.state in (
+            State.WAITING_DOCUMENTS,
+            State.NEEDS_CORRECTION,
+        ):
+            # The queue is for complete requests: they enter it themselves when complete.
+            missing = [item.label for item in missing_items(case)]
+            if missing:
+                raise CommandError(
+                    f"Permohonan {case.request_number} belum lengkap (kurang: {', '.join(missing)}); "
+                    "permohonan masuk antrean sendiri setelah dokumennya lengkap."
+                )
+            if consent_missing(case):
+                raise CommandError(
+                    f"Permohonan {case.request_number} belum mendapat persetujuan pemrosesan data dari pemohon."
+                )
         try:
-            case.move_to(options["state"], actor=actor, source="cli", note=options["note"])
+            case.move_to(target, actor=actor, source="cli", note=options["note"])
         except IllegalTransition as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"{case.request_number}: {case.state}")

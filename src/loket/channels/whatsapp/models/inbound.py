@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 
-__all__ = ["Delivery", "InboundMessage", "Conversation", "CaseConsent"]
+__all__ = ["Delivery", "InboundMessage", "QuarantinedItem", "Conversation", "CaseConsent"]
 
 
 class Delivery(models.Model):
@@ -29,9 +29,33 @@ class Delivery(models.Model):
     # Set when the body was removed (loket.privacy retention). The webhook's INSERT names
     # only the body: NULL is the column's own default.
     purged_at = models.DateTimeField(null=True, blank=True)
+    # Failed dispatch tries (counted in their own transaction, so a rollback keeps the count).
+    # The webhook's INSERT names only body and flags: these need database defaults.
+    attempts = models.PositiveIntegerField(db_default=0, default=0)
+    # Set when the delivery itself cannot be read or keeps failing: the queue flows past it
+    # until an administrator retries or discards it (/console/karantina/).
+    quarantined_at = models.DateTimeField(null=True, blank=True)
+    # The last failure: exception type and message, scrubbed of long digit runs (no personal data).
+    error = models.TextField(db_default="", default="", blank=True)
+    # Items (messages and statuses, in document order) already recorded: a large delivery is
+    # split over several bounded transactions and resumes here.
+    progress = models.PositiveIntegerField(db_default=0, default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["dispatched_at", "id"], name="delivery_undispatched")]
+        indexes = [
+            models.Index(fields=["dispatched_at", "id"], name="delivery_undispatched"),
+            models.Index(
+                fields=["id"],
+                name="delivery_waiting",
+                condition=models.Q(dispatched_at__isnull=True, quarantined_at__isnull=True),
+            ),
+            # /readyz and /metrics count these on every scrape: small, whatever the table's size.
+            models.Index(
+                fields=["quarantined_at"],
+                name="delivery_quarantined",
+                condition=models.Q(quarantined_at__isnull=False),
+            ),
+        ]
         verbose_name = "kiriman webhook"
         verbose_name_plural = "kiriman webhook"
 
@@ -85,6 +109,39 @@ class InboundMessage(models.Model):
     @property
     def is_media(self) -> bool:
         return self.media_state != ""
+
+
+class QuarantinedItem(models.Model):
+    """One message or status of a delivery set aside as poison, while the rest went on.
+
+    `path` locates the item in the delivery's body, so a retry reads it from there again; the
+    metadata holds only what an administrator needs to judge it, masked (no text, no numbers
+    in full).
+    """
+
+    class Status(models.TextChoices):
+        QUARANTINED = "quarantined", "Dikarantina"
+        RETRIED = "retried", "Dicoba ulang"
+        DISCARDED = "discarded", "Dibuang"
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="quarantined_items")
+    path = models.CharField(max_length=120, help_text="e.g. entry[0].changes[1].value.messages[3]")
+    kind = models.CharField(max_length=20, help_text="message or status")
+    reason = models.CharField(max_length=40)
+    error = models.TextField(blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUARANTINED)
+    quarantined_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-quarantined_at", "-pk"]
+        indexes = [models.Index(fields=["status", "quarantined_at"], name="quarantine_by_status")]
+        verbose_name = "item karantina"
+        verbose_name_plural = "item karantina"
+
+    def __str__(self) -> str:
+        return f"karantina #{self.pk} ({self.reason})"
 
 
 class Conversation(models.Model):

@@ -35,6 +35,7 @@ class OutboundMessage(models.Model):
         CASE_UPDATE = "case_update", "Kabar permohonan"
         RECEIPT = "receipt", "Bukti pengambilan"
         REMINDER = "reminder", "Pengingat"
+        HAND_OVER = "hand_over", "Serah terima"
         OFFICER = "officer", "Pesan petugas"
         BULK = "bulk", "Pesan massal"
 
@@ -121,6 +122,7 @@ class Incident(models.Model):
         TEMPLATE = "template", "Template tidak tersedia"
         STALLED = "stalled", "Antrean kirim macet"
         WEBHOOK_SILENCE = "webhook_silence", "Tidak ada webhook masuk"
+        QUARANTINE = "quarantine", "Kiriman masuk dikarantina"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     scope = models.CharField(max_length=120, blank=True, help_text="office number, template or empty (all)")

@@ -24,7 +24,7 @@
     if (key === "k") { open("correction-box"); event.preventDefault(); }
     else if (key === "t") { open("reject-box"); event.preventDefault(); }
     else if (key === "b") { var r = document.getElementById("reply-text"); if (r) { r.focus(); event.preventDefault(); } }
-    else if (key === "s") { var a = document.getElementById("approve"); if (a && confirm("Setujui permohonan ini?")) a.click(); }
+    else if (key === "s") { var a = document.getElementById("approve"); if (a) a.click(); }  // the page asks first
     else if (key === "n") { var n = document.getElementById("take-next"); if (n) n.click(); }
   });
 })();

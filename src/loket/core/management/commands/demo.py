@@ -26,19 +26,27 @@ class Command(BaseCommand):
         # The demo keeps a generated key under the data directory; the web server's
         # worker processes inherit it through the environment.
         settings.SECRET_KEY = ensure_secret_key(settings.DATA_DIR)
-        fake = None if no_serve else self.start_fake_graph(host, port)
+        base = f"http://{host}:{port}"
+        self.use_public_url(base)
+        graph_port = int(os.environ.get("LOKET_DEMO_GRAPH_PORT", str(port + 1)))
+        fake = None if no_serve else self.start_fake_graph(host, port, graph_port)
         call_command("migrate", interactive=False, verbosity=0)
         self.load_demo_data()
+        # Every address in one place, on the port asked for (the demo data above names only paths).
         self.stdout.write("")
         self.stdout.write(f"Data dan berkas demo: {settings.DATA_DIR}")
-        self.stdout.write(f"Admin: http://{host}:{port}/admin/  (akun admin dan kunci TOTP-nya di atas)")
-        self.stdout.write(f"Simulator WhatsApp (coba sebagai warga): http://{host}:{port}/simulator/")
-        self.stdout.write(f"Buka: http://{host}:{port}/")
+        self.stdout.write(f"Konsol petugas: {base}/console/login/  (akun demo dan kunci TOTP-nya di atas)")
+        self.stdout.write(f"Admin: {base}/admin/  (akun admin dan kunci TOTP-nya di atas)")
+        self.stdout.write(f"Simulator WhatsApp (coba sebagai warga): {base}/simulator/")
+        graph_url = fake.url if fake else f"http://{host}:{graph_port}"
+        state = "tidak dijalankan: --no-serve" if no_serve else f"pesan keluar: {graph_url}/_fake/messages"
+        self.stdout.write(
+            f"Fake Graph API (pengganti Meta) di port {graph_port} (--port + 1, atau LOKET_DEMO_GRAPH_PORT): "
+            f"{graph_url}  ({state})"
+        )
+        self.stdout.write(f"Buka: {base}/")
         if no_serve:
             return
-        self.stdout.write(
-            f"Fake Graph API (pengganti Meta): {fake.url}  (pesan keluar: {fake.url}/_fake/messages)"
-        )
         stop = self.start_worker()
         try:
             call_command("serve", host=host, port=port)
@@ -46,7 +54,14 @@ class Command(BaseCommand):
             stop.set()
             fake.stop()
 
-    def start_fake_graph(self, host: str, port: int):
+    def use_public_url(self, base: str) -> None:
+        """Receipts' QR codes point at the demo's own address, unless LOKET_PUBLIC_URL is set."""
+        if os.environ.get("LOKET_PUBLIC_URL"):
+            return
+        os.environ["LOKET_PUBLIC_URL"] = base  # for the web server's processes
+        settings.LOKET_PUBLIC_URL = base  # this process read its settings already
+
+    def start_fake_graph(self, host: str, port: int, graph_port: int):
         """Stand in for Meta: the fake Graph API in this process, posting statuses to our webhook."""
         from loket.channels.whatsapp.fake_graph import FakeGraph
 
@@ -58,7 +73,6 @@ class Command(BaseCommand):
         }
         for name, value in demo_values.items():
             os.environ.setdefault(name, value)
-        graph_port = int(os.environ.get("LOKET_DEMO_GRAPH_PORT", str(port + 1)))
         fake = FakeGraph(
             host=host,
             port=graph_port,
