@@ -24,10 +24,6 @@ from tests.browser_csp import needs_chromium, watched_browser
 from tests.console.builders import PASSWORD, current_code, make_case, make_staff
 from tests.whatsapp.inbound import KIA_NUMBER, jpeg, office_numbers, work
 
-# The walk needs the approval's confirmation step and the receipt view of the guards work;
-# until that is merged the module is skipped, never half-run.
-pytest.importorskip("loket.cases.guards", reason="needs the approval guard (confirmation, receipt view)")
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -74,6 +70,7 @@ def test_the_readme_demo_story_from_the_simulator_to_the_hand_over(settings, liv
     older = make_case(created_at=timezone.now() - dt.timedelta(hours=3))
 
     with watched_browser(live_server.url) as (context, watch):
+        context.set_default_timeout(30_000)  # a long walk on a shared machine
         resident = context.new_page()
         # --- the resident, in the simulator ------------------------------------------------
         resident.goto(f"/simulator/?number={KIA_NUMBER}")
