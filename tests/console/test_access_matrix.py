@@ -36,6 +36,7 @@ URLS = [
     ("take", "post", "/console/antrean/KIA/ambil/", {Role.OFFICER, Role.SUPERVISOR}, False),
     ("export", "get", "/console/antrean/KIA/ekspor.csv", {Role.SUPERVISOR}, False),
     ("case", "get", "/console/permohonan/{case}/", {Role.OFFICER, Role.SUPERVISOR}, True),
+    ("take_case", "post", "/console/permohonan/{case}/ambil/", {Role.OFFICER, Role.SUPERVISOR}, True),
     (
         "document",
         "get",
@@ -73,7 +74,7 @@ URLS = [
     ("audit", "get", "/console/audit/", {Role.SUPERVISOR, Role.ADMIN}, False),
     ("reports", "get", "/console/laporan/", {Role.SUPERVISOR}, False),
     ("canned", "get", "/console/balasan/", {Role.SUPERVISOR}, False),
-    ("counter", "get", "/console/counter/", PICKUP, False),
+    ("counter", "get", "/console/counter/?hari={day}", PICKUP, False),
     ("counter_scan", "get", "/console/counter/?code={code}", PICKUP, True),
     ("counter_hand_over", "post", "/console/counter/?code={code}", PICKUP, True),
     ("printing", "get", "/console/printing/?day={day}", PICKUP, False),
@@ -96,7 +97,8 @@ BOOKED = "booked"  # approved through scheduling: a pickup booking with a receip
 STATES = {
     "queue": State.QUEUED,
     "export": State.QUEUED,
-    "counter": State.APPROVED,
+    "take_case": State.QUEUED,
+    "counter": BOOKED,
     "document": BOOKED,
     "receipt": BOOKED,
 }

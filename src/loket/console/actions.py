@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from loket.cases.models import Case, CaseEvent, State
 from loket.cases.workflow import WorkflowError
 from loket.channels.whatsapp import outbox
 from loket.channels.whatsapp.models import OutboundMessage
+from loket.console.queue import locked_review_count
 from loket.scheduling.allocation import NoRoom
 from loket.scheduling.approval import approve_case
 from loket.scheduling.models import Approval
@@ -24,13 +27,22 @@ def approve(case: Case, *, actor, override_reason: str = "") -> Approval:
         ) from exc
 
 
+class ReceiverAtLimit(WorkflowError):
+    """The colleague already holds as many cases in review as the office allows."""
+
+
 def hand_over(case: Case, *, to_user, actor) -> None:
-    """Give the case to a colleague; it stays in review, now theirs."""
+    """Give the case to a colleague; it stays in review, now theirs, within their limit."""
     if case.state not in (State.IN_REVIEW, State.QUEUED):
         raise WorkflowError("Hanya permohonan dalam antrean atau sedang diperiksa yang dapat diserahkan.")
-    from django.utils import timezone
-
     with transaction.atomic():
+        already_theirs = case.assigned_to_id == to_user.pk and case.state == State.IN_REVIEW
+        if not already_theirs and locked_review_count(to_user) >= settings.LOKET_CONSOLE_REVIEW_LIMIT:
+            raise ReceiverAtLimit(
+                f"{to_user} sudah memeriksa {settings.LOKET_CONSOLE_REVIEW_LIMIT} permohonan "
+                "(batas per petugas). Pilih rekan lain, atau serahkan setelah ia menyelesaikan "
+                "salah satunya."
+            )
         if case.state == State.QUEUED:
             case.move_to(State.IN_REVIEW, actor=actor, source="console", note=f"Diserahkan ke {to_user}.")
         else:

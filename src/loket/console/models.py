@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "view_case": "Membuka permohonan (NIK/KK utuh)",
     "view_document": "Membuka dokumen",
     "take_next": "Mengambil dari antrean",
+    "take_case": "Mengambil permohonan pilihan dari antrean",
     "correction": "Meminta perbaikan",
     "approve": "Menyetujui",
     "approve_refused": "Persetujuan ditolak pemeriksaan",

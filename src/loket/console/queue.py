@@ -52,16 +52,52 @@ def in_review_count(user) -> int:
     return Case.objects.filter(assigned_to=user, state=State.IN_REVIEW).count()
 
 
+class CaseNotTakeable(Exception):
+    """The case is no longer waiting in the queue for this officer (taken, reserved, moved on)."""
+
+    def __str__(self) -> str:
+        return "Permohonan ini sudah diambil petugas lain atau tidak lagi menunggu di antrean."
+
+
+def locked_review_count(user) -> int:
+    """Cases `user` holds in review, counted with their profile row locked (inside a transaction).
+
+    The lock serialises everything that gives this person a case (two tabs taking, a take and
+    a supervisor's hand-over), so none of them passes the limit together.
+    """
+    StaffProfile.objects.select_for_update().filter(user=user).first()
+    return in_review_count(user)
+
+
+def _hold_officer(user) -> None:
+    if locked_review_count(user) >= settings.LOKET_CONSOLE_REVIEW_LIMIT:
+        raise ReviewLimitReached()
+
+
+def _claim(user, case: Case) -> bool:
+    """Assign `case` to `user` if nobody took it since it was read; False when someone did."""
+    now = timezone.now()
+    # Conditional update: only wins if nobody took the case since we read it.
+    won = Case.objects.filter(pk=case.pk, state=State.QUEUED, assigned_to__isnull=True).update(
+        assigned_to=user, last_touched_at=now
+    )
+    if not won:
+        return False
+    try:
+        case.move_to(State.IN_REVIEW, actor=user, source="console", note="Diambil dari antrean.")
+    except IllegalTransition:
+        return False
+    case.assigned_to, case.last_touched_at = user, now
+    return True
+
+
 def take_next(user, candidates: QuerySet) -> Case | None:
     """Assign the next case among `candidates` to `user`: one case, one officer, even under races.
 
     `candidates` is already limited to what the officer may see (area, service).
     """
     with transaction.atomic():
-        # One officer's clicks are serialised so two tabs cannot pass the limit together.
-        StaffProfile.objects.select_for_update().filter(user=user).first()
-        if in_review_count(user) >= settings.LOKET_CONSOLE_REVIEW_LIMIT:
-            raise ReviewLimitReached()
+        _hold_officer(user)
         qs = takeable(user, candidates)
         if connection.features.has_select_for_update_skip_locked:
             # Lock one row at a time; a row another officer's transaction holds is skipped.
@@ -70,20 +106,29 @@ def take_next(user, candidates: QuerySet) -> Case | None:
             case = qs.first()
             if case is None:
                 return None
-            now = timezone.now()
-            # Conditional update: only wins if nobody took the case since we read it.
-            won = Case.objects.filter(pk=case.pk, state=State.QUEUED, assigned_to__isnull=True).update(
-                assigned_to=user, last_touched_at=now
-            )
-            if not won:
-                continue
-            try:
-                case.move_to(State.IN_REVIEW, actor=user, source="console", note="Diambil dari antrean.")
-            except IllegalTransition:
-                continue
-            case.assigned_to, case.last_touched_at = user, now
-            return case
+            if _claim(user, case):
+                return case
     return None
+
+
+def take_case(user, candidates: QuerySet, pk: int) -> Case:
+    """Assign one chosen queued case to `user`, under the same rules and races as take_next.
+
+    Raises CaseNotTakeable when it is no longer free for this officer (another officer won it,
+    it left the queue, or it is reserved for the officer who asked for a resend) and
+    ReviewLimitReached at the limit. `candidates` is what the officer may see.
+    """
+    with transaction.atomic():
+        _hold_officer(user)
+        qs = takeable(user, candidates).filter(pk=pk)
+        if connection.features.has_select_for_update:
+            # Wait for an officer taking the same case right now, then read it again: it is
+            # theirs by then (or free again if their transaction failed).
+            qs = qs.select_for_update(of=("self",))
+        case = qs.first()
+        if case is None or not _claim(user, case):
+            raise CaseNotTakeable()
+        return case
 
 
 def touch(case: Case, user) -> None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("console/antrean/<str:service>/ambil/", views.take, name="take"),
     path("console/antrean/<str:service>/ekspor.csv", views.export, name="export"),
     path("console/permohonan/<int:pk>/", views.case_page, name="case"),
+    path("console/permohonan/<int:pk>/ambil/", views.take_one, name="take_case"),
     path("console/permohonan/<int:pk>/dokumen/<int:doc>/", views.document_file, name="document"),
     path("console/permohonan/<int:pk>/dokumen/<int:doc>/label/", views.label_document, name="label"),
     path("console/permohonan/<int:pk>/perbaikan/", views.correction, name="correction"),

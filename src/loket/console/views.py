@@ -44,9 +44,10 @@ from loket.console.access import (
 from loket.console.conversation import conversation_for, reply_window
 from loket.console.files import document_response
 from loket.console.identity import explain_warning, nik_facts
+from loket.console.labels import field_rows, places_of, subject_label
 from loket.console.masking import mask_number
 from loket.console.models import CannedReply, Role
-from loket.console.queue import ReviewLimitReached, take_next, touch
+from loket.console.queue import CaseNotTakeable, ReviewLimitReached, take_case, take_next, takeable, touch
 from loket.console.services import SERVICES
 from loket.regions.models import Region
 from loket.scheduling import receipts
@@ -131,12 +132,18 @@ def queue(request, service: str):
     cases = list(_filtered_queue(request, service)[:200])
     now = timezone.now()
     names = _kecamatan_names()
+    free = set(
+        takeable(request.user, cases_for(request).filter(pk__in=[c.pk for c in cases])).values_list(
+            "pk", flat=True
+        )
+    )
     rows = [
         {
             "case": c,
             "subject": mask_number(c.subject),
             "waiting": now - c.created_at,
             "kecamatan": names.get(c.kode_kecamatan, c.kode_kecamatan),
+            "takeable": c.pk in free,
             "returned": c.returned_at
             and c.preferred_officer_id == request.user.pk
             and c.state == State.QUEUED,
@@ -173,6 +180,20 @@ def take(request, service: str):
     return redirect("console:case", pk=case.pk)
 
 
+@console_view("queue")
+@require_POST
+def take_one(request, pk: int):
+    """Take the queued case the officer chose (from the queue or its page), not just the next."""
+    case = case_for(request, pk)  # outside the person's area or services: 404
+    try:
+        taken = take_case(request.user, cases_for(request), case.pk)
+    except (ReviewLimitReached, CaseNotTakeable) as exc:
+        messages.warning(request, str(exc))
+        return redirect("console:queue", service=case.service)
+    audit.record(request, "take_case", case=taken)
+    return redirect("console:case", pk=taken.pk)
+
+
 @console_view("reports")
 def export(request, service: str):
     """The queue as CSV, masked: no whole NIK or KK leaves the case page."""
@@ -205,12 +226,15 @@ def case_page(request, pk: int):
     case = case_for(request, pk)
     audit.record(request, "view_case", case=case)
     touch(case, request.user)
-    fields = case.fields or {}
     checklist = checklist_for(case)
     listed = {doc.pk for item in checklist for doc in item.documents}
     context = {
         "case": case,
-        "fields": fields,
+        "field_rows": field_rows(case),
+        "subject_label": subject_label(case.service),
+        "places": places_of(case),
+        "takeable": case.state == State.QUEUED
+        and takeable(request.user, cases_for(request).filter(pk=case.pk)).exists(),
         "facts": nik_facts(case.subject if case.service != "KK" else "", case.service)
         if case.subject
         else None,
@@ -228,7 +252,7 @@ def case_page(request, pk: int):
         "audit": case.audit_entries.select_related("actor")[:30],
         "can_act": _can_act(request, case),
         "can_reassign": may(request.staff, "reassign"),
-        "colleagues": colleagues_for(case, request.staff).exclude(user=request.user),
+        "colleagues": _with_load(colleagues_for(case, request.staff).exclude(user=request.user)),
         "State": State,
         "is_open": case.state in OPEN_STATES,
         # What the approval guard would refuse now, shown before the officer asks to approve.
@@ -237,6 +261,20 @@ def case_page(request, pk: int):
         "approval": Approval.objects.filter(case=case).select_related("actor").first(),
     }
     return render(request, "console/case.html", context)
+
+
+def _with_load(profiles) -> list:
+    """Colleagues with how many cases each holds in review, so a hand-over picks one with room."""
+    profiles = list(profiles)
+    load = dict(
+        Case.objects.filter(state=State.IN_REVIEW, assigned_to__in=[p.user_id for p in profiles])
+        .values_list("assigned_to")
+        .annotate(n=Count("pk"))
+    )
+    for profile in profiles:
+        profile.in_review = load.get(profile.user_id, 0)
+        profile.full = profile.in_review >= settings.LOKET_CONSOLE_REVIEW_LIMIT
+    return profiles
 
 
 @console_view("document")

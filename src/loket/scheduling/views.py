@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from loket.cases.models import IllegalTransition, State
+from loket.cases.models import IllegalTransition
 from loket.console import audit
 from loket.console.access import cases_for, console_view
 from loket.console.masking import mask_number
@@ -26,7 +26,7 @@ from loket.core import ratelimit
 from loket.core.client_ip import client_ip
 from loket.domain.calendar import long_date
 from loket.domain.checklists import KINDS
-from loket.scheduling import printing
+from loket.scheduling import pickups, printing
 from loket.scheduling.approval import record_recording
 from loket.scheduling.counter import HandOverRefused, hand_over
 from loket.scheduling.models import Booking, HandOver, Purpose
@@ -72,8 +72,7 @@ def counter(request: HttpRequest) -> HttpResponse:
     code = (request.POST.get("code") or request.GET.get("code") or "").strip()
     context: dict = {"code": code, "relations": HandOver.Relation.choices, "flagged": _flagged(request)}
     if not code:
-        context["waiting"] = _waiting(request)
-        audit.record(request, "counter_list")
+        context.update(_pickup_list(request))
     if code:
         result = verify(token_from_scan(code))
         context["result"] = result
@@ -126,14 +125,31 @@ def _counter_action(request: HttpRequest, receipt, code: str) -> HttpResponse:
     return redirect(back)
 
 
-def _waiting(request: HttpRequest) -> list[dict]:
-    """Approved and printed cards of the person's area, oldest first, identity numbers masked."""
-    cases = (
-        cases_for(request)
-        .filter(state__in=[State.APPROVED, State.READY_FOR_PICKUP])
-        .order_by("state_changed_at", "pk")
-    )
-    return [{"case": c, "subject": mask_number(c.subject)} for c in cases[:300]]
+def _pickup_list(request: HttpRequest) -> dict:
+    """The day's pickups of the person's area (default today), or a search over every day."""
+    day = _list_day(request)
+    query = pickups.clean_query(request.GET.get("q", ""))
+    bookings = pickups.waiting_bookings(cases_for(request), day=day, query=query)
+    page = pickups.page_of(bookings, request.GET.get("halaman"))
+    # The query may be a name: the audit keeps only that a search was made.
+    audit.record(request, "counter_list", detail="search" if query else f"day={day.isoformat()}")
+    return {
+        "day": day,
+        "day_label": long_date(day),
+        "is_today": day == today(),
+        "previous_day": _step(day, -1),
+        "next_day": _step(day, 1),
+        "query": query,
+        "page": page,
+        "rows": pickups.rows_for(page),
+    }
+
+
+def _list_day(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("hari") or "")
+    except ValueError:
+        return today()
 
 
 def _flagged(request: HttpRequest):
