@@ -68,9 +68,9 @@ def test_a_first_request_opens_a_case_and_asks_the_parent_for_consent_first():
 
 
 def test_an_answer_too_long_to_carry_the_buttons_goes_first_then_the_notice(monkeypatch):
-    from loket.channels.whatsapp import conversation
+    from loket.channels.whatsapp.conversation import consent
 
-    monkeypatch.setattr(conversation, "INTERACTIVE_BODY_LIMIT", 600)
+    monkeypatch.setattr(consent, "INTERACTIVE_BODY_LIMIT", 600)
     deliver(text(KIA_BUDI))
     case = Case.objects.get()
     answer, notice = replies()
