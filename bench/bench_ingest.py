@@ -14,8 +14,6 @@ BENCH_PORT (8150), BENCH_SECONDS (10), BENCH_CONNECTIONS (16).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import re
@@ -32,6 +30,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from loket.channels.whatsapp import envelopes
+
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/loket_channel_in")
 PORT = int(os.environ.get("BENCH_PORT", "8150"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -40,52 +40,16 @@ SECRET = "bench-app-secret"
 LOKET = str(Path(sys.executable).parent / "loket")
 
 
-def sign(secret: str, body: bytes) -> str:
-    """As Meta signs (the bench runs outside Django, so it does not import the webhook)."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def delivery_body() -> bytes:
     """A typical delivery: one text message with its contact, as Meta serialises it."""
-    payload = {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "102030405060708",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {
-                                "display_phone_number": "6285694012597",
-                                "phone_number_id": "1098765432",
-                            },
-                            "contacts": [
-                                {
-                                    "profile": {"name": "Siti Aminah"},
-                                    "wa_id": "6281298765432",
-                                    "user_id": "ID.12345",
-                                }
-                            ],
-                            "messages": [
-                                {
-                                    "from": "6281298765432",
-                                    "id": "wamid.HBgNNjI4MTI5ODc2NTQzMhUCABIYFDNBQTEyMzQ1Njc4OTBBQkNERUYA",
-                                    "timestamp": "1764400000",
-                                    "type": "text",
-                                    "text": {
-                                        "body": "#KIA#3603011105200003#3603012208170006#BUDI SANTOSO#SENTUL#BALARAJA"
-                                    },
-                                }
-                            ],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
-    return json.dumps(payload).encode()
+    message = envelopes.text(
+        "#KIA#3603011105200003#3603012208170006#BUDI SANTOSO#SENTUL#BALARAJA",
+        wamid="wamid.HBgNNjI4MTI5ODc2NTQzMhUCABIYFDNBQTEyMzQ1Njc4OTBBQkNERUYA",
+        timestamp=1764400000,
+        sender="6281298765432",
+    )
+    contact = envelopes.contact(wa_id="6281298765432", user_id="ID.12345", name="Siti Aminah")
+    return envelopes.body(envelopes.envelope("1098765432", contacts=[contact], messages=[message]))
 
 
 def _env(data_dir: str) -> dict:
@@ -198,7 +162,7 @@ def main() -> None:
         else:
             raise SystemExit("loket serve did not start")
         body = delivery_body()
-        headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(SECRET, body)}
+        headers = envelopes.headers(SECRET, body)
         load = _wrk if shutil.which("wrk") else _python_load
         print(
             f"load generator: {'wrk' if load is _wrk else 'python'}; {CONNECTIONS} connections, {SECONDS}s each"

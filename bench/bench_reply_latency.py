@@ -15,10 +15,7 @@ BENCH_SECONDS (20), BENCH_WORKERS (2 worker processes), BENCH_BATCH (1: `loket w
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import http.client
-import json
 import os
 import shutil
 import signal
@@ -31,6 +28,8 @@ import time
 from pathlib import Path
 
 import httpx
+
+from loket.channels.whatsapp import envelopes
 
 SCRATCH_DATABASE = "loket_reply_latency_bench"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
@@ -48,24 +47,11 @@ REQUEST = "#KIA#3603011105200003#3603012208170006#BUDI SANTOSO#SENTUL#BALARAJA"
 
 
 def _body(n: int, wa_id: str) -> bytes:
-    message = {
-        "from": wa_id,
-        "id": f"wamid.BENCHLAT{time.time_ns()}{n}",
-        "timestamp": str(int(time.time())),
-        "type": "text",
-        "text": {"body": REQUEST},
-    }
-    value = {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "6285694012597", "phone_number_id": NUMBER_ID},
-        "contacts": [{"profile": {"name": "Warga"}, "wa_id": wa_id, "user_id": f"ID.B{wa_id}"}],
-        "messages": [message],
-    }
-    payload = {
-        "object": "whatsapp_business_account",
-        "entry": [{"id": "1", "changes": [{"field": "messages", "value": value}]}],
-    }
-    return json.dumps(payload).encode()
+    message = envelopes.text(
+        REQUEST, wamid=f"wamid.BENCHLAT{time.time_ns()}{n}", timestamp=int(time.time()), sender=wa_id
+    )
+    contact = envelopes.contact(wa_id=wa_id, user_id=f"ID.B{wa_id}", name="Warga")
+    return envelopes.body(envelopes.envelope(NUMBER_ID, contacts=[contact], messages=[message]))
 
 
 def _cpu(*, session: int | None = None, command: str = "") -> float:
@@ -182,10 +168,7 @@ def _run(database_url: str) -> None:
         for n in range(total):
             wa_id = f"628{run_id:05d}{n:05d}"
             body = _body(n, wa_id)
-            signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-            posts.append(
-                (wa_id, body, {"Content-Type": "application/json", "X-Hub-Signature-256": signature})
-            )
+            posts.append((wa_id, body, envelopes.headers(SECRET, body)))
 
         def send(wa_id: str, body: bytes, headers: dict) -> None:
             connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)

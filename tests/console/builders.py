@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -14,6 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from loket.cases.models import Case, Document, Resident, State, next_request_number
+from loket.channels.whatsapp import envelopes
 from loket.channels.whatsapp.models import Delivery, QuarantinedItem
 from loket.console.models import StaffProfile
 from tests import approvable
@@ -149,8 +149,8 @@ def quarantined_delivery():
 def quarantined_item():
     """A message set aside from its delivery (an id too long to store, never truncated)."""
     message = {"id": "wamid." + "A" * 250, "from": "6281298765432", "type": "text", "text": {"body": "x"}}
-    body = {"entry": [{"changes": [{"field": "messages", "value": {"messages": [message]}}]}]}
-    delivery = Delivery.objects.create(body=json.dumps(body).encode())
+    body = envelopes.body(envelopes.envelope("109876543210987", messages=[message]))
+    delivery = Delivery.objects.create(body=body)
     return QuarantinedItem.objects.create(
         delivery=delivery,
         path="entry[0].changes[0].value.messages[0]",

@@ -6,7 +6,6 @@ with password and TOTP, takes the case, asks for a correction; the resident rese
 WhatsApp; the officer approves and the receipt document reaches the Graph API.
 """
 
-import json
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from loket.cases.models import Case, State
-from loket.channels.whatsapp.webhook import sign
+from loket.channels.whatsapp import envelopes
 from loket.console.models import Role
 from loket.scheduling.office import long_date
 from tests.console.builders import make_staff
@@ -52,14 +51,11 @@ def now() -> int:
 
 def webhook(base_url: str, *messages: dict) -> None:
     """What Meta does: POST the signed body to the live server's real webhook URL; then the worker."""
-    body = json.dumps(envelope(*messages)).encode()
+    body = envelopes.body(envelope(*messages))
     response = httpx.post(
         f"{base_url}/webhooks/whatsapp",
         content=body,
-        headers={
-            "Content-Type": "application/json",
-            "X-Hub-Signature-256": sign(settings.LOKET_WA_APP_SECRET, body),
-        },
+        headers=envelopes.headers(settings.LOKET_WA_APP_SECRET, body),
         timeout=10,
     )
     assert response.status_code == 200, response.text

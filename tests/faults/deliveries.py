@@ -1,9 +1,9 @@
 """What the fault suite posts: signed webhook bodies, valid and poison, built like Meta's.
 
-Messages and envelopes come from the inbound test builders (`tests/whatsapp/inbound.py`);
-signatures from the webhook itself. Every valid message is a KIA request from its own
-resident (own wa_id and BSUID), so "answered exactly once" is one reply per recipient at
-the fake Graph API.
+Messages come from the inbound test builders (`tests/whatsapp/inbound.py`); envelopes,
+bodies and signatures from the one envelope builder (`loket.channels.whatsapp.envelopes`).
+Every valid message is a KIA request from its own resident (own wa_id and BSUID), so
+"answered exactly once" is one reply per recipient at the fake Graph API.
 
 Poison kinds (issue 10), and what the suite expects of each:
 
@@ -19,11 +19,10 @@ Poison kinds (issue 10), and what the suite expects of each:
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass, field
 
-from loket.channels.whatsapp.webhook import sign
+from loket.channels.whatsapp import envelopes
 from tests.whatsapp import inbound
 
 NUMBER_ID = "990000000042"
@@ -96,19 +95,16 @@ class Builder:
 
     def delivery(self, *messages: Message, label: str = "") -> Delivery:
         deep = any(m.kind == "deep" for m in messages)
-        payload = inbound.envelope(
-            *[m.body for m in messages],
-            number=NUMBER_ID,
-            wa_id=messages[0].wa_id,
-            bsuid=f"ID.{messages[0].wa_id}",
+        payload = envelopes.envelope(
+            NUMBER_ID,
+            display_number=DISPLAY,
+            contacts=[
+                envelopes.contact(wa_id=m.wa_id, user_id=f"ID.{m.wa_id}", name="Warga") for m in messages
+            ],
+            messages=[m.body for m in messages],
         )
-        value = payload["entry"][0]["changes"][0]["value"]
-        value["metadata"]["display_phone_number"] = DISPLAY
-        value["contacts"] = [
-            {"profile": {"name": "Warga"}, "wa_id": m.wa_id, "user_id": f"ID.{m.wa_id}"} for m in messages
-        ]
-        # json.dumps escapes a lone surrogate as `\ud800` and NUL as `\u0000`, as Meta would.
-        raw = json.dumps(payload).encode()
+        # The body escapes a lone surrogate as `\ud800` and NUL as `\u0000`, as Meta would.
+        raw = envelopes.body(payload)
         if deep:
             # Inside the first deep message's text object: the body stays valid JSON.
             marker = b'"body": "halo'
@@ -130,4 +126,4 @@ class Builder:
 
 
 def headers(secret: str, raw: bytes) -> dict[str, str]:
-    return {"Content-Type": "application/json", "X-Hub-Signature-256": sign(secret, raw)}
+    return envelopes.headers(secret, raw)

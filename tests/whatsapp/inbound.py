@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import copy
-import hashlib
 import io
 import itertools
 import json
@@ -16,9 +14,8 @@ from django.test import Client
 from PIL import Image
 from pypdf import PdfWriter
 
-from loket.channels.whatsapp import ingest
+from loket.channels.whatsapp import envelopes, ingest
 from loket.channels.whatsapp.models import PhoneNumber
-from loket.channels.whatsapp.webhook import sign
 from loket.jobs import queue
 
 TESTDATA = Path(__file__).parent / "testdata"
@@ -46,15 +43,9 @@ def office_numbers() -> None:
 
 
 def message(kind: str = "text", *, wamid: str = "", ts: int = 1764400000, frm: str = SITI, **content) -> dict:
-    body = {
-        "id": wamid or f"wamid.TEST-{next(_ids)}",
-        "timestamp": str(ts + SHIFT),
-        "type": kind,
-        kind: content,
-    }
-    if frm:
-        body["from"] = frm
-    return body
+    return envelopes.message(
+        kind, content, wamid=wamid or f"wamid.TEST-{next(_ids)}", timestamp=ts + SHIFT, sender=frm
+    )
 
 
 def text(body: str, **kw) -> dict:
@@ -62,35 +53,18 @@ def text(body: str, **kw) -> dict:
 
 
 def envelope(*messages: dict, number: str = KIA_NUMBER, wa_id: str = SITI, bsuid: str = SITI_BSUID) -> dict:
-    contact = {"profile": {"name": "Siti Aminah"}, "user_id": bsuid}
-    if wa_id:
-        contact["wa_id"] = wa_id
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "102030405060708",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {"display_phone_number": "6285694012597", "phone_number_id": number},
-                            "contacts": [contact],
-                            "messages": [copy.deepcopy(m) for m in messages],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
+    return envelopes.envelope(
+        number,
+        contacts=[envelopes.contact(wa_id=wa_id, user_id=bsuid, name="Siti Aminah")],
+        messages=[copy.deepcopy(m) for m in messages],
+    )
 
 
 def post(payload, *, secret: str | None = None, client: Client | None = None):
     from django.conf import settings
 
-    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-    headers = {"HTTP_X_HUB_SIGNATURE_256": sign(secret or settings.LOKET_WA_APP_SECRET, body)}
+    body = payload if isinstance(payload, bytes) else envelopes.body(payload)
+    headers = {"HTTP_X_HUB_SIGNATURE_256": envelopes.sign(secret or settings.LOKET_WA_APP_SECRET, body)}
     return (client or Client()).post("/webhooks/whatsapp", body, content_type="application/json", **headers)
 
 
@@ -134,7 +108,7 @@ PDF = _one_page_pdf()
 
 def b64sha(data: bytes) -> str:
     """The sha256 as Meta writes it in webhooks (base64)."""
-    return base64.b64encode(hashlib.sha256(data).digest()).decode()
+    return envelopes.media_sha256(data)
 
 
 def photo(

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from loket.cases.models import Resident
-from loket.channels.whatsapp import ingest
+from loket.channels.whatsapp import envelopes, ingest
 from loket.channels.whatsapp.models import Conversation, Delivery, InboundMessage, OutboundMessage
 from loket.jobs import queue
 from loket.jobs.models import Job
@@ -232,7 +232,7 @@ def test_malformed_messages_are_kept_and_handled_without_a_crash():
         "not a message at all",
     ]
     payload = envelope()
-    payload["entry"][0]["changes"][0]["value"]["messages"] = odd
+    envelopes.value_of(payload)["messages"] = odd
     assert post(payload).status_code == 200
     work()
     assert InboundMessage.objects.count() == 5

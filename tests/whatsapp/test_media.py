@@ -8,8 +8,8 @@ from PIL import Image
 
 from loket.cases.models import Document, Resident, State
 from loket.cases.opening import Request, open_or_update
+from loket.channels.whatsapp.envelopes import sign  # noqa: F401
 from loket.channels.whatsapp.models import CaseConsent, InboundMessage, OutboundMessage
-from loket.channels.whatsapp.webhook import sign  # noqa: F401
 from loket.jobs.models import Job
 from tests.whatsapp.inbound import (  # noqa: F401
     KIA_NUMBER,

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from loket.channels.whatsapp import ingest, quarantine
+from loket.channels.whatsapp import envelopes, ingest, quarantine
 from loket.channels.whatsapp.models import Delivery, InboundMessage, Incident, QuarantinedItem
 from loket.core import health
 from loket.jobs import queue
@@ -252,7 +252,7 @@ def test_the_webhook_stores_any_signed_body_byte_for_byte(name):
 
 def test_statuses_are_cleaned_or_quarantined_like_messages():
     payload = envelope(text("STATUS", wamid="wamid.VALID-1"))
-    value = payload["entry"][0]["changes"][0]["value"]
+    value = envelopes.value_of(payload)
     value["statuses"] = [
         {"id": "wamid.S-" + "A" * 300, "status": "delivered", "recipient_id": "6281298765432"},
         {"id": "wamid.S-2", "status": "failed", "errors": [{"code": 131047, "title": "a\x00b\ud800"}]},

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from loket.cases.models import Case
-from loket.channels.whatsapp import outbox
+from loket.channels.whatsapp import envelopes, outbox
 from loket.channels.whatsapp.incidents import active_incidents
 from loket.channels.whatsapp.models import Incident, OutboundMessage
 from loket.channels.whatsapp.sending import apply_status, release_held
@@ -140,7 +140,7 @@ def test_a_late_24_hour_failure_status_resends_as_a_template(fake_graph):
     drain()
     first_wamid = reload(message).wamid
     failed = fake_graph.status_payload(fake_graph.messages()[0], "failed", error_code=131047)
-    apply_status(KIA_NUMBER, failed["entry"][0]["changes"][0]["value"]["statuses"][0])
+    apply_status(KIA_NUMBER, envelopes.value_of(failed)["statuses"][0])
     drain()
     sent = fake_graph.messages()
     assert [s.type for s in sent] == ["text", "template"]
@@ -277,9 +277,7 @@ def test_after_a_timeout_a_status_naming_the_message_prevents_a_resend(fake_grap
     assert message.status == Status.SENDING and message.uncertain_since is not None
     assert fake_graph.wait_for(lambda: len(fake_graph.messages()) == 1)
     [accepted] = fake_graph.messages()
-    status = fake_graph.status_payload(accepted, "delivered")["entry"][0]["changes"][0]["value"]["statuses"][
-        0
-    ]
+    status = envelopes.value_of(fake_graph.status_payload(accepted, "delivered"))["statuses"][0]
     apply_status(KIA_NUMBER, status)
     drain()
     message = reload(message)

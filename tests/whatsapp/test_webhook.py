@@ -49,7 +49,7 @@ def test_a_missing_signature_is_refused_and_nothing_is_stored():
 def test_a_wrong_signature_is_refused_and_nothing_is_stored():
     assert post(envelope(text("STATUS")), secret="someone-elses-secret").status_code == 403
     body = json.dumps(envelope(text("STATUS"))).encode()
-    from loket.channels.whatsapp.webhook import sign
+    from loket.channels.whatsapp.envelopes import sign
 
     tampered = body.replace(b"STATUS", b"BATAL!")
     response = Client().post(

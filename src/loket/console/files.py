@@ -1,4 +1,10 @@
-"""Serving a resident's file to an officer: the one place that decides inline or download.
+"""Serving a resident's file to an officer: the one view, and the one place that decides
+inline or download.
+
+`document_file` serves both a case's file (`/console/permohonan/<pk>/dokumen/<doc>/`, for
+the officers and the counter) and a file that joined no case yet (the inbox's
+`/console/kotak-masuk/berkas/<doc>/`, for those who act in the inbox): each fetched only
+inside the person's area and services (else 404), audited, and the case marked as touched.
 
 Only a file that passed the file check (`loket.domain.files`: a clean re-encoded image or
 a verified PDF) of a type browsers render safely is shown inline. A refused file (an
@@ -8,9 +14,15 @@ executable, HTML, SVG, a broken image ...) is only ever a download: `attachment`
 
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from loket.cases.models import Document
+from loket.cases.models import Case, Document
+from loket.console import audit
+from loket.console.access import case_for, console_view, may, residents_for
+from loket.console.queue import touch
 
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "application/pdf"})
 
@@ -30,3 +42,31 @@ def document_response(document: Document) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def unfiled_documents(request: HttpRequest) -> QuerySet[Document]:
+    """Files of residents this person may see that joined no case (the inbox's work)."""
+    # A file purged under the retention rules (loket.privacy) is no longer work to do.
+    return Document.objects.filter(
+        case__isnull=True, purged_at__isnull=True, resident__in=residents_for(request)
+    ).select_related("resident")
+
+
+@console_view("document")
+@xframe_options_sameorigin  # the PDF viewer on the case page embeds it; other sites still cannot
+def document_file(request: HttpRequest, doc: int, pk: int | None = None) -> FileResponse:
+    """A case's file (`pk` given), or an unfiled one for the officer deciding where it belongs."""
+    case: Case | None = None
+    if pk is None:
+        if not may(request.staff, "inbox_act"):
+            raise PermissionDenied("Halaman ini bukan bagian tugas Anda.")
+        document = unfiled_documents(request).filter(pk=doc).first()
+    else:
+        case = case_for(request, pk)
+        document = Document.objects.filter(case=case, pk=doc).first()
+    if document is None or not document.file:
+        raise Http404("Berkas tidak ditemukan.")
+    audit.record(request, "view_document", case=case, document=document)
+    if case is not None:
+        touch(case, request.user)
+    return document_response(document)

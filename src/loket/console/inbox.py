@@ -19,13 +19,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from loket.cases.checklist import ALL_KINDS
-from loket.cases.models import OPEN_STATES, Case, Document, IllegalTransition
+from loket.cases.models import OPEN_STATES, Case, IllegalTransition
 from loket.cases.workflow import attach_resent_document
 from loket.channels.whatsapp.models import Conversation, Delivery, InboundMessage
 from loket.console import audit
 from loket.console.access import cases_for, console_view, may, residents_for
 from loket.console.conversation import document_url, flag_label
-from loket.console.files import document_response
+from loket.console.files import unfiled_documents
 from loket.console.masking import mask_number
 from loket.console.models import Role
 
@@ -36,13 +36,6 @@ def _same_person(resident):
     from loket.channels.whatsapp.conversation import same_person
 
     return same_person(resident)
-
-
-def _unfiled(request):
-    # A file purged under the retention rules (loket.privacy) is no longer work to do.
-    return Document.objects.filter(
-        case__isnull=True, purged_at__isnull=True, resident__in=residents_for(request)
-    ).select_related("resident")
 
 
 def _cases_to_file_into(request, resident):
@@ -86,7 +79,7 @@ def inbox(request):
             "url": document_url(doc),
             "cases": _cases_to_file_into(request, doc.resident),
         }
-        for doc in _unfiled(request).order_by("created_at")[:LIMIT]
+        for doc in unfiled_documents(request).order_by("created_at")[:LIMIT]
     ]
     flagged = [
         {"message": m, "who": _who(m.resident), "flags": [flag_label(f) for f in m.flags]}
@@ -122,19 +115,9 @@ def handled(request, pk: int):
 
 
 @console_view("inbox_act")
-def document_file(request, pk: int):
-    """An unfiled file, for the officer deciding where it belongs (filed ones: the case page)."""
-    document = _unfiled(request).filter(pk=pk).first()
-    if document is None or not document.file:
-        raise Http404("Berkas tidak ditemukan.")
-    audit.record(request, "view_document", document=document)
-    return document_response(document)
-
-
-@console_view("inbox_act")
 @require_POST
 def file_document(request, pk: int):
-    document = _unfiled(request).filter(pk=pk).first()
+    document = unfiled_documents(request).filter(pk=pk).first()
     if document is None:
         raise Http404("Berkas tidak ditemukan.")
     case = _cases_to_file_into(request, document.resident).filter(pk=request.POST.get("case") or 0).first()

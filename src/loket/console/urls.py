@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loket.console import auth_views, inbox, views
+from loket.console import auth_views, files, inbox, views
 
 app_name = "console"
 
@@ -14,7 +14,7 @@ urlpatterns = [
     path("console/antrean/<str:service>/ekspor.csv", views.export, name="export"),
     path("console/permohonan/<int:pk>/", views.case_page, name="case"),
     path("console/permohonan/<int:pk>/ambil/", views.take_one, name="take_case"),
-    path("console/permohonan/<int:pk>/dokumen/<int:doc>/", views.document_file, name="document"),
+    path("console/permohonan/<int:pk>/dokumen/<int:doc>/", files.document_file, name="document"),
     path("console/permohonan/<int:pk>/dokumen/<int:doc>/label/", views.label_document, name="label"),
     path("console/permohonan/<int:pk>/perbaikan/", views.correction, name="correction"),
     path("console/permohonan/<int:pk>/setujui/", views.approve, name="approve"),
@@ -29,6 +29,6 @@ urlpatterns = [
     path("console/staf/", views.staff, name="staff"),
     path("console/kotak-masuk/", inbox.inbox, name="inbox"),
     path("console/kotak-masuk/percakapan/<int:pk>/selesai/", inbox.handled, name="inbox_handled"),
-    path("console/kotak-masuk/berkas/<int:pk>/", inbox.document_file, name="inbox_document"),
+    path("console/kotak-masuk/berkas/<int:doc>/", files.document_file, name="inbox_document"),
     path("console/kotak-masuk/berkas/<int:pk>/catat/", inbox.file_document, name="inbox_file"),
 ]

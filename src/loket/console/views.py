@@ -1,4 +1,5 @@
-"""Console pages. Each view goes through `access.console_view` and `access.case_for`."""
+"""Console pages. Each view goes through `access.console_view` and `access.case_for`; an
+action on a case is declared with `acting.case_action`, which does both and checks who may act."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from loket.cases.checklist import ALL_KINDS, checklist_for
 from loket.cases.guards import OVERRIDE_REASON_MIN, ApprovalRefused, approval_refusals, may_override
@@ -41,8 +41,8 @@ from loket.console.access import (
     services_of,
     staff_for,
 )
+from loket.console.acting import Who, back, can_act, carry_out, case_action
 from loket.console.conversation import conversation_for, reply_window
-from loket.console.files import document_response
 from loket.console.identity import explain_warning, nik_facts
 from loket.console.labels import field_rows, places_of, subject_label
 from loket.console.masking import mask_number
@@ -217,10 +217,6 @@ def export(request, service: str):
     return response
 
 
-def _can_act(request, case: Case) -> bool:
-    return request.staff.role == Role.SUPERVISOR or case.assigned_to_id == request.user.pk
-
-
 @console_view("case")
 def case_page(request, pk: int):
     case = case_for(request, pk)
@@ -250,7 +246,7 @@ def case_page(request, pk: int):
         "kinds": [(k, v.label) for k, v in ALL_KINDS.items()],
         "events": CaseEvent.objects.filter(case=case).select_related("actor"),
         "audit": case.audit_entries.select_related("actor")[:30],
-        "can_act": _can_act(request, case),
+        "can_act": can_act(request, case),
         "can_reassign": may(request.staff, "reassign"),
         "colleagues": _with_load(colleagues_for(case, request.staff).exclude(user=request.user)),
         "State": State,
@@ -277,51 +273,8 @@ def _with_load(profiles) -> list:
     return profiles
 
 
-@console_view("document")
-@xframe_options_sameorigin  # the PDF viewer on the case page embeds it; other sites still cannot
-def document_file(request, pk: int, doc: int):
-    case = case_for(request, pk)
-    document = document_for(request, case, doc)
-    if not document.file:
-        raise Http404("Berkas tidak tersedia.")
-    audit.record(request, "view_document", case=case, document=document)
-    touch(case, request.user)
-    return document_response(document)
-
-
-def _act(request, pk: int):
-    case = case_for(request, pk)
-    if not _can_act(request, case):
-        messages.error(request, "Permohonan ini sedang diperiksa petugas lain.")
-        return case, False
-    return case, True
-
-
-def _back(case):
-    return redirect("console:case", pk=case.pk)
-
-
-def _carry_out(
-    request, case, step, *, action, done, detail="", then=None, refusals=(WorkflowError, IllegalTransition)
-):
-    """Run one workflow step: a refusal goes back to the case page with its reason; success
-    is audited and told, then the officer moves on (by default to the service's queue)."""
-    try:
-        step()
-    except refusals as exc:
-        messages.error(request, str(exc))
-        return _back(case)
-    audit.record(request, action, case=case, detail=detail)
-    messages.success(request, done)
-    return then if then is not None else redirect("console:queue", service=case.service)
-
-
-@console_view("act")
-@require_POST
-def correction(request, pk: int):
-    case, ok = _act(request, pk)
-    if not ok:
-        return _back(case)
+@case_action()
+def correction(request, case: Case):
     # A document counts as chosen when ticked or when a reason or note was given for it.
     chosen = [k for k in ALL_KINDS if k in request.POST.getlist("label")]
     chosen += [
@@ -338,7 +291,7 @@ def correction(request, pk: int):
         )
         for label in chosen
     ]
-    return _carry_out(
+    return carry_out(
         request,
         case,
         lambda: request_correction(case, items, note=request.POST.get("note", ""), actor=request.user),
@@ -348,21 +301,17 @@ def correction(request, pk: int):
     )
 
 
-@console_view("act")
-@require_http_methods(["GET", "POST"])
-def approve(request, pk: int):
+@case_action(methods=("GET", "POST"))
+def approve(request, case: Case):
     """Approval asks first: the page shows what the guard says and the date it will book;
     only the confirmed POST approves (a POST without `confirm` shows the page again)."""
-    case, ok = _act(request, pk)
-    if not ok:
-        return _back(case)
     if request.method == "POST":
         if request.POST.get("confirm") == "1":
             return _approve_confirmed(request, case)
         return redirect("console:approve", pk=case.pk)  # never approve without the confirmation
     if case.state != State.IN_REVIEW:
         messages.error(request, f"Permohonan {case.request_number} tidak sedang diperiksa.")
-        return _back(case)
+        return back(case)
     refusals = approval_refusals(case)
     plan, session = planned_session(case)
     context = {
@@ -390,7 +339,7 @@ def _approve_confirmed(request, case):
         return redirect("console:approve", pk=case.pk)
     except (WorkflowError, IllegalTransition, ValueError) as exc:
         messages.error(request, str(exc))
-        return _back(case)
+        return back(case)
     audit.record(request, "approve", case=case)
     if approval.override_reason:
         audit.record(
@@ -429,13 +378,9 @@ def receipt_pdf(request, pk: int):
     return response
 
 
-@console_view("act")
-@require_POST
-def reject_view(request, pk: int):
-    case, ok = _act(request, pk)
-    if not ok:
-        return _back(case)
-    return _carry_out(
+@case_action()
+def reject_view(request, case: Case):
+    return carry_out(
         request,
         case,
         lambda: reject(
@@ -449,18 +394,13 @@ def reject_view(request, pk: int):
     )
 
 
-@console_view("act")
-@require_POST
-def hand_over(request, pk: int):
-    case = case_for(request, pk)
-    if not (_can_act(request, case) or may(request.staff, "reassign")):
-        messages.error(request, "Permohonan ini sedang diperiksa petugas lain.")
-        return _back(case)
+@case_action(who=Who.ASSIGNEE_OR_REASSIGNER)
+def hand_over(request, case: Case):
     colleague = colleagues_for(case, request.staff).filter(user_id=request.POST.get("to")).first()
     if colleague is None:
         messages.error(request, "Pilih rekan yang melayani layanan dan wilayah ini.")
-        return _back(case)
-    return _carry_out(
+        return back(case)
+    return carry_out(
         request,
         case,
         lambda: actions.hand_over(case, to_user=colleague.user, actor=request.user),
@@ -471,50 +411,42 @@ def hand_over(request, pk: int):
     )
 
 
-@console_view("act")
-@require_POST
-def reply(request, pk: int):
-    case = case_for(request, pk)
+@case_action(who=Who.ANYONE)
+def reply(request, case: Case):
 
     def send():
         actions.reply(case, text=request.POST.get("text", ""), actor=request.user)
         touch(case, request.user)
 
-    return _carry_out(
+    return carry_out(
         request,
         case,
         send,
         action="reply",
         done="Balasan disimpan untuk dikirim.",
-        then=_back(case),
+        then=back(case),
         refusals=(WorkflowError,),
     )
 
 
-@console_view("act")
-@require_POST
-def checklist_options(request, pk: int):
-    case, ok = _act(request, pk)
-    if ok:
-        options = dict(case.checklist_options or {})
-        options["single_parent"] = request.POST.get("single_parent") == "1"
-        Case.objects.filter(pk=case.pk).update(checklist_options=options)
-        audit.record(request, "checklist", case=case, detail=f"single_parent={options['single_parent']}")
-    return _back(case)
+@case_action()
+def checklist_options(request, case: Case):
+    options = dict(case.checklist_options or {})
+    options["single_parent"] = request.POST.get("single_parent") == "1"
+    Case.objects.filter(pk=case.pk).update(checklist_options=options)
+    audit.record(request, "checklist", case=case, detail=f"single_parent={options['single_parent']}")
+    return back(case)
 
 
-@console_view("act")
-@require_POST
-def label_document(request, pk: int, doc: int):
-    case, ok = _act(request, pk)
-    if ok:
-        document = document_for(request, case, doc)
-        label = request.POST.get("label", "")
-        if label in ALL_KINDS:
-            document.label = label
-            document.save(update_fields=["label"])
-            audit.record(request, "label_document", case=case, document=document, detail=label)
-    return _back(case)
+@case_action()
+def label_document(request, case: Case, doc: int):
+    document = document_for(request, case, doc)
+    label = request.POST.get("label", "")
+    if label in ALL_KINDS:
+        document.label = label
+        document.save(update_fields=["label"])
+        audit.record(request, "label_document", case=case, document=document, detail=label)
+    return back(case)
 
 
 # --- supervisor and admin pages -------------------------------------------------------------------

@@ -31,9 +31,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-log = logging.getLogger(__name__)
+from loket.channels.whatsapp import envelopes
 
-WABA_ID = "102030405060708"
+log = logging.getLogger(__name__)
 
 # What Meta answers for each error code: (HTTP status, title). Codes not listed answer 400.
 ERROR_SHAPES: dict[int, tuple[int, str]] = {
@@ -74,11 +74,6 @@ def error_body(code: int, details: str = "") -> tuple[int, dict]:
             "fbtrace_id": secrets.token_urlsafe(9),
         }
     }
-
-
-def sign(app_secret: str, body: bytes) -> str:
-    """The `X-Hub-Signature-256` header value Meta sends for `body`."""
-    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 @dataclass
@@ -341,29 +336,8 @@ class FakeGraph:
                     "error_data": {"details": body["error"]["error_data"]["details"]},
                 }
             ]
-        return {
-            "object": "whatsapp_business_account",
-            "entry": [
-                {
-                    "id": WABA_ID,
-                    "changes": [
-                        {
-                            "field": "messages",
-                            "value": {
-                                "messaging_product": "whatsapp",
-                                "metadata": {
-                                    "display_phone_number": self.display_numbers.get(
-                                        sent.phone_number_id, sent.phone_number_id
-                                    ),
-                                    "phone_number_id": sent.phone_number_id,
-                                },
-                                "statuses": [item],
-                            },
-                        }
-                    ],
-                }
-            ],
-        }
+        display = self.display_numbers.get(sent.phone_number_id, sent.phone_number_id)
+        return envelopes.envelope(sent.phone_number_id, display_number=display, statuses=[item])
 
     def _post_webhooks(self) -> None:
         while True:
@@ -376,10 +350,10 @@ class FakeGraph:
         if not self.webhook_url:
             return
         # Meta escapes non-ASCII and signs the exact bytes it sends.
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=True).encode()
+        body = envelopes.body(payload, compact=True)
         headers = {"Content-Type": "application/json"}
         if self.app_secret:
-            headers["X-Hub-Signature-256"] = sign(self.app_secret, body)
+            headers = envelopes.headers(self.app_secret, body)
         for attempt in range(5):  # Meta retries non-200 answers; a few quick ones suffice here
             try:
                 answer = httpx.post(self.webhook_url, content=body, headers=headers, timeout=10)

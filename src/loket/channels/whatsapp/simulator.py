@@ -10,9 +10,6 @@ received), so an office can train staff and a newcomer can see Loket work in a m
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import logging
 import secrets
 import time
@@ -25,9 +22,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from loket.cases.models import Resident
+from loket.channels.whatsapp import envelopes
 from loket.channels.whatsapp.media import graph_url
 from loket.channels.whatsapp.models import InboundMessage, OutboundMessage, PhoneNumber
-from loket.channels.whatsapp.webhook import sign
 
 log = logging.getLogger(__name__)
 DEFAULT_PHONE = "6281200001234"
@@ -87,7 +84,7 @@ def send(request: HttpRequest) -> HttpResponse:
 
 
 def _message(request: HttpRequest, number: PhoneNumber, phone: str) -> dict | None:
-    base = {"from": phone, "id": f"wamid.SIM{secrets.token_hex(12)}", "timestamp": str(int(time.time()))}
+    base = {"wamid": f"wamid.SIM{secrets.token_hex(12)}", "timestamp": int(time.time()), "sender": phone}
     upload = request.FILES.get("file")
     caption = request.POST.get("caption", "").strip() or request.POST.get("text", "").strip()
     if upload is not None:
@@ -98,19 +95,19 @@ def _message(request: HttpRequest, number: PhoneNumber, phone: str) -> dict | No
         content = {
             "id": media_id,
             "mime_type": mime,
-            "sha256": base64.b64encode(hashlib.sha256(data).digest()).decode(),
+            "sha256": envelopes.media_sha256(data),
         }
         if caption:
             content["caption"] = caption
         if kind == "document":
             content["filename"] = upload.name
-        return {**base, "type": kind, kind: content}
+        return envelopes.message(kind, content, **base)
     if request.POST.get("button_id"):
         reply = {"id": request.POST["button_id"], "title": request.POST.get("button_title", "")}
-        return {**base, "type": "interactive", "interactive": {"type": "button_reply", "button_reply": reply}}
+        return envelopes.message("interactive", {"type": "button_reply", "button_reply": reply}, **base)
     text = request.POST.get("text", "").strip()
     if text:
-        return {**base, "type": "text", "text": {"body": text}}
+        return envelopes.text(text, **base)
     return None
 
 
@@ -128,39 +125,17 @@ def upload_media(phone_number_id: str, data: bytes, mime: str, filename: str) ->
 
 
 def delivery(number: PhoneNumber, phone: str, name: str, message: dict) -> dict:
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "102030405060708",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {
-                                "display_phone_number": number.display_number,
-                                "phone_number_id": number.phone_number_id,
-                            },
-                            "contacts": [
-                                {"profile": {"name": name}, "wa_id": phone, "user_id": f"ID.SIM{phone}"}
-                            ],
-                            "messages": [message],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
+    return envelopes.envelope(
+        number.phone_number_id,
+        display_number=number.display_number,
+        contacts=[envelopes.contact(wa_id=phone, user_id=f"ID.SIM{phone}", name=name)],
+        messages=[message],
+    )
 
 
 def post_delivery(url: str, number: PhoneNumber, phone: str, name: str, message: dict) -> int:
-    # Serialised like Meta (non-ASCII escaped) and signed over exactly these bytes.
-    body = json.dumps(delivery(number, phone, name, message), ensure_ascii=True).encode()
-    headers = {
-        "Content-Type": "application/json",
-        "X-Hub-Signature-256": sign(settings.LOKET_WA_APP_SECRET, body),
-    }
+    body = envelopes.body(delivery(number, phone, name, message))
+    headers = envelopes.headers(settings.LOKET_WA_APP_SECRET, body)
     return httpx.post(url, content=body, headers=headers, timeout=30).status_code
 
 

@@ -8,7 +8,6 @@ time out and redeliver, and nothing is answered 200 that is not stored.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import time
@@ -19,6 +18,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from loket.channels.whatsapp.envelopes import sign
 from loket.channels.whatsapp.ingest import DISPATCH
 from loket.channels.whatsapp.models import Delivery
 from loket.jobs import queue
@@ -37,13 +37,8 @@ _INSERT = f"INSERT INTO {Delivery._meta.db_table} (body, flags) VALUES (%s, %s)"
 def signature_ok(app_secret: str, body: bytes, header: str | None) -> bool:
     if not app_secret or not header or not header.startswith("sha256="):
         return False
-    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header[7:].strip().lower())
-
-
-def sign(app_secret: str, body: bytes) -> str:
-    """The header value Meta would send for `body` (the simulator and tests sign like Meta)."""
-    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    # Meta's header is `sha256=<hex>`: the same value the envelope builder signs with.
+    return hmac.compare_digest(sign(app_secret, body)[7:], header[7:].strip().lower())
 
 
 def _text(status: int, text: str = "") -> HttpResponse:
