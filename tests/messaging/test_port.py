@@ -111,3 +111,19 @@ def test_incidents_carry_their_channel_and_the_quarantine_review_page():
     assert {i.channel for i in found.values()} == {"WhatsApp"}
     assert found["token"].pauses_sending and found["token"].review_url == ""
     assert found["quarantine"].review_url.endswith("/") and found["quarantine"].kind_label
+
+
+def test_the_reply_window_is_the_channels_rule_in_words_for_the_officer():
+    now = timezone.now()
+    resident = make_resident(last_inbound_at=now - dt.timedelta(hours=23))
+    window = port.reply_window(resident, now)
+    assert window.open and window.closes_at == resident.last_inbound_at + dt.timedelta(hours=24)
+    resident.last_inbound_at = now - dt.timedelta(hours=25)
+    closed = port.reply_window(resident, now)
+    assert not closed.open and closed.closes_at is None and "ditahan" in closed.explanation
+    assert not port.reply_window(make_resident(), now).open  # never wrote: templates only
+
+
+def test_the_channels_review_pages_reach_the_console_without_naming_the_channel():
+    [page] = port.review_pages()
+    assert page.label == "Karantina kiriman" and page.url.startswith("/")

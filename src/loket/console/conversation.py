@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from loket.cases.checklist import kind_label
 from loket.messaging import port
-from loket.messaging.port import Heard, Said
+from loket.messaging.port import Heard, Said, Window
 
-WINDOW = dt.timedelta(hours=24)
 # The request that opened the case was sent a moment before the case existed.
 LOOKBACK = dt.timedelta(minutes=30)
 
@@ -117,25 +116,9 @@ def conversation_for(case) -> list[Entry]:
     return sorted(entries, key=lambda e: e.at)
 
 
-@dataclass
-class Window:
-    open: bool
-    closes_at: dt.datetime | None
-    explanation: str
-
-
 def reply_window(resident, now: dt.datetime | None = None) -> Window:
-    """Whether WhatsApp lets us write freely (24 hours after the resident's last message)."""
-    now = now or timezone.now()
-    last = resident.last_inbound_at
-    if last and now - last < WINDOW:
-        return Window(True, last + WINDOW, "Jendela 24 jam terbuka: balasan langsung terkirim.")
-    return Window(
-        False,
-        None,
-        "Jendela 24 jam tertutup: WhatsApp hanya mengizinkan pesan templat. Balasan Anda disimpan "
-        "dan ditahan sampai pemohon menulis lagi (atau dikirim sebagai templat bila tersedia).",
-    )
+    """Whether the resident's channel lets us write freely now (its rules, its words)."""
+    return port.reply_window(resident, now or timezone.now())
 
 
 def office_name() -> str:

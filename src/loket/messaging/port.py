@@ -111,6 +111,23 @@ class Incident:
 
 
 @dataclass(frozen=True)
+class Window:
+    """Whether the channel lets us write freely to the resident now, in words for the officer."""
+
+    open: bool
+    closes_at: dt.datetime | None
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """A channel's own page for administrators (e.g. items set aside), linked from the console."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class HandledText:
     """A resident's message as the reply figures read it (no personal data beyond the text)."""
 
@@ -169,6 +186,8 @@ class ResidentChannel(Protocol):
 
     def demo_address(self) -> str | None: ...
 
+    def reply_window(self, resident: Any, now: dt.datetime) -> Window: ...
+
     # -- the console ------------------------------------------------------------------------
     def timeline(self, case: Any, since: dt.datetime) -> list[Heard | Said]: ...
 
@@ -181,6 +200,8 @@ class ResidentChannel(Protocol):
     def flagged_deliveries(self, limit: int) -> list[FlaggedDelivery]: ...
 
     def incidents(self) -> list[Incident]: ...
+
+    def review_pages(self) -> list[ReviewPage]: ...
 
     # -- figures (coverage's "answered automatically") ----------------------------------------
     def automatic_replies(self, since: dt.datetime, until: dt.datetime) -> list[AutomaticReply]: ...
@@ -295,6 +316,11 @@ def demo_address() -> str | None:
     return next((a for channel in _channels.values() if (a := channel.demo_address())), None)
 
 
+def reply_window(resident: Any, now: dt.datetime) -> Window:
+    """What happens to a message written now (sent at once, or held for the channel's rules)."""
+    return channel_for(resident).reply_window(resident, now)
+
+
 # --- the console ---------------------------------------------------------------------------
 
 
@@ -326,6 +352,11 @@ def flagged_deliveries(limit: int) -> list[FlaggedDelivery]:
 def incidents() -> list[Incident]:
     """Open operations alerts of every channel."""
     return [incident for channel in _channels.values() for incident in channel.incidents()]
+
+
+def review_pages() -> list[ReviewPage]:
+    """The channels' pages for administrators (the console's home links them)."""
+    return [page for channel in _channels.values() for page in channel.review_pages()]
 
 
 # --- figures -------------------------------------------------------------------------------
@@ -371,6 +402,8 @@ __all__ = [
     "NoChannel",
     "OfficerRequest",
     "Purpose",
+    "ReviewPage",
     "ResidentChannel",
     "Said",
+    "Window",
 ]

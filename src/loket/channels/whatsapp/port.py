@@ -39,8 +39,13 @@ from loket.messaging.port import (
     Heard,
     Incident,
     OfficerRequest,
+    ReviewPage,
     Said,
+    Window,
 )
+
+# The customer-service window as the officer reads it (sending applies its own margin).
+WINDOW = dt.timedelta(hours=24)
 
 
 def _text_body(payload: Any) -> str:
@@ -115,6 +120,18 @@ class WhatsAppChannel:
         number = PhoneNumber.objects.filter(active=True).order_by("pk").first()
         return number.phone_number_id if number else None
 
+    def reply_window(self, resident: Resident, now: dt.datetime) -> Window:
+        """WhatsApp lets us write freely for 24 hours after the resident's last message."""
+        last = resident.last_inbound_at
+        if last and now - last < WINDOW:
+            return Window(True, last + WINDOW, "Jendela 24 jam terbuka: balasan langsung terkirim.")
+        return Window(
+            False,
+            None,
+            "Jendela 24 jam tertutup: WhatsApp hanya mengizinkan pesan templat. Balasan Anda disimpan "
+            "dan ditahan sampai pemohon menulis lagi (atau dikirim sebagai templat bila tersedia).",
+        )
+
     # -- the console ------------------------------------------------------------------------------
     def timeline(self, case: Any, since: dt.datetime) -> list[Heard | Said]:
         inbound = (
@@ -181,6 +198,9 @@ class WhatsAppChannel:
             )
             for row in active_incidents()
         ]
+
+    def review_pages(self) -> list[ReviewPage]:
+        return [ReviewPage("Karantina kiriman", reverse("whatsapp-quarantine"))]
 
     # -- figures ------------------------------------------------------------------------------------
     def automatic_replies(self, since: dt.datetime, until: dt.datetime) -> list[AutomaticReply]:
