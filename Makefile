@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 # mypy runs on the packages already held to the whole configuration in pyproject.toml
 # (strict there); the rest of src/loket joins as its errors are fixed. The migrations check
 # runs on a throwaway SQLite file, whatever DATABASE_URL says.
-MYPY_PATHS := src/loket/domain src/loket/jobs
+MYPY_PATHS := src/loket/domain src/loket/jobs src/loket/messaging
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

@@ -8,7 +8,6 @@ import datetime as dt
 import functools
 import io
 
-from django.apps import apps
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -16,6 +15,7 @@ from loket.cases import document_files
 from loket.cases.checklist import checklist_for
 from loket.cases.models import Case, Document
 from loket.domain.intake import parse
+from loket.messaging import port
 
 SAMPLE_NOTICE_VERSION = "demo"
 
@@ -68,14 +68,7 @@ def attach_documents(case: Case, labels: list[str] | None = None) -> list[Docume
     return made
 
 
-def consent_model():
-    # The consent row belongs to the channel that asked for it (looked up, not imported).
-    return apps.get_model("whatsapp", "CaseConsent")
-
-
 def record_consent(case: Case) -> None:
+    # The consent row belongs to the channel that asks for it: recorded through the port.
     at = case.created_at or timezone.now()
-    consent_model().objects.update_or_create(
-        case=case,
-        defaults={"agreed": True, "asked_at": at, "answered_at": at, "notice_version": SAMPLE_NOTICE_VERSION},
-    )
+    port.record_consent(case, agreed=True, at=at, notice_version=SAMPLE_NOTICE_VERSION)

@@ -2,7 +2,7 @@
 rejection, cancellation by the resident, duplicates and expiry.
 
 Every state change goes through `Case.move_to`; every message to the resident through
-`outbox.enqueue`, inside the same transaction, so a rolled-back action sends nothing.
+`loket.messaging.port.tell`, inside the same transaction, so a rolled-back action sends nothing.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from loket.cases.checklist import checklist_for, document_counts, is_complete, kind_label, label_for_caption
 from loket.cases.models import OPEN_STATES, Case, Correction, Document, State
-from loket.channels.whatsapp import outbox
-from loket.channels.whatsapp.models import CaseConsent, OutboundMessage
+from loket.messaging import port
+from loket.messaging.port import Purpose
 
 
 class WorkflowError(ValueError):
@@ -58,7 +58,7 @@ def consent_missing(case: Case) -> bool:
 
     Cases opened elsewhere (console, command line) carry no consent question and pass.
     """
-    return CaseConsent.objects.filter(case_id=case.pk).exclude(agreed=True).exists()
+    return port.consent_missing(case)
 
 
 def refresh_completeness(case: Case, *, actor=None, source: str = "system") -> bool:
@@ -175,7 +175,7 @@ def request_correction(
             note=note,
             message_text=text,
         )
-        outbox.enqueue(case.resident, text=text, case=case, kind=OutboundMessage.Kind.CASE_UPDATE)
+        port.tell(case.resident, text=text, case=case, purpose=Purpose.CASE_UPDATE)
     return correction
 
 
@@ -194,7 +194,7 @@ def reject(case: Case, *, reason: str, instead: str, actor=None, source: str = "
     with transaction.atomic():
         case.move_to(State.REJECTED, actor=actor, source=source, note=reason)
         Case.objects.filter(pk=case.pk).update(reject_reason=f"{reason}\n{instead}")
-        outbox.enqueue(case.resident, text=text, case=case, kind=OutboundMessage.Kind.CASE_UPDATE)
+        port.tell(case.resident, text=text, case=case, purpose=Purpose.CASE_UPDATE)
 
 
 # --- duplicates ---------------------------------------------------------------------------------
@@ -244,10 +244,10 @@ def expire_stale(now: dt.datetime | None = None) -> tuple[int, int]:
     for case in waiting.filter(state_changed_at__lt=expire_before, reminder_sent_at__lte=reminded_long_ago):
         with transaction.atomic():
             case.move_to(State.EXPIRED, source="system", note="Tidak ada jawaban dari pemohon.")
-            outbox.enqueue(
+            port.tell(
                 case.resident,
                 case=case,
-                kind=OutboundMessage.Kind.CASE_UPDATE,
+                purpose=Purpose.CASE_UPDATE,
                 text=(
                     f"Permohonan {case.request_number} kami tutup karena dokumen tidak dikirim. "
                     "Anda dapat mengirim permohonan baru kapan saja."
@@ -258,10 +258,10 @@ def expire_stale(now: dt.datetime | None = None) -> tuple[int, int]:
     for case in waiting.filter(state_changed_at__lt=remind_before, reminder_sent_at__isnull=True):
         with transaction.atomic():
             Case.objects.filter(pk=case.pk).update(reminder_sent_at=now)
-            outbox.enqueue(
+            port.tell(
                 case.resident,
                 case=case,
-                kind=OutboundMessage.Kind.REMINDER,
+                purpose=Purpose.REMINDER,
                 text=(
                     f"Pengingat: permohonan {case.request_number} masih menunggu dokumen dari Anda. "
                     f"{NEXT_STEP[case.state]} Jika dalam {days_left} hari tidak ada kiriman, "

@@ -19,6 +19,7 @@ from django.utils import translation
 
 from loket.cases.models import Case, Document, State
 from loket.console.models import AuditEntry, Role, StaffProfile
+from loket.messaging import port
 
 # What each role may do. Administrators manage accounts and read the audit; they do not
 # read residents' requests (least privilege).
@@ -169,14 +170,12 @@ def residents_for(request: HttpRequest) -> QuerySet:
     yet who wrote to a number serving one of their services (someone must answer them).
     """
     from loket.cases.models import Resident
-    from loket.channels.whatsapp.models import PhoneNumber
 
     profile = request.staff
     if not may(profile, "inbox_act"):
         return Resident.objects.none()
     visible = Q(pk__in=cases_for(request).values("resident_id"))
     if not profile.kecamatan:
-        mine = set(services_of(profile))
-        numbers = [n.phone_number_id for n in PhoneNumber.objects.all() if mine & set(n.services or [])]
+        numbers = port.addresses_serving(services_of(profile))
         visible |= Q(channel_number__in=numbers) & ~Q(pk__in=Case.objects.values("resident_id"))
     return Resident.objects.filter(visible)

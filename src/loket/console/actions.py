@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from loket.cases.models import Case, CaseEvent, State
 from loket.cases.workflow import WorkflowError
-from loket.channels.whatsapp import outbox
-from loket.channels.whatsapp.models import OutboundMessage
 from loket.console.queue import locked_review_count
+from loket.messaging import port
+from loket.messaging.port import Purpose
 from loket.scheduling.allocation import NoRoom
 from loket.scheduling.approval import approve_case
 from loket.scheduling.models import Approval
@@ -57,10 +59,10 @@ def hand_over(case: Case, *, to_user, actor) -> None:
         Case.objects.filter(pk=case.pk).update(assigned_to=to_user, last_touched_at=timezone.now())
 
 
-def reply(case: Case, *, text: str, actor) -> OutboundMessage:
+def reply(case: Case, *, text: str, actor) -> Any:
     text = text.strip()
     if not text:
         raise WorkflowError("Balasan kosong.")
     if len(text) > 4000:
         raise WorkflowError("Balasan terlalu panjang (maksimal 4000 huruf).")
-    return outbox.enqueue(case.resident, text=text, case=case, kind=OutboundMessage.Kind.OFFICER)
+    return port.tell(case.resident, text=text, case=case, purpose=Purpose.OFFICER)

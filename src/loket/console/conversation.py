@@ -1,7 +1,7 @@
 """The conversation of a case as the officer reads it: what the resident sent, what we sent.
 
-`conversation_for(case)` interleaves in time the resident's inbound WhatsApp messages
-(texts, files as links to the access-checked document views, any other type by its
+`conversation_for(case)` interleaves in time the resident's messages, as the channels
+report them through `loket.messaging.port.timeline` (texts, files as links to the access-checked document views, any other type by its
 summary, with its flags) and our outbound messages with their delivery status.
 """
 
@@ -11,14 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from loket.cases.checklist import kind_label
-from loket.channels.whatsapp.models import InboundMessage, OutboundMessage
+from loket.messaging import port
+from loket.messaging.port import Heard, Said, Window
 
-WINDOW = dt.timedelta(hours=24)
 # The request that opened the case was sent a moment before the case existed.
 LOOKBACK = dt.timedelta(minutes=30)
 
@@ -75,12 +74,12 @@ def _document_text(document) -> str:
     return text
 
 
-def _inbound_entry(message: InboundMessage) -> Entry:
+def _inbound_entry(message: Heard) -> Entry:
     flags = [flag_label(f) for f in message.flags]
     document = message.document
     if document is not None:
         return Entry(
-            message.sent_at,
+            message.at,
             True,
             _document_text(document),
             document_id=document.pk,
@@ -89,21 +88,14 @@ def _inbound_entry(message: InboundMessage) -> Entry:
             flags=flags,
         )
     # Texts, choices, locations, stickers, unknown types ...: what the resident sent, summarised.
-    return Entry(
-        message.sent_at, True, message.summary or f"[{message.type}]", kind=message.type, flags=flags
-    )
+    return Entry(message.at, True, message.summary or f"[{message.type}]", kind=message.type, flags=flags)
 
 
 def conversation_for(case) -> list[Entry]:
     """Every message between the resident and us since the case's request, oldest first."""
     since = case.created_at - LOOKBACK
-    inbound = (
-        InboundMessage.objects.filter(resident_id=case.resident_id, sent_at__gte=since)
-        # A file filed to another of the resident's cases belongs to that case's page.
-        .filter(Q(document__isnull=True) | Q(document__case__isnull=True) | Q(document__case=case))
-        .select_related("document")
-    )
-    entries = [_inbound_entry(m) for m in inbound]
+    items = port.timeline(case, since)
+    entries = [_inbound_entry(m) for m in items if isinstance(m, Heard)]
     shown = {e.document_id for e in entries if e.document_id}
     if not any(e.kind == "text" for e in entries):
         # Opened without a WhatsApp text (console, command line, older data): show the request.
@@ -119,36 +111,14 @@ def conversation_for(case) -> list[Entry]:
                 url=document_url(doc),
             )
         )
-    outbound = OutboundMessage.objects.filter(
-        Q(case=case) | Q(case__isnull=True, resident=case.resident, created_at__gte=since)
-    )
-    for message in outbound:
-        text = message.text or message.document_name or message.template_name or "(pesan)"
-        entries.append(
-            Entry(message.created_at, False, text, status=message.get_status_display(), kind=message.kind)
-        )
+    for said in (m for m in items if isinstance(m, Said)):
+        entries.append(Entry(said.at, False, said.text, status=said.status, kind=said.purpose))
     return sorted(entries, key=lambda e: e.at)
 
 
-@dataclass
-class Window:
-    open: bool
-    closes_at: dt.datetime | None
-    explanation: str
-
-
 def reply_window(resident, now: dt.datetime | None = None) -> Window:
-    """Whether WhatsApp lets us write freely (24 hours after the resident's last message)."""
-    now = now or timezone.now()
-    last = resident.last_inbound_at
-    if last and now - last < WINDOW:
-        return Window(True, last + WINDOW, "Jendela 24 jam terbuka: balasan langsung terkirim.")
-    return Window(
-        False,
-        None,
-        "Jendela 24 jam tertutup: WhatsApp hanya mengizinkan pesan templat. Balasan Anda disimpan "
-        "dan ditahan sampai pemohon menulis lagi (atau dikirim sebagai templat bila tersedia).",
-    )
+    """Whether the resident's channel lets us write freely now (its rules, its words)."""
+    return port.reply_window(resident, now or timezone.now())
 
 
 def office_name() -> str:

@@ -21,21 +21,19 @@ from django.views.decorators.http import require_POST
 from loket.cases.checklist import ALL_KINDS
 from loket.cases.models import OPEN_STATES, Case, IllegalTransition
 from loket.cases.workflow import attach_resent_document
-from loket.channels.whatsapp.models import Conversation, Delivery, InboundMessage
 from loket.console import audit
 from loket.console.access import cases_for, console_view, may, residents_for
 from loket.console.conversation import document_url, flag_label
 from loket.console.files import unfiled_documents
 from loket.console.masking import mask_number
 from loket.console.models import Role
+from loket.messaging import port
 
 LIMIT = 200
 
 
 def _same_person(resident):
-    from loket.channels.whatsapp.conversation import same_person
-
-    return same_person(resident)
+    return port.same_person(resident)
 
 
 def _cases_to_file_into(request, resident):
@@ -56,22 +54,14 @@ def inbox(request):
     profile = request.staff
     audit.record(request, "view_inbox")
     residents = residents_for(request)
-    conversations = (
-        Conversation.objects.filter(needs_officer=True, resident__in=residents)
-        .select_related("resident")
-        .order_by("officer_requested_at", "pk")[:LIMIT]
-    )
-    people = []
-    for talk in conversations:
-        last = InboundMessage.objects.filter(resident=talk.resident).order_by("-sent_at").first()
-        people.append(
-            {
-                "talk": talk,
-                "who": _who(talk.resident),
-                "last": last,
-                "cases": list(cases_for(request).filter(resident__in=_same_person(talk.resident))),
-            }
-        )
+    people = [
+        {
+            "talk": talk,
+            "who": _who(talk.resident),
+            "cases": list(cases_for(request).filter(resident__in=_same_person(talk.resident))),
+        }
+        for talk in port.officer_requests(residents, LIMIT)
+    ]
     files = [
         {
             "doc": doc,
@@ -83,14 +73,11 @@ def inbox(request):
     ]
     flagged = [
         {"message": m, "who": _who(m.resident), "flags": [flag_label(f) for f in m.flags]}
-        for m in InboundMessage.objects.filter(resident__in=residents)
-        .exclude(flags=[])
-        .select_related("resident")
-        .order_by("-sent_at")[:LIMIT]
+        for m in port.flagged_messages(residents, LIMIT)
     ]
     deliveries = []
     if profile.role in (Role.ADMIN, Role.SUPERVISOR) and not profile.kecamatan:
-        deliveries = list(Delivery.objects.exclude(flags=[]).order_by("-received_at")[:LIMIT])
+        deliveries = port.flagged_deliveries(LIMIT)
     context = {
         "people": people,
         "files": files,
@@ -105,11 +92,9 @@ def inbox(request):
 @console_view("inbox_act")
 @require_POST
 def handled(request, pk: int):
-    talk = Conversation.objects.filter(pk=pk, resident__in=residents_for(request)).first()
-    if talk is None:
+    if not port.mark_handled(pk, residents_for(request)):
         raise Http404("Percakapan tidak ditemukan.")
-    Conversation.objects.filter(pk=talk.pk).update(needs_officer=False)
-    audit.record(request, "inbox_handled", detail=f"conversation={talk.pk}")
+    audit.record(request, "inbox_handled", detail=f"conversation={pk}")
     messages.success(request, "Percakapan ditandai selesai.")
     return redirect("console:inbox")
 

@@ -49,6 +49,7 @@ from loket.console.masking import mask_number
 from loket.console.models import CannedReply, Role
 from loket.console.queue import CaseNotTakeable, ReviewLimitReached, take_case, take_next, takeable, touch
 from loket.console.services import SERVICES
+from loket.messaging import port
 from loket.regions.models import Region
 from loket.scheduling import receipts
 from loket.scheduling.approval import planned_session
@@ -101,7 +102,14 @@ def home(request):
         if profile.role in (Role.ADMIN, Role.SUPERVISOR)
         else []
     )
-    context = {"services": services, "mine": mine, "State": State, "calendar_warnings": calendar}
+    context = {
+        "services": services,
+        "mine": mine,
+        "State": State,
+        "calendar_warnings": calendar,
+        # The channels' own pages for administrators (quarantine), linked without naming a channel.
+        "review_pages": port.review_pages() if profile.role == Role.ADMIN else [],
+    }
     return render(request, "console/home.html", context)
 
 

@@ -1,6 +1,7 @@
 """Requests answered automatically: texts whose format problems the channel explained
 itself (the parser's problem explanation, or the service help), with no officer message
-between the text and that reply. Read only from what the channel records.
+between the text and that reply. Read only from what the channels record, through the
+resident port's figures (`loket.messaging.port`).
 
 The channel does not mark which reply was an explanation, so it is recognised exactly:
 a reply belongs to the first message of that resident handled at or after the reply was
@@ -20,8 +21,8 @@ from functools import lru_cache
 from django.db import models, transaction
 from django.utils import timezone
 
-from loket.channels.whatsapp.models import InboundMessage, OutboundMessage
 from loket.coverage.models import ExplainedDay, ExplainedDayDone
+from loket.messaging import port
 
 # A reply is written moments before its message is marked handled, and an officer's
 # message counts when it came after the text arrived: these bound the look-around.
@@ -45,11 +46,6 @@ def _explanation(text: str, day: dt.date) -> tuple[str | None, str, str] | None:
         "",
     )
     return result.service, code, result.reply_text()
-
-
-def _body(payload: dict) -> str:
-    content = payload.get("text") if isinstance(payload, dict) else None
-    return str(content.get("body") or "").strip() if isinstance(content, dict) else ""
 
 
 def explained_automatically(start: dt.date, end: dt.date, kodes=None) -> Counter:
@@ -78,14 +74,7 @@ def save_before_purge(limits) -> None:
     figures read the same afterwards. Today is counted live and cannot be saved yet: the
     retention purge keeps today's texts (an erasure may take some; see docs/privacy.md)."""
     through = min(timezone.localdate(limits.messages), timezone.localdate() - dt.timedelta(days=1))
-    first = (
-        OutboundMessage.objects.filter(
-            kind=OutboundMessage.Kind.REPLY, case__isnull=True, purged_at__isnull=True
-        )
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
+    first = port.first_automatic_reply_at()
     if first is not None and timezone.localdate(first) <= through:
         _count_past_days(timezone.localdate(first), through)
 
@@ -114,52 +103,34 @@ def _explanations(start: dt.date, end: dt.date) -> Counter:
     zone = timezone.get_current_timezone()
     since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    replies = list(
-        OutboundMessage.objects.filter(
-            kind=OutboundMessage.Kind.REPLY, case__isnull=True, created_at__gte=since, created_at__lt=until
-        )
-        .order_by("created_at", "pk")
-        .values_list("resident_id", "created_at", "text")
-    )
+    replies = port.automatic_replies(since, until)
     if not replies:
         return Counter()
-    residents = {r[0] for r in replies}
-    handled: dict[int, list] = defaultdict(list)  # per resident, in the order handled
-    for row in (
-        InboundMessage.objects.filter(
-            resident_id__in=residents,
-            handled_at__gte=since,
-            handled_at__lt=until + HANDLING_SLACK,
-        )
-        .order_by("handled_at", "pk")
-        .values_list("resident_id", "handled_at", "pk", "type", "received_at", "payload")
-    ):
-        handled[row[0]].append(row[1:])
-    handled_at = {resident_id: [m[0] for m in rows] for resident_id, rows in handled.items()}
+    residents = {r.resident_id for r in replies}
+    handled: dict[int, list[port.HandledText]] = defaultdict(list)  # per resident, in the order handled
+    for message in port.handled_messages(residents, since, until + HANDLING_SLACK):
+        handled[message.resident_id].append(message)
+    handled_at = {resident_id: [m.handled_at for m in rows] for resident_id, rows in handled.items()}
     officer: dict[int, list] = defaultdict(list)
-    for resident_id, at in OutboundMessage.objects.filter(
-        kind=OutboundMessage.Kind.OFFICER,
-        resident_id__in=residents,
-        created_at__gte=since - HANDLING_SLACK,
-        created_at__lt=until,
-    ).values_list("resident_id", "created_at"):
+    for resident_id, at in port.officer_message_times(residents, since - HANDLING_SLACK, until):
         officer[resident_id].append(at)
     counted: set[int] = set()
     out: Counter = Counter()
-    for resident_id, written, reply in replies:
+    for reply in replies:
+        resident_id, written = reply.resident_id, reply.at
         messages = handled.get(resident_id, [])
         i = bisect.bisect_left(handled_at.get(resident_id, []), written)
         if i == len(messages):
             continue
-        _, pk, kind, received_at, payload = messages[i]
-        if kind != "text" or pk in counted or received_at > written:
+        message = messages[i]
+        if message.type != "text" or message.ref in counted or message.received_at > written:
             continue
-        if any(received_at <= at <= written for at in officer.get(resident_id, ())):
+        if any(message.received_at <= at <= written for at in officer.get(resident_id, ())):
             continue
-        found = _explanation(_body(payload), timezone.localdate(written))
-        if found is None or found[2] != reply:
+        found = _explanation(message.text, timezone.localdate(written))
+        if found is None or found[2] != reply.text:
             continue
         service, code, _ = found
-        counted.add(pk)
+        counted.add(message.ref)
         out[(timezone.localdate(written), service, code)] += 1
     return out

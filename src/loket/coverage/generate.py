@@ -30,10 +30,11 @@ from django.utils import timezone
 
 from loket.cases.checklist import checklist_for
 from loket.cases.models import Case, CaseEvent, Document, RequestCounter, Resident, State, document_path
-from loket.cases.samples import consent_model, sample_jpeg
+from loket.cases.samples import sample_jpeg
 from loket.coverage import aggregates
 from loket.coverage.demo_requests import RequestMaker
 from loket.domain.regions import DATA_DIR
+from loket.messaging import port
 
 SERVICES = (("KIA", 40), ("KTP", 25), ("KK", 25), ("SKPWNI", 5), ("SKDWNI", 5))
 CORRECTION_REASONS = (
@@ -244,17 +245,9 @@ def _write(cases: list[tuple], case_cols, events: list[tuple], event_cols) -> No
 
 def _write_consents(first_id: int, end_id: int, batch: int) -> None:
     """Every generated request had the parent's consent (asked and given at its opening)."""
-    consent = consent_model()
+    # The consent row belongs to the channel that asks for it: written through the port.
     cases = Case.objects.filter(pk__gte=first_id, pk__lt=end_id).values_list("pk", "created_at")
-    rows = [(pk, at, at, True, "demo") for pk, at in cases.iterator(chunk_size=batch)]
-    columns = ("case_id", "asked_at", "answered_at", "agreed", "notice_version")
-    for start in range(0, len(rows), batch):
-        chunk = rows[start : start + batch]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                _copy(cursor, consent, columns, chunk)
-        else:
-            consent.objects.bulk_create(consent(**dict(zip(columns, row, strict=True))) for row in chunk)
+    port.record_consents(list(cases.iterator(chunk_size=batch)), notice_version="demo", batch=batch)
 
 
 def _write_documents(rng: random.Random, cases: list[tuple], batch: int) -> None:
@@ -290,7 +283,7 @@ def _reset_sequences() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for table in ("cases_case", "cases_caseevent", "cases_document", "whatsapp_caseconsent"):
+        for table in ("cases_case", "cases_caseevent", "cases_document"):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"  # noqa: S608
             )

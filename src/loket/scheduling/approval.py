@@ -18,6 +18,7 @@ from django.utils import timezone
 from loket.cases.guards import ApprovalRefused, approval_refusals, override_problem
 from loket.cases.models import Case, IllegalTransition, State
 from loket.domain.calendar import OfficeCalendar
+from loket.messaging import port
 from loket.scheduling import receipts
 from loket.scheduling.allocation import Session, allocate, available_sessions
 from loket.scheduling.models import Approval, Booking, HandOver, Outcome, Purpose, ServiceSchedule
@@ -118,12 +119,10 @@ def approve_case(case: Case, *, actor=None, source: str = "console", override_re
         if plan.purpose and plan.earliest is not None:
             book_and_send(case, schedule, plan.purpose, plan.earliest, calendar)
         else:
-            from loket.channels.whatsapp import outbox
-
-            outbox.enqueue(
+            port.tell(
                 case.resident,
                 case=case,
-                kind="case_update",
+                purpose=port.Purpose.CASE_UPDATE,
                 text=(
                     f"Permohonan {case.request_number} ({schedule.label}) disetujui. Dokumen yang sudah "
                     "ditandatangani akan kami kirim lewat WhatsApp ini. Tidak perlu datang ke kantor."
@@ -149,8 +148,6 @@ def deliver_document(case: Case, pdf_bytes: bytes, filename: str, actor=None) ->
     if not pdf_bytes.startswith(b"%PDF-"):
         raise DeliveryRefused("Berkas bukan PDF. Lampirkan PDF hasil tanda tangan elektronik.")
     name = filename if filename.lower().endswith(".pdf") else f"{filename or case.request_number}.pdf"
-    from loket.channels.whatsapp import outbox
-
     with transaction.atomic():
         current = Case.objects.select_for_update().get(pk=case.pk)
         if HandOver.objects.filter(case=current).exists():
@@ -160,13 +157,12 @@ def deliver_document(case: Case, pdf_bytes: bytes, filename: str, actor=None) ->
                 f"Permohonan {current.request_number} berstatus '{State(current.state).label}': "
                 "dokumen hanya dikirim untuk permohonan yang disetujui."
             )
-        outbox.enqueue(
+        port.tell(
             current.resident,
             case=current,
-            kind="case_update",
+            purpose=port.Purpose.CASE_UPDATE,
             text=f"Dokumen untuk permohonan {current.request_number} sudah terbit. Silakan simpan berkas ini.",
-            document=pdf_bytes,
-            document_name=name,
+            attachment=port.Attachment(pdf_bytes, name),
         )
         hand_over = HandOver.objects.create(
             case=current, method=HandOver.Method.WHATSAPP, officer=actor, document_name=name

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from loket.cases.models import Case, State
-from loket.channels.whatsapp import outbox
+from loket.messaging import port
 from loket.scheduling.models import Booking, HandOver, Purpose, Receipt
 
 
@@ -75,7 +75,9 @@ def hand_over(
             note="kartu diserahkan di loket",
             through=State.COLLECTED,
         )
-        outbox.enqueue(case.resident, case=case, kind="hand_over", text=hand_over_message(case, record))
+        port.tell(
+            case.resident, case=case, purpose=port.Purpose.HAND_OVER, text=hand_over_message(case, record)
+        )
     return record
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from loket.cases import samples
 from loket.cases.models import Case, Resident, State, next_request_number
-from loket.channels.whatsapp.models import PhoneNumber
+from loket.messaging import port
 from loket.scheduling.models import ExtraServiceDay
 from loket.scheduling.office import office_calendar
 from loket.scheduling.schedules import ensure_all
@@ -29,9 +29,8 @@ def load(out) -> None:
     ExtraServiceDay.objects.get_or_create(date=saturday, defaults={"reason": "Layanan Sabtu (demo)"})
 
     # The channel's demo number (loaded before us), so the simulator shows the receipt.
-    number = PhoneNumber.objects.filter(active=True).order_by("pk").first()
     resident, _ = Resident.objects.get_or_create(
-        channel_number=number.phone_number_id if number else "demo",
+        channel_number=port.demo_address() or "demo",
         user_id="6281299990003",
         defaults={"wa_id": "6281299990003", "profile_name": "Ibu Demo"},
     )

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 
 from loket.cases.models import State
-from loket.channels.whatsapp import outbox
 from loket.console.masking import mask_number
 from loket.domain.calendar import long_date
+from loket.messaging import port
 from loket.scheduling.models import Booking, PrintBatch, Purpose
 from loket.scheduling.office import session_label
 from loket.scheduling.receipts import holder_name, mask_name
@@ -101,10 +101,10 @@ def mark_printed(
                 through=State.READY_FOR_PICKUP,
             )
             Booking.objects.filter(pk=booking.pk).update(print_batch=batch)
-            outbox.enqueue(
+            port.tell(
                 case.resident,
                 case=case,
-                kind="case_update",
+                purpose=port.Purpose.CASE_UPDATE,
                 text=(
                     f"Kartu untuk permohonan {case.request_number} sudah dicetak dan siap diambil pada "
                     f"{long_date(booking.day)}, {session_label(booking.day, booking.part).lower()}. "

@@ -21,6 +21,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
 from loket.domain.calendar import long_date
+from loket.messaging import port
 from loket.scheduling.models import Booking, Purpose, Receipt
 from loket.scheduling.office import office_calendar, session_label
 
@@ -195,14 +196,11 @@ def message_text(booking: Booking) -> str:
 
 def send(receipt: Receipt, text: str = ""):
     """Render the receipt and put it in the outbox with a short text."""
-    from loket.channels.whatsapp import outbox
-
     case = receipt.booking.case
-    return outbox.enqueue(
+    return port.tell(
         case.resident,
         case=case,
-        kind="receipt",
+        purpose=port.Purpose.RECEIPT,
         text=text or message_text(receipt.booking),
-        document=render_pdf(receipt),
-        document_name=file_name(receipt),
+        attachment=port.Attachment(render_pdf(receipt), file_name(receipt)),
     )

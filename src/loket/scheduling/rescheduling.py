@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import transaction
 
 from loket.cases.models import Case
-from loket.channels.whatsapp import outbox
 from loket.domain.calendar import short_date
+from loket.messaging import port
 from loket.scheduling import receipts
 from loket.scheduling.allocation import Session, available_sessions, release, try_take
 from loket.scheduling.models import Booking, parse_session_key, session_key
@@ -25,7 +25,7 @@ def active_booking(case: Case) -> Booking | None:
 
 
 def _tell(case: Case, text: str) -> None:
-    outbox.enqueue(case.resident, case=case, kind="reply", text=text)
+    port.tell(case.resident, case=case, purpose=port.Purpose.REPLY, text=text)
 
 
 def _choices(booking: Booking) -> list[Session]:
@@ -68,7 +68,7 @@ def offer_sessions(case: Case):
         },
         "action": {"button": "Pilih jadwal", "sections": [{"title": "Jadwal yang kosong", "rows": rows}]},
     }
-    return outbox.enqueue(case.resident, case=case, kind="reply", interactive=interactive)
+    return port.tell(case.resident, case=case, purpose=port.Purpose.REPLY, choices=interactive)
 
 
 def choose_session(case: Case, reply_id: str) -> Booking | None:

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from loket.cases.models import OPEN_STATES
-from loket.channels.whatsapp import outbox
 from loket.domain.calendar import long_date
 from loket.jobs.queue import handler, periodic
+from loket.messaging import port
 from loket.scheduling.models import Booking, Purpose
 from loket.scheduling.office import office_calendar, session_label
 
@@ -54,10 +54,10 @@ def send_reminders(payload: dict) -> int:
         with transaction.atomic():
             if not _claim(booking, "reminded_at", timezone.now()):
                 continue
-            outbox.enqueue(
+            port.tell(
                 booking.case.resident,
                 case=booking.case,
-                kind="reminder",
+                purpose=port.Purpose.REMINDER,
                 text=f"Pengingat: jadwal {what} permohonan {booking.case.request_number} adalah {when}. "
                 "Bawa bukti dan dokumen asli.",
                 template_name=REMINDER_TEMPLATES[booking.purpose],
@@ -88,10 +88,10 @@ def check_no_shows(payload: dict) -> dict:
             with transaction.atomic():
                 if not _claim(booking, "no_show_reminded_at", now):
                     continue
-                outbox.enqueue(
+                port.tell(
                     booking.case.resident,
                     case=booking.case,
-                    kind="reminder",
+                    purpose=port.Purpose.REMINDER,
                     text=f"Permohonan {booking.case.request_number} belum diambil sejak {long_date(booking.day)}. "
                     "Silakan datang pada jam layanan, atau ketik JADWAL ULANG untuk memilih jadwal baru.",
                     template_name=NO_SHOW_TEMPLATE,

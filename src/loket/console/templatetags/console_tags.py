@@ -1,8 +1,8 @@
 from django import template
 
-from loket.channels.whatsapp.incidents import active_incidents
 from loket.console.access import may
 from loket.console.models import Role, StaffProfile
+from loket.messaging import port
 
 register = template.Library()
 
@@ -14,7 +14,7 @@ INCIDENT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 def incident_banner(context):
     staff = getattr(context.get("request"), "staff", None)
     show = staff is not None and staff.role in INCIDENT_ROLES
-    return {"incidents": active_incidents() if show else [], "reviews_quarantine": may(staff, "quarantine")}
+    return {"incidents": port.incidents() if show else [], "reviews_quarantine": may(staff, "quarantine")}
 
 
 @register.filter

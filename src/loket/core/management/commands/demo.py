@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from loket.core.demo_stand_ins import start_all
 from loket.core.secrets import ensure_secret_key
 
 
@@ -28,8 +29,9 @@ class Command(BaseCommand):
         settings.SECRET_KEY = ensure_secret_key(settings.DATA_DIR)
         base = f"http://{host}:{port}"
         self.use_public_url(base)
-        graph_port = int(os.environ.get("LOKET_DEMO_GRAPH_PORT", str(port + 1)))
-        fake = None if no_serve else self.start_fake_graph(host, port, graph_port)
+        # Stand-ins for outside services (the channel's fake provider API), registered by
+        # the capabilities; with --no-serve they are only described.
+        stand_ins = start_all(host, port, serve=not no_serve)
         call_command("migrate", interactive=False, verbosity=0)
         self.load_demo_data()
         # Every address in one place, on the port asked for (the demo data above names only paths).
@@ -38,12 +40,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Konsol petugas: {base}/console/login/  (akun demo dan kunci TOTP-nya di atas)")
         self.stdout.write(f"Admin: {base}/admin/  (akun admin dan kunci TOTP-nya di atas)")
         self.stdout.write(f"Simulator WhatsApp (coba sebagai warga): {base}/simulator/")
-        graph_url = fake.url if fake else f"http://{host}:{graph_port}"
-        state = "tidak dijalankan: --no-serve" if no_serve else f"pesan keluar: {graph_url}/_fake/messages"
-        self.stdout.write(
-            f"Fake Graph API (pengganti Meta) di port {graph_port} (--port + 1, atau LOKET_DEMO_GRAPH_PORT): "
-            f"{graph_url}  ({state})"
-        )
+        for stand_in in stand_ins:
+            for line in stand_in.lines:
+                self.stdout.write(line)
         self.stdout.write(f"Buka: {base}/")
         if no_serve:
             return
@@ -52,7 +51,8 @@ class Command(BaseCommand):
             call_command("serve", host=host, port=port)
         finally:
             stop.set()
-            fake.stop()
+            for stand_in in stand_ins:
+                stand_in.stop()
 
     def use_public_url(self, base: str) -> None:
         """Receipts' QR codes point at the demo's own address, unless LOKET_PUBLIC_URL is set."""
@@ -60,39 +60,6 @@ class Command(BaseCommand):
             return
         os.environ["LOKET_PUBLIC_URL"] = base  # for the web server's processes
         settings.LOKET_PUBLIC_URL = base  # this process read its settings already
-
-    def start_fake_graph(self, host: str, port: int, graph_port: int):
-        """Stand in for Meta: the fake Graph API in this process, posting statuses to our webhook."""
-        from loket.channels.whatsapp.fake_graph import FakeGraph
-
-        demo_values = {
-            "LOKET_DEMO": "1",
-            "LOKET_WA_APP_SECRET": "demo-app-secret",
-            "LOKET_WA_VERIFY_TOKEN": "demo-verify-token",
-            "LOKET_WA_ACCESS_TOKEN": "demo-access-token",
-        }
-        for name, value in demo_values.items():
-            os.environ.setdefault(name, value)
-        fake = FakeGraph(
-            host=host,
-            port=graph_port,
-            access_token=os.environ["LOKET_WA_ACCESS_TOKEN"],
-            app_secret=os.environ["LOKET_WA_APP_SECRET"],
-            webhook_url=f"http://{host}:{port}/webhooks/whatsapp",
-            statuses=("sent", "delivered", "read"),
-        ).start()
-        os.environ["LOKET_WA_GRAPH_URL"] = fake.url
-        # This process already read its settings: the worker thread needs the same values
-        # as the web server's processes, which read the environment afresh.
-        settings.DEMO = True
-        for name in (
-            "LOKET_WA_APP_SECRET",
-            "LOKET_WA_VERIFY_TOKEN",
-            "LOKET_WA_ACCESS_TOKEN",
-            "LOKET_WA_GRAPH_URL",
-        ):
-            setattr(settings, name, os.environ[name])
-        return fake
 
     def start_worker(self) -> threading.Event:
         """Background work in a thread of this process (`loket worker` in production)."""
