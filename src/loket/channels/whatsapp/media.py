@@ -24,7 +24,6 @@ from django.conf import settings
 
 from loket.channels.whatsapp import graph
 from loket.channels.whatsapp.errors import Action, GraphError
-from loket.channels.whatsapp.graph import graph_url as graph_url  # the simulator's upload address
 
 MB = 1024 * 1024
 # Meta's own limits per kind (reference §7); a bigger file cannot be a genuine one.

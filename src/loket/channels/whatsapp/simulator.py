@@ -22,8 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from loket.cases.models import Resident
-from loket.channels.whatsapp import envelopes
-from loket.channels.whatsapp.media import graph_url
+from loket.channels.whatsapp import envelopes, graph
 from loket.channels.whatsapp.models import InboundMessage, OutboundMessage, PhoneNumber
 
 log = logging.getLogger(__name__)
@@ -112,16 +111,9 @@ def _message(request: HttpRequest, number: PhoneNumber, phone: str) -> dict | No
 
 
 def upload_media(phone_number_id: str, data: bytes, mime: str, filename: str) -> str:
-    """Hold the file at the Graph API, as WhatsApp does before it tells us the media id."""
-    answer = httpx.post(
-        graph_url(phone_number_id, "media"),
-        headers={"Authorization": f"Bearer {settings.LOKET_WA_ACCESS_TOKEN}"},
-        data={"messaging_product": "whatsapp", "type": mime},
-        files={"file": (filename or "berkas", data, mime)},
-        timeout=30,
-    )
-    answer.raise_for_status()
-    return answer.json()["id"]
+    """Hold the file at the Graph API, as WhatsApp does before it tells us the media id
+    (through the one Graph client, like every other call to Graph)."""
+    return graph.client().upload_media(phone_number_id, data, mime, filename or "berkas")
 
 
 def delivery(number: PhoneNumber, phone: str, name: str, message: dict) -> dict:
