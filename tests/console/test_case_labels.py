@@ -89,3 +89,13 @@ def test_a_case_without_region_shows_a_dash(client):
     sign_in(client, officer)
     body = client.get(f"/console/permohonan/{case.pk}/").content.decode()
     assert re.search(r'id="places">–</td>', body)
+
+
+def test_an_applicant_without_a_name_or_number_on_record_is_said_so_not_shown_as_dashes(client):
+    officer = make_staff("petugas", Role.OFFICER, services=["KIA"])
+    case = make_case(state=State.IN_REVIEW, assigned_to=officer, subject=NIK, fields=PARSED)
+    type(case.resident).objects.filter(pk=case.resident_id).update(profile_name="", phone="", wa_id="")
+    sign_in(client, officer)
+    body = client.get(f"/console/permohonan/{case.pk}/").content.decode()
+    row = body[body.index("<th>Pemohon</th>") : body.index("</tr>", body.index("<th>Pemohon</th>"))]
+    assert "tidak tercatat" in row and "·" not in row

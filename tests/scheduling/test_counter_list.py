@@ -134,3 +134,13 @@ def test_officers_and_administrators_do_not_see_the_counter(client):
     for role in (Role.OFFICER, Role.ADMIN):
         sign_in(client, make_staff(f"u-{role}", role, services=["KIA"]))
         assert client.get("/console/counter/").status_code == 403
+
+
+def test_on_a_day_the_office_is_closed_the_counter_opens_on_the_next_working_day(client):
+    saturday_at_nine = dt.datetime(2026, 12, 19, 2, 0, tzinfo=dt.UTC)
+    with time_machine.travel(saturday_at_nine, tick=False):
+        monday = booked(dt.date(2026, 12, 21))
+        sign_in(client, make_staff("loket", Role.COUNTER, kecamatan=[KEC_A]))
+        body = listing(client)
+    assert "Senin, 21 Desember 2026" in body and monday.request_number in body
+    assert "Jadwal hari ini" not in body

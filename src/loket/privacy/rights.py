@@ -14,12 +14,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from loket.cases.checklist import kind_label
 from loket.cases.models import OPEN_STATES, Case, Document, Resident, State
 from loket.console.masking import mask_number
+from loket.messaging.port import same_person
 from loket.privacy import retention
 from loket.privacy.models import ErasureRequest
 
@@ -40,16 +40,6 @@ def register_notifier(send: Notifier) -> None:
 def _notify(resident: Resident, text: str) -> None:
     for send in _notifier:
         send(resident, text)
-
-
-def same_person(resident: Resident) -> QuerySet:
-    """The resident's records on every office number (same WhatsApp id or BSUID)."""
-    match = Q(pk=resident.pk)
-    if resident.wa_id:
-        match |= Q(wa_id=resident.wa_id)
-    if resident.bsuid:
-        match |= Q(bsuid=resident.bsuid)
-    return Resident.objects.filter(match)
 
 
 def _date(value: dt.datetime) -> str:

@@ -146,10 +146,12 @@ def _pickup_list(request: HttpRequest) -> dict:
 
 
 def _list_day(request: HttpRequest) -> dt.date:
+    """The day asked for, else today, else (the office is closed today) the next working day."""
     try:
         return dt.date.fromisoformat(request.GET.get("hari") or "")
     except ValueError:
-        return today()
+        calendar, now = office_calendar(), today()
+        return now if calendar.is_working_day(now) else calendar.next_working_day(now)
 
 
 def _flagged(request: HttpRequest):
