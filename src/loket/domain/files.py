@@ -228,8 +228,7 @@ def refusal_reason(code: str, limits: Limits) -> str:
     return {
         TYPE: "isinya bukan foto atau PDF",
         IMAGE_UNREADABLE: "fotonya rusak atau tidak dapat dibuka",
-        IMAGE_TOO_LARGE: f"ukuran gambarnya terlalu besar (lebih dari {limits.max_pixels // 1_000_000} "
-        "megapiksel)",
+        IMAGE_TOO_LARGE: "gambarnya terlalu besar untuk dibuka",
         PDF_UNREADABLE: "PDF-nya rusak atau tidak dapat dibuka",
         PDF_ENCRYPTED: "PDF-nya terkunci kata sandi",
         PDF_EMPTY: "PDF-nya tidak berisi halaman",
