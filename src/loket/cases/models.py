@@ -178,6 +178,10 @@ class Case(models.Model):
     # Set when the personal fields were removed (loket.privacy); number, service, dates and
     # states stay.
     purged_at = models.DateTimeField(null=True, blank=True)
+    # How the request arrived: "typed" (a `#…#` message), "guided" (the guided conversation),
+    # "operator" (a village operator's console form), or the source token of the poster or
+    # campaign link it came from (e.g. "POSY-3603031"). Shown by `loket case show --json`.
+    source = models.CharField(max_length=40, default="typed", blank=True, db_index=True)
 
     class Meta:
         constraints = [

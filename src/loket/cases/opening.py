@@ -53,8 +53,13 @@ def _apply(case: Case, request: Request) -> None:
     case.kode_kecamatan, case.kode_desa = request.kode_kecamatan, request.kode_desa
 
 
-def open_or_update(resident: Resident, request: Request, *, source: str = "channel") -> tuple[Case, bool]:
-    """The open case for this request, updated, or a new one. Returns (case, created)."""
+def open_or_update(
+    resident: Resident, request: Request, *, source: str = "channel", case_source: str = "typed"
+) -> tuple[Case, bool]:
+    """The open case for this request, updated, or a new one. Returns (case, created).
+
+    `source` names who acted, for the history; `case_source` is how a new case arrived
+    (`Case.source`: typed, guided, operator or a poster token); an update keeps the first."""
     # No savepoint of its own (inside a job's transaction it joins that one); the race below
     # keeps its savepoint, which it needs to go on after the IntegrityError.
     with transaction.atomic(savepoint=False):
@@ -69,6 +74,7 @@ def open_or_update(resident: Resident, request: Request, *, source: str = "chann
             service=request.service,
             subject=request.subject,
             resident=resident,
+            source=case_source,
             created_at=now,
             state_changed_at=now,
         )

@@ -1,6 +1,12 @@
-"""`loket case move <nomor> <status>`: change a case's state from the command line, legally."""
+"""`loket case move <nomor> <status>`: change a case's state from the command line, legally.
+
+`loket case show <nomor> [--json]`: the case's state and history; with `--json`, one object
+with `number`, `service`, `state`, `source` and `fields` (the same `fields` as `loket parse`
+gives for the typed request), for scripts and acceptance checks."""
 
 from __future__ import annotations
+
+import json
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -8,6 +14,18 @@ from django.core.management.base import BaseCommand, CommandError
 from loket.cases.checklist import missing_items
 from loket.cases.models import GUARDED_STATES, Case, IllegalTransition, State
 from loket.cases.workflow import consent_missing
+
+
+def case_summary(case: Case) -> dict:
+    """What `loket case show --json` prints (no history, no documents: the request itself)."""
+    return {
+        "number": case.request_number,
+        "service": case.service,
+        "state": case.state,
+        "source": case.source,
+        "fields": case.fields,
+        "created_at": case.created_at.isoformat(),
+    }
 
 
 class Command(BaseCommand):
@@ -22,11 +40,15 @@ class Command(BaseCommand):
         move.add_argument("--user", default="", help="username recorded as the actor")
         show = sub.add_parser("show", help="print a case's state and history")
         show.add_argument("number")
+        show.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args, action, number, **options):
         case = Case.objects.filter(request_number=number).first()
         if case is None:
             raise CommandError(f"Permohonan {number} tidak ditemukan.")
+        if action == "show" and options.get("json"):
+            self.stdout.write(json.dumps(case_summary(case), ensure_ascii=False, indent=2))
+            return
         if action == "show":
             self.stdout.write(f"{case.request_number} {case.state}")
             for event in case.events.all():
