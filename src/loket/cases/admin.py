@@ -5,10 +5,15 @@ here. A resident may be deleted (with everything that is theirs) once no request
 is open: `loket.cases.erasure`.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -75,10 +80,13 @@ class ResidentAdmin(AuditedReadOnlyAdmin):
             return redirect(reverse("admin:cases_resident_change", args=[resident.pk]))
         return super().delete_view(request, object_id, extra_context)
 
-    def get_deleted_objects(self, objs, request):
+    def get_deleted_objects(
+        self, objs: Sequence[Resident] | QuerySet[Resident], request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[str]]:
         # A summary by kind instead of Django's walk, which would list names and stop at
-        # the PROTECT relations that erase_resident deletes in order.
-        summary: list = []
+        # the PROTECT relations that erase_resident deletes in order. (Nested lists, as
+        # Django's own summary: the template renders them as nested items.)
+        summary: list[Any] = []
         model_count: dict[str, int] = {}
         for resident in objs:
             goes = what_goes(resident)

@@ -117,4 +117,6 @@ def queue_if_complete(case: Case, *, consent_given: bool) -> bool:
 def file_received(document: Document) -> Case:
     """A downloaded file that joined a case: the one completeness rule decides what happens
     (complete: queued; a correction fully answered: back to the same officer's queue)."""
-    return attach_resent_document(document.case, document, source="channel")
+    case = document.case
+    assert case is not None, "only a document filed to a case is received here"
+    return attach_resent_document(case, document, source="channel")

@@ -9,6 +9,7 @@ person's area or services answers 404, as if it did not exist.
 from __future__ import annotations
 
 from functools import wraps
+from typing import cast
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.utils import translation
+from django_otp.middleware import is_verified as otp_verified
 
 from loket.cases.models import Case, Document, State
 from loket.console.models import AuditEntry, Role, StaffProfile
@@ -47,6 +49,16 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 
+class StaffRequest(HttpRequest):
+    """A request `console_view` let through, carrying the person's staff profile.
+
+    Django hands views a plain HttpRequest and `console_view` adds `staff` to it; this class
+    only tells the type checker so (views and helpers behind `console_view` take it).
+    """
+
+    staff: StaffProfile
+
+
 def login_url(request: HttpRequest) -> str:
     return f"/console/login/?{urlencode({'next': request.get_full_path()})}"
 
@@ -71,12 +83,12 @@ def console_view(action: str):
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs):
             user = request.user
-            if not user.is_authenticated or not user.is_verified():
+            if not user.is_authenticated or not otp_verified(user):
                 return redirect(login_url(request))
             profile = profile_of(user)
-            if not may(profile, action):
+            if profile is None or not may(profile, action):
                 raise PermissionDenied("Halaman ini bukan bagian tugas Anda.")
-            request.staff = profile
+            cast(StaffRequest, request).staff = profile
             # Officer-facing text is Bahasa Indonesia whatever the browser asks for.
             with translation.override("id"):
                 return view(request, *args, **kwargs)
@@ -98,7 +110,7 @@ def in_area(profile: StaffProfile, qs: QuerySet, field: str = "kode_kecamatan") 
     return qs.filter(**{f"{field}__in": profile.kecamatan}) if profile.kecamatan else qs
 
 
-def cases_for(request: HttpRequest, qs: QuerySet | None = None) -> QuerySet:
+def cases_for(request: StaffRequest, qs: QuerySet | None = None) -> QuerySet:
     """The cases this person may see: their area, and for officers their services."""
     profile = request.staff
     qs = in_area(profile, Case.objects.all() if qs is None else qs)
@@ -111,7 +123,7 @@ def cases_for(request: HttpRequest, qs: QuerySet | None = None) -> QuerySet:
 PICKUP_STATES = (State.APPROVED, State.READY_FOR_PICKUP, State.COLLECTED)
 
 
-def case_for(request: HttpRequest, pk: int) -> Case:
+def case_for(request: StaffRequest, pk: int) -> Case:
     qs = cases_for(request)
     if request.staff.role == Role.COUNTER:
         qs = qs.filter(state__in=PICKUP_STATES)
@@ -121,19 +133,19 @@ def case_for(request: HttpRequest, pk: int) -> Case:
     return case
 
 
-def document_for(request: HttpRequest, case: Case, pk: int) -> Document:
+def document_for(request: StaffRequest, case: Case, pk: int) -> Document:
     document = Document.objects.filter(case=case, pk=pk).first()
     if document is None:
         raise Http404("Dokumen tidak ditemukan.")
     return document
 
 
-def require_service(request: HttpRequest, service: str) -> None:
+def require_service(request: StaffRequest, service: str) -> None:
     if service not in services_of(request.staff):
         raise Http404("Layanan tidak ditemukan.")
 
 
-def audit_for(request: HttpRequest) -> QuerySet:
+def audit_for(request: StaffRequest) -> QuerySet:
     """Audit entries within the person's area (entries without a case: regency-wide staff only)."""
     qs = AuditEntry.objects.select_related("actor", "case")
     if request.staff.kecamatan:
@@ -141,7 +153,7 @@ def audit_for(request: HttpRequest) -> QuerySet:
     return qs
 
 
-def staff_for(request: HttpRequest) -> QuerySet:
+def staff_for(request: StaffRequest) -> QuerySet:
     qs = StaffProfile.objects.select_related("user").order_by("user__username")
     if request.staff.kecamatan:
         # A kecamatan administrator sees accounts limited to (some of) their kecamatan.
@@ -163,7 +175,7 @@ def colleagues_for(case: Case, profile: StaffProfile) -> QuerySet:
     return StaffProfile.objects.filter(user_id__in=ids).select_related("user").order_by("user__username")
 
 
-def residents_for(request: HttpRequest) -> QuerySet:
+def residents_for(request: StaffRequest) -> QuerySet:
     """The residents whose messages this person may read in the inbox.
 
     Those with a case the person may see; regency-wide staff also see those with no case

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from loket.cases.models import Case, IllegalTransition
 from loket.cases.workflow import WorkflowError
 from loket.console import audit
-from loket.console.access import case_for, console_view, may
+from loket.console.access import StaffRequest, case_for, console_view, may
 from loket.console.models import Role
 
 BUSY = "Permohonan ini sedang diperiksa petugas lain."
@@ -38,11 +38,11 @@ class Who(enum.Enum):
     ANYONE = "anyone"  # anyone who sees the case (e.g. a reply to the resident)
 
 
-def can_act(request: HttpRequest, case: Case) -> bool:
+def can_act(request: StaffRequest, case: Case) -> bool:
     return request.staff.role == Role.SUPERVISOR or case.assigned_to_id == request.user.pk
 
 
-def _allowed(request: HttpRequest, case: Case, who: Who) -> bool:
+def _allowed(request: StaffRequest, case: Case, who: Who) -> bool:
     if who is Who.ANYONE:
         return True
     if who is Who.ASSIGNEE_OR_REASSIGNER and may(request.staff, "reassign"):
@@ -61,7 +61,7 @@ def case_action(
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def on_case(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+        def on_case(request: StaffRequest, pk: int, **kwargs: Any) -> HttpResponse:
             case = case_for(request, pk)
             if not _allowed(request, case, who):
                 messages.error(request, BUSY)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from loket.cases.models import Case, Document, Resident
 from loket.console import audit
@@ -68,5 +69,7 @@ class AuditedReadOnlyAdmin(admin.ModelAdmin):
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
         response = super().history_view(request, object_id, extra_context)
         if response.status_code == 200:
-            record_admin(request, "admin_view", self, response.context_data.get("object"), note="(riwayat)")
+            # Django renders the history as a TemplateResponse whose context holds the object.
+            context = response.context_data if isinstance(response, TemplateResponse) else None
+            record_admin(request, "admin_view", self, (context or {}).get("object"), note="(riwayat)")
         return response

@@ -13,7 +13,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django_otp import user_has_device
+from django_otp.middleware import is_verified as otp_verified
 
 from loket.console import audit
 from loket.console.access import profile_of
@@ -78,7 +80,7 @@ class SecondFactorAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return may_use_admin(user) and user.is_verified()
+        return may_use_admin(user) and otp_verified(user)
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         response = super().login(request, extra_context)
@@ -87,7 +89,7 @@ class SecondFactorAdminSite(admin.AdminSite):
             audit.record(request, "admin_login")
         return response
 
-    def logout(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+    def logout(self, request: HttpRequest, extra_context=None) -> TemplateResponse:
         if request.method == "POST" and request.user.is_authenticated:
             audit.record(request, "admin_logout")
         return super().logout(request, extra_context)

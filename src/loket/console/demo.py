@@ -22,7 +22,7 @@ from loket.console.models import CannedReply, Role, StaffProfile
 from loket.scheduling.approval import approve_case
 
 # username, password, role, services, kecamatan, fixed TOTP key (hex, 20 bytes)
-ACCOUNTS = [
+ACCOUNTS: list[tuple[str, str, Role, list[str], list[str], str]] = [
     ("petugas.kia", "loket-demo-petugas", Role.OFFICER, ["KIA"], [], "11" * 20),
     ("supervisor", "loket-demo-supervisor", Role.SUPERVISOR, [], [], "22" * 20),
     ("loket", "loket-demo-loket", Role.COUNTER, [], [], "33" * 20),

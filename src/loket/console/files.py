@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from loket.cases.models import Case, Document
 from loket.console import audit
-from loket.console.access import case_for, console_view, may, residents_for
+from loket.console.access import StaffRequest, case_for, console_view, may, residents_for
 from loket.console.queue import touch
 
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "application/pdf"})
@@ -44,7 +44,7 @@ def document_response(document: Document) -> FileResponse:
     return response
 
 
-def unfiled_documents(request: HttpRequest) -> QuerySet[Document]:
+def unfiled_documents(request: StaffRequest) -> QuerySet[Document]:
     """Files of residents this person may see that joined no case (the inbox's work)."""
     # A file purged under the retention rules (loket.privacy) is no longer work to do.
     return Document.objects.filter(
@@ -54,7 +54,7 @@ def unfiled_documents(request: HttpRequest) -> QuerySet[Document]:
 
 @console_view("document")
 @xframe_options_sameorigin  # the PDF viewer on the case page embeds it; other sites still cannot
-def document_file(request: HttpRequest, doc: int, pk: int | None = None) -> FileResponse:
+def document_file(request: StaffRequest, doc: int, pk: int | None = None) -> FileResponse:
     """A case's file (`pk` given), or an unfiled one for the officer deciding where it belongs."""
     case: Case | None = None
     if pk is None:

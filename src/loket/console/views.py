@@ -30,6 +30,7 @@ from loket.cases.workflow import (
 )
 from loket.console import actions, audit
 from loket.console.access import (
+    StaffRequest,
     audit_for,
     case_for,
     cases_for,
@@ -482,7 +483,7 @@ def audit_search(request):
 
 
 @console_view("reports")
-def reports(request):
+def reports(request: StaffRequest) -> HttpResponse:
     rows = cases_for(request).values("service", "state").annotate(n=Count("pk")).order_by("service", "state")
     table: dict[str, dict[str, int]] = {}
     for row in rows:

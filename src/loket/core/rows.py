@@ -13,7 +13,7 @@ import datetime as dt
 from functools import cache
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 
 def db_time(moment: dt.datetime):
@@ -33,8 +33,9 @@ def read_column(sql: str, params: list) -> list:
     ]
 
 
-def _column(model: type[Model], name: str):
+def _column(model: type[Model], name: str) -> tuple[Field, str]:
     field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column, f"{model.__name__}.{name} is not a column"
     return field, connection.ops.quote_name(field.column)
 
 
@@ -42,7 +43,9 @@ def _column(model: type[Model], name: str):
 def _update_sql(model: type[Model], names: tuple[str, ...], condition: str, vendor: str) -> str:
     table = connection.ops.quote_name(model._meta.db_table)
     sets = ", ".join(f"{_column(model, name)[1]} = %s" for name in names)
-    pk = connection.ops.quote_name(model._meta.pk.column)
+    pk_column = model._meta.pk.column
+    assert pk_column, f"{model.__name__} has no primary key column"
+    pk = connection.ops.quote_name(pk_column)
     return f"UPDATE {table} SET {sets} WHERE {pk} = %s{condition}"  # noqa: S608 - names are ours
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from loket.console.access import console_view, may, profile_of
+from loket.console.access import StaffRequest, console_view, may, profile_of
 
 ACTION = "reports"
 
@@ -26,9 +26,15 @@ class Scope:
 
 def scope_for(user) -> Scope:
     profile = profile_of(user)
-    if not may(profile, ACTION):
+    if profile is None or not may(profile, ACTION):
         return Scope(False)
     return Scope(True, frozenset(profile.kecamatan or []) or None)
+
+
+class CoverageRequest(StaffRequest):
+    """A request `coverage_view` let through (for the type checker): it carries the scope."""
+
+    coverage_scope: Scope
 
 
 def coverage_view(view):

@@ -205,7 +205,7 @@ def _bump(model, key: dict, amounts: dict, sign: int = 1) -> None:
 def case_before(sender, instance: Case, raw: bool = False, **kwargs) -> None:
     if raw or instance.pk is None:
         return
-    instance._coverage_before = (
+    instance._coverage_before = (  # type: ignore[attr-defined]  # a note from pre_save to post_save, not a field
         Case.objects.filter(pk=instance.pk).values_list("service", "kode_kecamatan", "created_at").first()
     )
 
@@ -280,15 +280,17 @@ def case_event(sender, instance: CaseEvent, created: bool, raw: bool = False, **
 def rebuild(batch: int = 5000) -> dict[str, int]:
     """Recompute every aggregate from the cases and their events (after bulk loads)."""
     tally = Tally()
-    cases = {}
-    open_cases = {}
+    cases: dict[int, tuple[str, str, dt.datetime]] = {}
+    open_cases: dict[int, tuple[str, str, str, dt.datetime]] = {}
+    state_day: dict[int, dt.date] = {}  # the local day each open case entered its state
     for pk, service, kode, created_at, state in Case.objects.values_list(
         "pk", "service", "kode_kecamatan", "created_at", "state"
     ).iterator(chunk_size=batch):
         cases[pk] = (service, kode, created_at)
         tally.add_case(service, kode, created_at)
         if state in OPEN_STATES:
-            open_cases[pk] = [service, kode, state, created_at, timezone.localdate(created_at)]
+            open_cases[pk] = (service, kode, state, created_at)
+            state_day[pk] = timezone.localdate(created_at)
     seen_officer: set[int] = set()
     seen_completion: set[int] = set()
     events = CaseEvent.objects.order_by("case_id", "at", "pk").values_list("case_id", *EVENT_FIELDS)
@@ -308,9 +310,9 @@ def rebuild(batch: int = 5000) -> dict[str, int]:
         if is_completion(event[0], event[1]):
             seen_completion.add(case_id)
         if case_id in open_cases:
-            open_cases[case_id][4] = timezone.localdate(event[-1])
-    for service, kode, state, created_at, state_day in open_cases.values():
-        tally.add_open(service, kode, state, created_at, state_day)
+            state_day[case_id] = timezone.localdate(event[-1])
+    for pk, (service, kode, state, created_at) in open_cases.items():
+        tally.add_open(service, kode, state, created_at, state_day[pk])
     with transaction.atomic():
         ServiceDay.objects.all().delete()
         OfficerDay.objects.all().delete()

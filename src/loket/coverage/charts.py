@@ -129,16 +129,15 @@ def trend_chart(
         },
     ]
     dates = [period_middle(p.period) for p in points]
-    ahead = (
-        projection is not None and projection.reached_on and (today is None or projection.reached_on > today)
-    )
-    if projection and ahead and base_point:
+    reached = projection.reached_on if projection is not None else None
+    ahead = reached is not None and (today is None or reached > today)
+    if projection and reached is not None and ahead and base_point:
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines",
                 "name": "Proyeksi (laju tren)",
-                "x": [period_middle(base_point.period).isoformat(), projection.reached_on.isoformat()],
+                "x": [period_middle(base_point.period).isoformat(), reached.isoformat()],
                 "y": [
                     float(domain.percent(projection.holders, projection.children)),
                     float(projection.target_percent),
@@ -147,7 +146,7 @@ def trend_chart(
                 "hoverinfo": "skip",
             }
         )
-        dates.append(projection.reached_on)
+        dates.append(reached)
     for i, (year, value) in enumerate(sorted(targets.items())):
         start = min(dates + [dt.date(year, 1, 1)]) if dates else dt.date(year, 1, 1)
         data.append(

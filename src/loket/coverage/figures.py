@@ -106,8 +106,9 @@ def current_coverage(kodes: set[str] | None = None) -> list[KecamatanCoverage]:
     out = []
     for kode in sorted(latest):
         group = latest[kode]
-        children = sum(f.anak for f in group)
-        holders = sum(f.kia for f in group)
+        # (`or 0` for the type checker only: figures without both numbers are left out above)
+        children = sum(f.anak or 0 for f in group)
+        holders = sum(f.kia or 0 for f in group)
         cards = collected.get(kode, 0)
         out.append(
             KecamatanCoverage(
@@ -163,6 +164,7 @@ def trend_points(include_excluded: bool = False) -> list[TrendPoint]:
     for f in RegencyFigure.objects.exclude(anak=None).exclude(kia=None).select_related("source_import"):
         if f.review == Review.EXCLUDED and not include_excluded:
             continue
+        assert f.anak is not None and f.kia is not None  # left out by the query
         points[f.period] = TrendPoint(
             f.period,
             domain.period_end(f.period),
@@ -178,19 +180,20 @@ def trend_points(include_excluded: bool = False) -> list[TrendPoint]:
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     excluded: set[str] = set()
     imported: dict[str, dt.datetime] = {}
-    for f in (
+    for k in (
         KecamatanFigure.objects.filter(is_total=False)
         .exclude(anak=None)
         .exclude(kia=None)
         .select_related("source_import")
     ):
-        sums[f.period][0] += f.anak
-        sums[f.period][1] += f.kia
-        imported[f.period] = max(
-            imported.get(f.period, f.source_import.imported_at), f.source_import.imported_at
+        assert k.anak is not None and k.kia is not None  # left out by the query
+        sums[k.period][0] += k.anak
+        sums[k.period][1] += k.kia
+        imported[k.period] = max(
+            imported.get(k.period, k.source_import.imported_at), k.source_import.imported_at
         )
-        if f.review == Review.EXCLUDED:
-            excluded.add(f.period)
+        if k.review == Review.EXCLUDED:
+            excluded.add(k.period)
     for period, (children, holders) in sums.items():
         if period in points or (period in excluded and not include_excluded):
             continue

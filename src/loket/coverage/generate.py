@@ -136,7 +136,7 @@ def generate(
             key = (service, day)
             numbers[key] += 1
             number = f"{service}-{day:%Y%m%d}-{counters.get(key, 0) + numbers[key]:04d}"
-            state, at, events = State.WAITING_DOCUMENTS, created, []
+            state, at, events = State.WAITING_DOCUMENTS.value, created, []
             now = timezone.now()
             for to_state, source, low, high in _path(rng, age):
                 nxt = _after_hours(rng, at, low, high)

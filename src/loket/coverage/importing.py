@@ -65,18 +65,19 @@ def import_table(
         table = domain.read_table(content, file_name)
     except domain.TableError as exc:
         raise ImportRefused(str(exc)) from exc
+    kecamatan_period = ""  # the period a per-kecamatan table is about (a history names its own)
     if table.layout == domain.KECAMATAN_LAYOUT:
         if not period:
             raise ImportRefused("Tabel per kecamatan perlu periodenya, misalnya --period 2020-S2.")
         try:
-            period = domain.parse_period(period)
+            kecamatan_period = domain.parse_period(period)
         except ValueError as exc:
             raise ImportRefused(str(exc)) from exc
 
     with transaction.atomic():
         record = CoverageImport.objects.create(
             layout=table.layout,
-            period=period if table.layout == domain.KECAMATAN_LAYOUT else "",
+            period=kecamatan_period,
             file_name=file_name[:255],
             sha256=hashlib.sha256(content).hexdigest(),
             content=content,
@@ -85,7 +86,7 @@ def import_table(
             source=source,
         )
         if table.layout == domain.KECAMATAN_LAYOUT:
-            result = _import_kecamatan(record, table, period)
+            result = _import_kecamatan(record, table, kecamatan_period)
         else:
             result = _import_history(record, table)
         record.findings_count = len(result.findings)
@@ -134,14 +135,15 @@ def _import_kecamatan(record: CoverageImport, table: domain.RawTable, period: st
     threshold = jump_threshold()
     key = domain.period_key(period)
     for r in checked.kecamatan_rows:
-        if r.is_total or not r.kode_kecamatan or not r.complete:
-            continue
-        others = {
-            f.period: f
+        if r.is_total or not r.kode_kecamatan or r.anak is None or r.kia is None:
+            continue  # (r.complete, spelt out so the type checker sees both numbers)
+        others = {  # period -> coverage in percent
+            f.period: domain.percent(f.kia, f.anak)
             for f in KecamatanFigure.objects.filter(kode_kecamatan=r.kode_kecamatan, is_total=False)
             .exclude(period=period)
             .exclude(anak=None)
             .exclude(kia=None)
+            if f.kia is not None and f.anak is not None
         }
         earlier = [p for p in others if domain.period_key(p) < key]
         later = [p for p in others if domain.period_key(p) > key]
@@ -154,7 +156,7 @@ def _import_kecamatan(record: CoverageImport, table: domain.RawTable, period: st
                 r.kode_kecamatan,
                 period,
                 before,
-                domain.percent(others[before].kia, others[before].anak),
+                others[before],
                 now,
                 threshold,
                 where,
@@ -169,14 +171,18 @@ def _import_kecamatan(record: CoverageImport, table: domain.RawTable, period: st
                 after,
                 period,
                 now,
-                domain.percent(others[after].kia, others[after].anak),
+                others[after],
                 threshold,
                 where,
             )
             if found:
                 findings.append(found)
     children = table_children(period)
-    history = dict(RegencyFigure.objects.exclude(anak=None).values_list("period", "anak"))
+    history = {
+        p: n
+        for p, n in RegencyFigure.objects.exclude(anak=None).values_list("period", "anak")
+        if n is not None
+    }
     if children is not None and period in history:
         found = domain.denominator_finding(None, period, children, history[period], history)
         if found:
@@ -197,27 +203,28 @@ def table_children(period: str) -> int | None:
 def _import_history(record: CoverageImport, table: domain.RawTable) -> ImportResult:
     checked = domain.check_history_table(table)
     findings = checked.findings
-    in_file = [r for r in checked.history_rows if r.period]
-    periods = sorted({r.period for r in in_file}, key=domain.period_key)
+    in_file = [(r.period, r) for r in checked.history_rows if r.period]  # (period, row)
+    periods = sorted({p for p, _ in in_file}, key=domain.period_key)
     RegencyFigure.objects.filter(period__in=periods).delete()
     RegencyFigure.objects.bulk_create(
         RegencyFigure(
             source_import=record,
-            period=r.period,
+            period=p,
             row=r.row,
             anak=r.anak,
             kia=r.kia,
             tanpa_kia=r.tanpa_kia,
             printed_percent=r.printed_percent,
         )
-        for r in in_file
+        for p, r in in_file
     )
     series: dict[str, tuple[int, int, int | None]] = {}  # period -> (children, holders, row in this file)
     for f in RegencyFigure.objects.exclude(anak=None).exclude(kia=None):
+        assert f.anak is not None and f.kia is not None  # left out by the query
         series[f.period] = (f.anak, f.kia, f.row if f.source_import_id == record.pk else None)
     ordered = sorted(series, key=domain.period_key)
     threshold = jump_threshold()
-    row_of = {r.period: r.row for r in in_file}
+    row_of = {p: r.row for p, r in in_file}
     for before, after in zip(ordered, ordered[1:], strict=False):
         if before not in row_of and after not in row_of:
             continue  # both from earlier imports: reported then
@@ -234,12 +241,12 @@ def _import_history(record: CoverageImport, table: domain.RawTable) -> ImportRes
         if found:
             findings.append(found)
     history = {p: v[0] for p, v in series.items()}
-    for r in in_file:
+    for p, r in in_file:
         if r.anak is None:
             continue
-        children = table_children(r.period)
+        children = table_children(p)
         if children is not None:
-            found = domain.denominator_finding(r.row, r.period, children, r.anak, history)
+            found = domain.denominator_finding(r.row, p, children, r.anak, history)
             if found:
                 findings.append(found)
     findings.sort(key=lambda f: (f.row is None, f.row or 0))

@@ -13,6 +13,7 @@ and every chart has axis titles and a legend. Numbers are printed the Indonesian
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -25,7 +26,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from loket.coverage import figures, service, tables
 from loket.coverage.templatetags.coverage_tags import cell
@@ -109,7 +110,7 @@ def _table(table: tables.Table, styles: StyleSheet1, limit: int | None = None, n
     )
     header = [c.label for c in table.columns]
     body = [[str(cell(r.get(c.key), c.kind)) for c in table.columns] for r in rows]
-    title = [Paragraph(table.title, styles["Heading3"])]
+    title: list[Flowable] = [Paragraph(table.title, styles["Heading3"])]
     if note:
         title += [Paragraph(note, styles["BodyText"]), Spacer(1, 0.15 * cm)]
     if not body:
@@ -126,7 +127,7 @@ def _table(table: tables.Table, styles: StyleSheet1, limit: int | None = None, n
         widths = column_widths(header, body, text=text)
         if widths is None:  # still too wide: share the page equally (text wraps at spaces)
             widths = [WIDTH / len(header)] * len(header)
-    data = [[Paragraph(label, head) for label in header], *body]
+    data: list[list[Any]] = [[Paragraph(label, head) for label in header], *body]
     grid = _grid(data, widths, [not t for t in text])
     # A short table stays on one page with its title; a long one keeps its title with it
     # (the heading's keepWithNext) and repeats its header row on the next page.
@@ -141,7 +142,7 @@ def _percent_label(value: float) -> str:
 
 def _legend(x: float, y: float, items: list[tuple[colors.Color, str]]) -> Legend:
     legend = Legend()
-    legend.x, legend.y = x, y
+    legend.x, legend.y = x, y  # type: ignore[assignment]  # reportlab takes any number; its stubs say int
     legend.fontName, legend.fontSize = BODY_FONT, 7
     legend.alignment = "right"
     legend.columnMaximum = 1
@@ -163,7 +164,7 @@ def coverage_bars(rows: list, period_label: str) -> Drawing:
     height = 13 * len(rows) + 70
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 95, 40, WIDTH - 125, height - 65
+    chart.x, chart.y, chart.width, chart.height = 95, 40, WIDTH - 125, height - 65  # type: ignore[assignment]  # reportlab takes any number; its stubs say int
     chart.data = [[float(c.line.cakupan) for c in rows]]
     chart.categoryAxis.categoryNames = [c.line.kecamatan for c in rows]
     chart.categoryAxis.labels.fontSize = 7
@@ -193,7 +194,7 @@ def trend_lines(points: list, targets: dict) -> Drawing:
     if not points:
         return drawing
     plot = LinePlot()
-    plot.x, plot.y, plot.width, plot.height = 45, 50, WIDTH - 60, 8 * cm - 75
+    plot.x, plot.y, plot.width, plot.height = 45, 50, WIDTH - 60, 8 * cm - 75  # type: ignore[assignment]  # reportlab takes any number; its stubs say int
     # A semester sits at its middle: S1 at a quarter of its year, S2 at three quarters,
     # so 2022-S2 is not drawn on the 2023 gridline.
     xs = [y + (0.25 if half == 1 else 0.75) for y, half in (period_key(p.period) for p in points)]

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.conf import settings
 from django.db.models import F, Q, Sum
@@ -310,13 +311,16 @@ def build(
     if a["officers_available"].source == "default":
         a["officers_available"].source = "database"
 
+    # Each value has the kind OVERRIDES names (parsed so, or a measured figure or a default
+    # of that kind); an Assumption holds any kind, so the type checker takes this on trust.
+    chosen: dict[str, Any] = {name: a[name].value for name in OVERRIDES}
     inputs = planning.PlanInputs(
         target_percent=target_percent,
         children=base.children,
         holders_imported=base.holders,
         holders_loket=loket_cards,
         working_days=days,
-        **{name: a[name].value for name in OVERRIDES},
+        **chosen,
     )
     result = planning.plan(inputs)
     return PlanResult(base, today, by, result, a, kecamatan_rows(result, kodes), measured)

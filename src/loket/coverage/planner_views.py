@@ -10,13 +10,13 @@ import io
 from decimal import Decimal
 from fractions import Fraction
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from loket.coverage import figures, planner
-from loket.coverage.access import coverage_view
+from loket.coverage.access import CoverageRequest, coverage_view
 from loket.coverage.planner_text import assumption_rows, fmt_date, fmt_number
 from loket.domain.planning import PlanError
 
@@ -34,12 +34,12 @@ def default_target(today: dt.date) -> str:
     return str(target[1]) if target else "90"
 
 
-def _kodes(request: HttpRequest) -> set[str] | None:
+def _kodes(request: CoverageRequest) -> set[str] | None:
     scope = request.coverage_scope
     return None if scope.kecamatan is None else set(scope.kecamatan)
 
 
-def _compute(request: HttpRequest) -> dict:
+def _compute(request: CoverageRequest) -> dict:
     today = timezone.localdate()
     given = {name: request.GET.get(name, "").strip() for name in FIELDS}
     target = given["target"] or default_target(today)
@@ -64,7 +64,7 @@ def _compute(request: HttpRequest) -> dict:
 
 
 @coverage_view
-def plan_page(request: HttpRequest) -> HttpResponse:
+def plan_page(request: CoverageRequest) -> HttpResponse:
     context = _compute(request)
     export = request.GET.get("format", "")
     if export == "csv" and context["result"] is not None:

@@ -12,6 +12,7 @@ from decimal import Decimal
 import openpyxl
 from django.utils import timezone
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from loket.coverage import figures, service
 from loket.domain import coverage as domain
@@ -290,6 +291,7 @@ def to_csv(table: Table) -> bytes:
 def to_xlsx(table: Table) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on its one worksheet
     sheet.title = table.key[:31]
     sheet.append([c.label for c in table.columns])
     for cell in sheet[1]:
@@ -304,9 +306,9 @@ def to_xlsx(table: Table) -> bytes:
                 value = round(float(value), 2)
             values.append(value)
         sheet.append(values)
-    for c, column in zip(sheet.columns, table.columns, strict=False):
+    for cells, column in zip(sheet.columns, table.columns, strict=False):
         if column.kind == "pct":
-            for cell in c[1:]:
+            for cell in cells[1:]:
                 cell.number_format = "0.00"
     buf = io.BytesIO()
     book.save(buf)

@@ -285,11 +285,14 @@ def import_detail(request, pk: int):
 @coverage_view
 @require_POST
 def review_figure(request, kind: str, pk: int):
-    model = {"kecamatan": KecamatanFigure, "regency": RegencyFigure}.get(kind)
-    if model is None:
+    if kind not in ("kecamatan", "regency"):
         raise Http404
     _regency_wide(request)
-    figure = get_object_or_404(model, pk=pk)
+    figure: KecamatanFigure | RegencyFigure = (
+        get_object_or_404(KecamatanFigure, pk=pk)
+        if kind == "kecamatan"
+        else get_object_or_404(RegencyFigure, pk=pk)
+    )
     decision = request.POST.get("review", "")
     note = request.POST.get("note", "").strip()
     if decision not in (Review.ACCEPTED, Review.EXCLUDED, Review.NONE):

@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 # A job's payload: what `enqueue` was given, as stored in the JSON column.
 Payload = dict[str, Any]
-Handler = Callable[[Payload], None]
+# A handler may return a summary (handy when called directly); the queue ignores it.
+Handler = Callable[[Payload], object]
 _HANDLERS: dict[str, Handler] = {}
 
 LEASE = dt.timedelta(seconds=60)
@@ -132,7 +133,7 @@ def _create_keyed(job: Job) -> Job | None:
             return None
     fields = [f for f in Job._meta.concrete_fields if not f.primary_key]
     # A concrete field always has a column; the stubs type `column` for every field.
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # type: ignore[arg-type]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # type: ignore[arg-type]  # concrete: never None
     values = [f.get_db_prep_save(f.pre_save(job, True), connection) for f in fields]
     sql = (
         f"INSERT INTO {Job._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608

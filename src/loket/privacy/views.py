@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from loket.cases.models import Case
 from loket.console import audit
-from loket.console.access import console_view, in_area
+from loket.console.access import StaffRequest, console_view, in_area
 from loket.privacy import rights
 from loket.privacy.models import ErasureRequest
 
 
-def erasures_for(request: HttpRequest) -> QuerySet:
+def erasures_for(request: StaffRequest) -> QuerySet:
     qs = ErasureRequest.objects.select_related("resident", "decided_by")
     if request.staff.kecamatan:
         residents = in_area(request.staff, Case.objects.all()).values("resident_id")
@@ -28,7 +28,7 @@ def erasures_for(request: HttpRequest) -> QuerySet:
     return qs
 
 
-def _erasure_for(request: HttpRequest, pk: int) -> ErasureRequest:
+def _erasure_for(request: StaffRequest, pk: int) -> ErasureRequest:
     found = erasures_for(request).filter(pk=pk).first()
     if found is None:
         raise Http404("Permintaan tidak ditemukan.")
@@ -36,7 +36,7 @@ def _erasure_for(request: HttpRequest, pk: int) -> ErasureRequest:
 
 
 @console_view("erasure")
-def erasures(request: HttpRequest) -> HttpResponse:
+def erasures(request: StaffRequest) -> HttpResponse:
     pending = list(erasures_for(request).filter(status=ErasureRequest.Status.PENDING))
     rows = [(e, rights.blockers(e.resident), e.requested_at + rights.DEADLINE) for e in pending]
     decided = erasures_for(request).exclude(status=ErasureRequest.Status.PENDING).order_by("-decided_at")[:50]
@@ -46,7 +46,7 @@ def erasures(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @console_view("erasure")
-def confirm_erasure(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm_erasure(request: StaffRequest, pk: int) -> HttpResponse:
     erasure = _erasure_for(request, pk)
     try:
         erased = rights.confirm(erasure, actor=request.user)
@@ -61,7 +61,7 @@ def confirm_erasure(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @console_view("erasure")
-def refuse_erasure(request: HttpRequest, pk: int) -> HttpResponse:
+def refuse_erasure(request: StaffRequest, pk: int) -> HttpResponse:
     erasure = _erasure_for(request, pk)
     try:
         rights.refuse(erasure, actor=request.user, reason=request.POST.get("reason", ""))

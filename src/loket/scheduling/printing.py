@@ -9,6 +9,7 @@ import io
 from django.db import transaction
 from django.db.models import QuerySet
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from loket.cases.models import State
 from loket.console.masking import mask_number
@@ -68,6 +69,7 @@ def export_csv(day: dt.date, cases: QuerySet | None = None) -> bytes:
 def export_xlsx(day: dt.date, cases: QuerySet | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on its one worksheet
     sheet.title = f"Cetak {day:%Y-%m-%d}"
     sheet.append(COLUMNS)
     for row in rows(day, cases):

@@ -8,6 +8,7 @@ every view and action is written to the console's audit.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from loket.cases.models import IllegalTransition
 from loket.console import audit
-from loket.console.access import cases_for, console_view
+from loket.console.access import StaffRequest, cases_for, console_view
 from loket.console.masking import mask_number
 from loket.core import ratelimit
 from loket.core.client_ip import client_ip
@@ -57,7 +58,7 @@ def verify_receipt(request: HttpRequest, token: str) -> HttpResponse:
         response["Retry-After"] = str(limit.retry_after)
         return response
     result = verify(token)
-    context = {"status": result.status}
+    context: dict[str, object] = {"status": result.status}
     if result.receipt is not None:
         context.update(_receipt_facts(result.receipt))
         context["collected"] = HandOver.objects.filter(case_id=result.receipt.booking.case_id).exists()
@@ -68,7 +69,7 @@ def verify_receipt(request: HttpRequest, token: str) -> HttpResponse:
 
 @console_view("pickup")
 @require_http_methods(["GET", "POST"])
-def counter(request: HttpRequest) -> HttpResponse:
+def counter(request: StaffRequest) -> HttpResponse:
     code = (request.POST.get("code") or request.GET.get("code") or "").strip()
     context: dict = {"code": code, "relations": HandOver.Relation.choices, "flagged": _flagged(request)}
     if not code:
@@ -86,7 +87,9 @@ def counter(request: HttpRequest) -> HttpResponse:
             context.update(_receipt_facts(result.receipt))
             context["booking"] = booking
             context["case"] = booking.case
-            context["documents"] = documents = list(booking.case.documents.all())
+            # Each document gets a `kind_label` for the template (an attribute, not a field).
+            documents: list[Any] = list(booking.case.documents.all())
+            context["documents"] = documents
             for document in documents:
                 kind = KINDS.get(document.label)
                 document.kind_label = kind.label if kind else (document.label or "Dokumen")
@@ -125,7 +128,7 @@ def _counter_action(request: HttpRequest, receipt, code: str) -> HttpResponse:
     return redirect(back)
 
 
-def _pickup_list(request: HttpRequest) -> dict:
+def _pickup_list(request: StaffRequest) -> dict:
     """The day's pickups of the person's area (default today), or a search over every day."""
     day = _list_day(request)
     query = pickups.clean_query(request.GET.get("q", ""))
@@ -154,7 +157,7 @@ def _list_day(request: HttpRequest) -> dt.date:
         return now if calendar.is_working_day(now) else calendar.next_working_day(now)
 
 
-def _flagged(request: HttpRequest):
+def _flagged(request: StaffRequest):
     return Booking.objects.filter(
         status=Booking.Status.ACTIVE, flagged_at__isnull=False, case__in=cases_for(request)
     ).select_related("case")[:50]
@@ -169,7 +172,7 @@ def _day(request: HttpRequest) -> dt.date:
 
 @console_view("pickup")
 @require_GET
-def printing_list(request: HttpRequest) -> HttpResponse:
+def printing_list(request: StaffRequest) -> HttpResponse:
     day = _day(request)
     bookings = list(printing.print_list(day, cases_for(request)))
     audit.record(request, "printing_view", detail=f"day={day.isoformat()}")
@@ -200,7 +203,7 @@ def _step(day: dt.date, direction: int) -> dt.date:
 
 @console_view("pickup")
 @require_GET
-def printing_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def printing_export(request: StaffRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404("Format tidak dikenal")
     day = _day(request)
@@ -218,7 +221,7 @@ def printing_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @console_view("pickup")
 @require_POST
-def printing_mark(request: HttpRequest) -> HttpResponse:
+def printing_mark(request: StaffRequest) -> HttpResponse:
     day = _day(request)
     ids = [int(v) for v in request.POST.getlist("booking") if v.isdigit()]
     batch = printing.mark_printed(day, ids, cases_for(request), actor=request.user)

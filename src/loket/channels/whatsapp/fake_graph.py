@@ -304,7 +304,7 @@ class FakeGraph:
         return payload
 
     def status_payload(self, sent: Sent, status: str, *, error_code=None, timestamp=None) -> dict:
-        item = {
+        item: dict[str, object] = {
             "id": sent.wamid,
             "status": status,
             "timestamp": str(timestamp or int(time.time())),
@@ -519,7 +519,8 @@ class _Handler(BaseHTTPRequestHandler):
         rec = graph._record(method, path, dict(self.headers.items()), body_json)
         status, answer = self._route(method, kind, path, raw, body_json, rec)
         rec.answer_status = status
-        return None if answer is None else self._send(status, answer)
+        if answer is not None:
+            self._send(status, answer)
 
     def _route(self, method, kind, path, raw, body_json, rec):
         graph = self.graph
@@ -584,7 +585,9 @@ class _Handler(BaseHTTPRequestHandler):
                 fields[name] = part.get_content().strip() if part.get_content_maintype() == "text" else ""
         if file_part is None or fields.get("messaging_product") != "whatsapp":
             return error_body(131008)
-        data = file_part.get_payload(decode=True) or b""
+        data = file_part.get_payload(decode=True)
+        if not isinstance(data, bytes):  # (None: an empty part)
+            data = b""
         mime = fields.get("type") or file_part.get_content_type()
         media_id = self.graph.add_media(data, mime, file_part.get_filename() or "")
         return 200, {"id": media_id}

@@ -43,7 +43,8 @@ DISPATCH_RUN_SECONDS = 5.0
 
 @queue.handler(DISPATCH)
 def dispatch_deliveries(payload: dict) -> None:
-    started, failed = time.monotonic(), []
+    started = time.monotonic()
+    failed: list[int] = []  # the deliveries whose try failed in this run
     # Go on while there is work, but a failed try waits for the next job (a pause between tries).
     while ingest.dispatch_pending(failed=failed) and not failed:
         if time.monotonic() - started > DISPATCH_RUN_SECONDS:
@@ -138,7 +139,8 @@ def _store(pk: int, fetched: media.Fetched, verdict: files.Verdict) -> None:
         )
         if message.media_state != InboundMessage.Media.PENDING:
             return
-        document = message.document
+        document, resident = message.document, message.resident
+        assert document is not None and resident is not None  # a pending file has both (filing)
         document_files.keep(document, verdict, stem=f"{document.label or message.type}-{message.pk}")
         document.sha256 = fetched.sha256  # of the bytes as received (Meta's digest)
         document.save()
@@ -150,7 +152,7 @@ def _store(pk: int, fetched: media.Fetched, verdict: files.Verdict) -> None:
         message.save(update_fields=["media_state", "media_error", "flags"])
         if document.case_id and verdict.accepted:
             file_received(document)
-        conversation.schedule_acknowledgement(message.resident)
+        conversation.schedule_acknowledgement(resident)
 
 
 def _give_up(pk: int, reason: str, *, refusal: tuple[str, str] | None = None) -> None:
@@ -176,6 +178,7 @@ def _give_up(pk: int, reason: str, *, refusal: tuple[str, str] | None = None) ->
             log.info("file of message %s refused: %s", pk, refusal[0])
         else:
             log.error("media of message %s unavailable after %s attempts", pk, message.media_attempts)
+        assert message.resident is not None  # a pending file has a sender (filing)
         conversation.schedule_acknowledgement(message.resident)
 
 

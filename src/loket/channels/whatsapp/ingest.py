@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from loket.cases.models import Resident
@@ -45,12 +45,20 @@ log = logging.getLogger(__name__)
 DISPATCH = "whatsapp.dispatch_deliveries"
 HANDLE_MESSAGE = "whatsapp.handle_message"
 APPLY_STATUS = "whatsapp.apply_status"
+
+
+def _max_length(model: type[Model], name: str) -> int:
+    length = getattr(model._meta.get_field(name), "max_length", None)
+    assert isinstance(length, int), f"{model.__name__}.{name} has no max_length"
+    return length
+
+
 # The columns' lengths: a longer identifier is quarantined, never truncated.
-WAMID_LENGTH = InboundMessage._meta.get_field("wamid").max_length
-NUMBER_LENGTH = InboundMessage._meta.get_field("phone_number_id").max_length
-TYPE_LENGTH = InboundMessage._meta.get_field("type").max_length
-WA_ID_LENGTH = Resident._meta.get_field("wa_id").max_length
-USER_ID_LENGTH = Resident._meta.get_field("user_id").max_length
+WAMID_LENGTH = _max_length(InboundMessage, "wamid")
+NUMBER_LENGTH = _max_length(InboundMessage, "phone_number_id")
+TYPE_LENGTH = _max_length(InboundMessage, "type")
+WA_ID_LENGTH = _max_length(Resident, "wa_id")
+USER_ID_LENGTH = _max_length(Resident, "user_id")
 KNOWN_TYPES = frozenset(
     {"text", "interactive", "button", "location", "contacts", "reaction", "system", "order"} | MEDIA_TYPES
 )
@@ -388,7 +396,7 @@ def _record_status(item: Item) -> None:
 
 def _sent_at(message: dict) -> dt.datetime:
     try:
-        return dt.datetime.fromtimestamp(int(message.get("timestamp")), tz=dt.UTC)
+        return dt.datetime.fromtimestamp(int(message.get("timestamp", "")), tz=dt.UTC)
     except (TypeError, ValueError, OverflowError):
         return timezone.now()
 
@@ -427,7 +435,7 @@ def resident_for(
                 )
         except IntegrityError:
             resident = Resident.objects.get(channel_number=phone_number_id, user_id=bsuid or wa_id)
-    changed = {}
+    changed: dict[str, str] = {}
     # The phone number is an attribute that may appear later (or change): keep the newest.
     if wa_id and resident.wa_id != wa_id:
         changed.update(wa_id=wa_id, phone=wa_id)
@@ -560,7 +568,8 @@ def _window_opened(resident: Resident, sent_at: dt.datetime) -> None:
 def summarise(message: dict) -> str:
     """One line an officer reads for any message type."""
     kind = message.get("type")
-    body = message.get(kind) if isinstance(message.get(kind), dict) else {}
+    value = message.get(kind)
+    body = value if isinstance(value, dict) else {}
     if kind == "text":
         return str(body.get("body", ""))
     if kind in MEDIA_TYPES:

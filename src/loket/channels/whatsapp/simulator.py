@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from typing import TypedDict
 
 import httpx
 from django.conf import settings
@@ -82,15 +83,28 @@ def send(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("whatsapp-simulator") + query)
 
 
+class _From(TypedDict):
+    """Who sent a simulated message, and when (`envelopes.message`'s keywords)."""
+
+    wamid: str
+    timestamp: int
+    sender: str
+
+
 def _message(request: HttpRequest, number: PhoneNumber, phone: str) -> dict | None:
-    base = {"wamid": f"wamid.SIM{secrets.token_hex(12)}", "timestamp": int(time.time()), "sender": phone}
+    base: _From = {
+        "wamid": f"wamid.SIM{secrets.token_hex(12)}",
+        "timestamp": int(time.time()),
+        "sender": phone,
+    }
     upload = request.FILES.get("file")
     caption = request.POST.get("caption", "").strip() or request.POST.get("text", "").strip()
     if upload is not None:
         data = upload.read()
         mime = upload.content_type or "application/octet-stream"
         kind = "image" if mime in ("image/jpeg", "image/png") else "document"
-        media_id = upload_media(number.phone_number_id, data, mime, upload.name)
+        filename = upload.name or ""  # (always named when it came in a form)
+        media_id = upload_media(number.phone_number_id, data, mime, filename)
         content = {
             "id": media_id,
             "mime_type": mime,
@@ -99,7 +113,7 @@ def _message(request: HttpRequest, number: PhoneNumber, phone: str) -> dict | No
         if caption:
             content["caption"] = caption
         if kind == "document":
-            content["filename"] = upload.name
+            content["filename"] = filename
         return envelopes.message(kind, content, **base)
     if request.POST.get("button_id"):
         reply = {"id": request.POST["button_id"], "title": request.POST.get("button_title", "")}

@@ -46,7 +46,11 @@ def case_for_file(message: InboundMessage, resident: Resident, caption: str) -> 
 def _case_of_quoted(wamid: str, mine: QuerySet[Case]) -> Case | None:
     """The case of our message the resident replied to (WhatsApp's quoted-message context)."""
     sent = OutboundMessage.objects.filter(wamid=wamid, case__isnull=False).first()
-    if sent and mine.filter(pk=sent.case_id, state__in=sorted(OPEN_STATES)).exists():
+    if (
+        sent
+        and sent.case_id is not None
+        and mine.filter(pk=sent.case_id, state__in=sorted(OPEN_STATES)).exists()
+    ):
         return sent.case
     return None
 
@@ -54,6 +58,7 @@ def _case_of_quoted(wamid: str, mine: QuerySet[Case]) -> Case | None:
 def receive_file(message: InboundMessage, conversation: Conversation | OnDemand) -> None:
     """Record the file as a document (joined to its case when we can tell) and queue its download."""
     resident = message.resident
+    assert resident is not None  # only a resident's messages are routed here
     body = content_of(message)
     caption = str(body.get("caption") or "")
     if message.type in ("image", "document"):
@@ -136,9 +141,10 @@ def files_acknowledgement(messages: list[InboundMessage]) -> tuple[str, Case | N
         last_case = case
         lines.extend(_stored_lines(case, group))
     for m in refused:
+        assert m.document is not None  # (`_refused`)
         limits = document_files.limits(max_bytes=media.size_limit(m.type))
         lines.append(files.refusal_message(file_name(m), m.document.refusal, limits))
-    for case_id in dict.fromkeys(m.document.case_id for m in refused):
+    for case_id in dict.fromkeys(m.document.case_id for m in refused if m.document is not None):
         if case_id is not None and case_id not in by_case:
             # Only refused files for this case: say what it still needs.
             last_case = Case.objects.get(pk=case_id)
@@ -152,7 +158,7 @@ def files_acknowledgement(messages: list[InboundMessage]) -> tuple[str, Case | N
 
 
 def _stored_lines(case: Case, group: list[InboundMessage]) -> list[str]:
-    labels = [KINDS[m.document.label].label for m in group if m.document.label in KINDS]
+    labels = [KINDS[m.document.label].label for m in group if m.document and m.document.label in KINDS]
     unlabelled = len(group) - len(labels)
     line = f"Kami terima {len(group)} berkas untuk permohonan {case.request_number}"
     line += (": " + ", ".join(labels) + ".") if labels else "."

@@ -35,6 +35,7 @@ def flood(message: InboundMessage, conversation: Conversation | OnDemand) -> Non
         conversation.flood_notice_at = now
         conversation.needs_officer = True
         conversation.save(update_fields=["flood_notice_at", "needs_officer"])
+        assert message.resident is not None  # only a resident's messages are routed here
         reply(
             message.resident,
             "Pesan Anda banyak sekali dalam waktu singkat. Semua pesan tetap kami simpan dan akan "

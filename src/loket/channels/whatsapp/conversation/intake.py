@@ -15,10 +15,10 @@ from loket.domain.intake import ParseResult, parse
 
 def request(resident: Resident, number: PhoneNumber | None, text: str) -> None:
     result = parse(text)
-    if not result.ok:
+    service = result.service
+    if not result.ok or service is None:  # (ok means a service was found)
         reply(resident, result.reply_text())
         return
-    service = result.service
     if number is not None and not number.serves(service):
         reply(resident, wrong_number_text(service, number))
         return
@@ -68,7 +68,7 @@ def jsonable(value: Any) -> Any:
 
 
 def warning_texts(result: ParseResult) -> list[str]:
-    texts = []
+    texts: list[str] = []
     for warning in result.warnings:
         if isinstance(warning, str):
             texts.append(warning)

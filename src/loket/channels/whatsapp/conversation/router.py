@@ -19,6 +19,7 @@ from loket.privacy import rights
 def respond(message: InboundMessage) -> None:
     """Answer one inbound message (in the transaction that marks it handled)."""
     resident = message.resident
+    assert resident is not None  # a message with no sender is never handed to a job (ingest)
     conversation = OnDemand(resident)
     number, _pauses = number_state(message.phone_number_id)  # cached briefly, as for sending
     pending_file = message.media_state == InboundMessage.Media.PENDING
@@ -58,7 +59,7 @@ def _answer_consent(agreed: bool) -> Callable[[Typed], None]:
 
 
 # What each acted keyword of `keywords.KEYWORDS` does (a test keeps the two in step).
-ACTIONS: dict[Word, Callable[[Typed], None]] = {
+ACTIONS: dict[Word, Callable[[Typed], object]] = {  # (what an action returns is not used)
     Word.STATUS: lambda typed: status(typed.resident),
     Word.CANCEL: lambda typed: cancel(typed.resident, typed.words),
     Word.OFFICER: lambda typed: want_officer(typed.resident, typed.conversation),

@@ -13,7 +13,7 @@ from loket.jobs import queue
 
 SEND_JOB = "whatsapp.send"
 
-PRIORITY = {
+PRIORITY: dict[str, int] = {
     Kind.REPLY: 20,
     Kind.OFFICER: 20,
     Kind.CASE_UPDATE: 15,

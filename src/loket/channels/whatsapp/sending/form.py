@@ -65,7 +65,7 @@ def choose_form(message: OutboundMessage, now: dt.datetime) -> Template | None |
     summary = (
         message.text or (message.interactive or {}).get("body", {}).get("text", "") or message.document_name
     )
-    request_number = message.case.request_number if message.case_id else "-"
+    request_number = message.case.request_number if message.case is not None else "-"
     return Template(mapped[0], mapped[1], [request_number, one_line(summary)])
 
 
@@ -84,7 +84,7 @@ def _document(message: OutboundMessage, phone_number_id: str) -> tuple[str, dict
     kind = filetype.guess(data)
     mime = kind.mime if kind else "application/pdf"
     if not message.media_id:
-        name = message.document_name or message.document.name.rsplit("/", 1)[-1]
+        name = message.document_name or (message.document.name or "").rsplit("/", 1)[-1]
         message.media_id = graph.client().upload_media(phone_number_id, data, mime, name)
         OutboundMessage.objects.filter(pk=message.pk).update(media_id=message.media_id)
     if mime in IMAGE_TYPES:

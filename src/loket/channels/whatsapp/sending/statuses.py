@@ -19,7 +19,7 @@ from loket.jobs.queue import handler
 STATUS_JOB = "whatsapp.apply_status"
 
 # Statuses only move forward: a late "delivered" never overwrites "read".
-RANK = {
+RANK: dict[str, int] = {
     Status.QUEUED: 0,
     Status.SENDING: 0,
     Status.HELD: 0,
@@ -59,7 +59,7 @@ def apply_status(phone_number_id: str, status: dict) -> None:
         log.info("status %s for a message not in our outbox", name or "?")
         return
     try:
-        at = dt.datetime.fromtimestamp(int(status.get("timestamp")), tz=dt.UTC)
+        at = dt.datetime.fromtimestamp(int(status.get("timestamp", "")), tz=dt.UTC)
     except (TypeError, ValueError):
         at = timezone.now()
     time_field = STATUS_TIME_FIELD[name]

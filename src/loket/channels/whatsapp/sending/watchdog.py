@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.apps import apps
 from django.conf import settings
@@ -24,11 +25,12 @@ def _in_office_hours(now: dt.datetime) -> dt.datetime | None:
     cal = hours.calendar()
     if not cal.is_open(here):
         return None
-    opens, _ = cal.opening_hours(here.date())
-    return dt.datetime.combine(here.date(), opens, tzinfo=here.tzinfo)
+    today = cal.opening_hours(here.date())
+    assert today is not None  # open now, so it has hours today
+    return dt.datetime.combine(here.date(), today[0], tzinfo=here.tzinfo)
 
 
-def last_webhook_at() -> dt.datetime | None | bool:
+def last_webhook_at() -> dt.datetime | None | Literal[False]:
     """Newest stored webhook delivery (LOKET_WA_WEBHOOK_CLOCK); False when there is no such model."""
     label, _, field_name = str(settings.LOKET_WA_WEBHOOK_CLOCK).rpartition(".")
     try:

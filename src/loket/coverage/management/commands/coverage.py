@@ -53,8 +53,8 @@ def dated_records() -> list[dict]:
     )
     periods = sorted({c.period for c in current}, key=domain.period_key)
     total["periode"] = ",".join(periods) or None
-    total["diimpor"] = max((timezone.localdate(c.imported_at) for c in current), default=None)
-    total["diimpor"] = total["diimpor"].isoformat() if total["diimpor"] else None
+    newest = max((timezone.localdate(c.imported_at) for c in current), default=None)
+    total["diimpor"] = newest.isoformat() if newest else None
     return [*records, total]
 
 
