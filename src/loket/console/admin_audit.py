@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 
 from loket.cases.models import Case, Document, Resident
 from loket.console import audit
-from loket.console.masking import mask_number
+from loket.domain.masking import mask_number
 
 
 def masked_resident(resident: Resident | None) -> str:

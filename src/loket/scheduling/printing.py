@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 
 from loket.cases.models import State
-from loket.console.masking import mask_number
 from loket.domain.calendar import long_date
+from loket.domain.masking import mask_number
 from loket.messaging import port
 from loket.scheduling.models import Booking, PrintBatch, Purpose
 from loket.scheduling.office import session_label

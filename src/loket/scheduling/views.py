@@ -21,11 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from loket.cases.models import IllegalTransition
 from loket.console import audit
 from loket.console.access import cases_for, console_view
-from loket.console.masking import mask_number
 from loket.core import ratelimit
 from loket.core.client_ip import client_ip
 from loket.domain.calendar import long_date
 from loket.domain.checklists import KINDS
+from loket.domain.masking import mask_number
 from loket.scheduling import pickups, printing
 from loket.scheduling.approval import record_recording
 from loket.scheduling.counter import HandOverRefused, hand_over
