@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.utils import translation
 
-from loket.cases.models import Case, Document, State
+from loket.cases.models import Case, Document, Resident, State
 from loket.console.models import AuditEntry, Role, StaffProfile
 from loket.messaging import port
 
@@ -169,8 +169,6 @@ def residents_for(request: HttpRequest) -> QuerySet:
     Those with a case the person may see; regency-wide staff also see those with no case
     yet who wrote to a number serving one of their services (someone must answer them).
     """
-    from loket.cases.models import Resident
-
     profile = request.staff
     if not may(profile, "inbox_act"):
         return Resident.objects.none()
