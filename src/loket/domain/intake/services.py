@@ -6,7 +6,6 @@ order, rules) plus its tests: splitting, field checks, replies and docs all read
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,7 +36,7 @@ class Service:
     name: str  # Bahasa Indonesia, for residents: "Kartu Identitas Anak (KIA)"
     fields: tuple[Field, ...]
     subject: str  # the key of the field that identifies what the request is about
-    default_number: str  # the office's WhatsApp number for this service (LOKET_SERVICE_NUMBERS overrides)
+    default_number: str  # the office's WhatsApp number for this service (`configure` overrides)
     child: bool = False  # the NIK is a child's: born in the 2000s
     rules: tuple[ServiceRule, ...] = field(default=())  # checks across fields (each skips what failed)
 
@@ -56,7 +55,7 @@ class Service:
 
     @property
     def number(self) -> str:
-        return service_numbers().get(self.keyword, self.default_number)
+        return _numbers.get(self.keyword, self.default_number)
 
 
 SERVICES: dict[str, Service] = {
@@ -137,15 +136,27 @@ def service_for_keyword(text: str) -> Service | None:
     return next((service for service in SERVICES.values() if key in service.keyword_keys), None)
 
 
-def service_numbers() -> dict[str, str]:
-    """Office WhatsApp numbers per service from LOKET_SERVICE_NUMBERS ("KIA=0856...,KK=0812...").
+# The office's numbers where they differ from `default_number`, set by the Django side from
+# LOKET_SERVICE_NUMBERS (`configure`): the domain reads no environment.
+_numbers: dict[str, str] = {}
 
-    Read from the environment, not Django settings, so the domain works without Django.
-    """
-    raw = os.environ.get("LOKET_SERVICE_NUMBERS", "")
+
+def parse_service_numbers(raw: str) -> dict[str, str]:
+    """'KIA=0856..., kk = 0812...' -> {"KIA": "0856...", "KK": "0812..."}; blank items are skipped."""
     numbers: dict[str, str] = {}
     for item in raw.split(","):
         keyword, _, number = item.partition("=")
         if keyword.strip() and number.strip():
             numbers[keyword.strip().upper()] = number.strip()
     return numbers
+
+
+def configure(*, numbers: dict[str, str]) -> None:
+    """The office's WhatsApp number per service keyword, for those that differ from the default."""
+    _numbers.clear()
+    _numbers.update({keyword.upper(): number for keyword, number in numbers.items()})
+
+
+def service_numbers() -> dict[str, str]:
+    """The configured office numbers per service keyword (only those that differ)."""
+    return dict(_numbers)
