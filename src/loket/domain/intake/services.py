@@ -37,6 +37,15 @@ class Service:
     fields: tuple[Field, ...]
     subject: str  # the key of the field that identifies what the request is about
     default_number: str  # the office's WhatsApp number for this service (`configure` overrides)
+    # For officers (console lists, menus, figures), short: "Kartu Identitas Anak"; `name`
+    # (what residents read, with the keyword in brackets) when left empty.
+    short_name: str = ""
+    # Place in officers' lists, the dashboards and the demo data: KIA first (the office's
+    # coverage target). Residents' menus follow the declaration order below instead.
+    officer_rank: int = 99
+    # Share of requests in the generated demo data (`loket coverage demo-data`), roughly a
+    # regency's month; 0: none generated.
+    demo_weight: int = 0
     child: bool = False  # the NIK is a child's: born in the 2000s
     rules: tuple[ServiceRule, ...] = field(default=())  # checks across fields (each skips what failed)
 
@@ -52,6 +61,10 @@ class Service:
     @property
     def keys(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.fields)
+
+    @property
+    def officer_name(self) -> str:
+        return self.short_name or self.name
 
     @property
     def number(self) -> str:
@@ -73,6 +86,9 @@ SERVICES: dict[str, Service] = {
             ),
             subject="no_kk",
             default_number="081282372016",
+            short_name="Kartu Keluarga",
+            officer_rank=3,
+            demo_weight=25,
         ),
         Service(
             keyword="KTP",
@@ -88,6 +104,9 @@ SERVICES: dict[str, Service] = {
             ),
             subject="nik",
             default_number="081212492477",
+            short_name="KTP-el",
+            officer_rank=2,
+            demo_weight=25,
             rules=(rules.pemula_under_17,),
         ),
         Service(
@@ -97,6 +116,9 @@ SERVICES: dict[str, Service] = {
             fields=(NIK, NO_KK, NAMA, DESA, KECAMATAN),
             subject="nik",
             default_number="085694012597",
+            short_name="Kartu Identitas Anak",
+            officer_rank=1,
+            demo_weight=40,
             child=True,
             rules=(rules.kia_child_under_17,),
         ),
@@ -107,6 +129,9 @@ SERVICES: dict[str, Service] = {
             fields=(NIK, NO_KK, NAMA, Field("alamat_pindah", "ALAMAT PINDAH", "alamat", "Alamat pindah")),
             subject="nik",
             default_number="081338020399",
+            short_name="Surat pindah keluar",
+            officer_rank=4,
+            demo_weight=5,
         ),
         Service(
             keyword="SKDWNI",
@@ -118,9 +143,17 @@ SERVICES: dict[str, Service] = {
             ),
             subject="no_skpwni",
             default_number="081338020399",
+            short_name="Surat pindah datang",
+            officer_rank=5,
+            demo_weight=5,
         ),
     ]
 }
+
+
+def for_officers() -> list[Service]:
+    """The services in officers' order (`officer_rank`; declaration order among equals)."""
+    return sorted(SERVICES.values(), key=lambda service: service.officer_rank)
 
 
 def keyword_key(text: str) -> str:
