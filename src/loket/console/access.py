@@ -19,6 +19,7 @@ from django.utils import translation
 
 from loket.cases.models import Case, Document, Resident, State
 from loket.console.models import AuditEntry, Role, StaffProfile
+from loket.console.services import SERVICES
 from loket.messaging import port
 
 # What each role may do. Administrators manage accounts and read the audit; they do not
@@ -87,8 +88,6 @@ def console_view(action: str):
 
 
 def services_of(profile: StaffProfile) -> list[str]:
-    from loket.console.services import SERVICES
-
     if profile.role == Role.OFFICER:
         return [s for s in SERVICES if s in (profile.services or [])]
     return list(SERVICES)
