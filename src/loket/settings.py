@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 
 from loket.core.env import envbool, envint, envlist, envstr
+from loket.domain.intake.services import SERVICES
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(envstr("LOKET_DATA_DIR", "./var")).resolve()
@@ -298,7 +299,7 @@ LOKET_PRIVACY_NOTICE_VERSION = envstr("LOKET_PRIVACY_NOTICE_VERSION", "2026-11")
 # default (loket.domain.checklists); local practice below is layered on top.
 LOKET_CHECKLIST_OVERRIDES = {
     service: envlist(f"LOKET_CHECKLIST_{service}", "")
-    for service in ("KIA", "KTP", "KK", "SKPWNI", "SKDWNI")
+    for service in SERVICES
     if envlist(f"LOKET_CHECKLIST_{service}", "")
 }
 # Local practice, not national rule: the family card must list both parents (KIA).

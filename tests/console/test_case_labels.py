@@ -6,9 +6,10 @@ import re
 import pytest
 
 from loket.cases.models import State
-from loket.console.labels import field_label, field_rows, places_of, region_names
+from loket.console.labels import field_label, field_rows, places_of
 from loket.console.models import Role
 from loket.domain.intake.services import SERVICES
+from loket.regions.names import region_names
 from tests.console.builders import make_case, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,9 @@
-"""Another office: its own region list and regency, named in the environment."""
+"""Another office: its own region list and regency, passed to the domain (`regions.configure`;
+the Django side passes LOKET_REGION_FILE / LOKET_REGION_CODE, see test_parse_command.py)."""
 
 import pytest
 
+from loket.domain import regions
 from loket.domain.regions import office_regions
 
 from .builders import check, codes, kk, ktp, warning_codes
@@ -15,12 +17,39 @@ KOTA_TANGERANG = (
 
 
 @pytest.fixture
-def kota_tangerang(tmp_path, monkeypatch):
+def kota_tangerang(tmp_path):
     region_file = tmp_path / "wilayah_3671.csv"
     region_file.write_text(KOTA_TANGERANG)
-    monkeypatch.setenv("LOKET_REGION_FILE", str(region_file))
-    monkeypatch.setenv("LOKET_REGION_CODE", "36.71")
-    yield office_regions()
+    before = regions.configured()
+    regions.configure(region_file=region_file, regency_code="36.71")
+    try:
+        yield office_regions()
+    finally:
+        regions.configure(before.region_file, before.alias_file, before.regency_code)
+    assert office_regions().regency_code == before.regency_code
+
+
+def test_configuration_from_empty_settings_is_the_packaged_office():
+    before = regions.configured()
+    try:
+        office = regions.configure(region_file="", alias_file="", regency_code="")
+        assert office == regions.OfficeRegions()  # what settings hold when nothing is set
+        assert office.alias_file == regions.PACKAGED_ALIAS_FILE
+        # A region file of the office's own: the packaged aliases (Tangerang's) do not apply.
+        assert regions.configure(region_file="/tmp/x.csv").alias_file is None
+    finally:
+        regions.configure(before.region_file, before.alias_file, before.regency_code)
+
+
+def test_a_missing_region_file_fails_loudly_on_first_use(tmp_path):
+    before = regions.configured()
+    try:
+        regions.configure(region_file=tmp_path / "none.csv", regency_code="36.71")
+        with pytest.raises(FileNotFoundError):
+            office_regions()
+    finally:
+        regions.configure(before.region_file, before.alias_file, before.regency_code)
+    assert office_regions().regency_code == "36.03"
 
 
 def test_another_office_matches_its_own_places(kota_tangerang):

@@ -41,6 +41,41 @@ def test_parse_works_on_a_fresh_data_directory_without_migrate_or_settings(tmp_p
 
 
 @pytest.mark.slow
+def test_parse_reads_the_office_from_the_environment(tmp_path):
+    """docs/intake.md: LOKET_REGION_FILE / LOKET_REGION_CODE / LOKET_SERVICE_NUMBERS name
+    another office; the command passes them to the domain (which reads no environment)."""
+    region_file = tmp_path / "wilayah_3671.csv"
+    region_file.write_text(
+        "kode,level,nama,kode_kecamatan,nama_kecamatan\n"
+        "36.71.01,kecamatan,Tangerang,36.71.01,Tangerang\n"
+        "36.71.01.1001,kelurahan,Sukarasa,36.71.01,Tangerang\n"
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "LOKET_DATA_DIR": str(tmp_path / "var"),
+        "LOKET_REGION_FILE": str(region_file),
+        "LOKET_REGION_CODE": "36.71",
+        "LOKET_SERVICE_NUMBERS": "KK=081100000009",
+    }
+    lines = [
+        "#KK#3671011203150007#AHMAD FAUZI#SUKARASA#TANGERANG",
+        "#KK#3603031203150007#AHMAD FAUZI#PASIR BOLANG#TIGARAKSA",
+        "halo",
+    ]
+    out = run_parse("\n".join(lines) + "\n", env=env)
+    assert out[0]["ok"] is True and out[0]["fields"]["kode_desa"] == "36.71.01.1001"
+    assert out[1]["problems"][0]["code"] == "kecamatan_outside_office"
+    assert "Kota Tangerang" in out[2]["problems"][0]["message"]
+    assert "081100000009" in out[2]["problems"][0]["message"]
+    # Without the variables: the packaged office, as before.
+    default = run_parse(
+        "\n".join(lines) + "\n", env={"PATH": os.environ["PATH"], "LOKET_DATA_DIR": str(tmp_path)}
+    )
+    assert [o["ok"] for o in default] == [False, True, False]
+    assert "081100000009" not in default[2]["problems"][0]["message"]
+
+
+@pytest.mark.slow
 def test_json_mode_takes_text_and_date_and_reports_bad_lines_without_stopping(tmp_path):
     env = {"PATH": os.environ["PATH"], "LOKET_DATA_DIR": str(tmp_path)}
     multi_line = "KIA\n3603037011090003\n3603031203150007\nSITI AMINAH\nPASIR BOLANG\nTIGARAKSA"

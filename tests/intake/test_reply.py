@@ -2,7 +2,7 @@
 
 import pytest
 
-from loket.domain.intake import OFFICER_HINT, SERVICES, canonical_message, filled_format
+from loket.domain.intake import OFFICER_HINT, SERVICES, canonical_message, filled_format, services
 
 from .builders import CHILD_NIK, FAMILY_KK, check, kia, kk
 
@@ -44,7 +44,7 @@ def test_canonical_messages_need_every_field():
     )
 
 
-def test_office_numbers_have_defaults_and_can_be_configured(monkeypatch):
+def test_office_numbers_have_defaults_and_can_be_configured():
     assert {s.keyword: s.number for s in SERVICES.values()} == {
         "KK": "081282372016",
         "KTP": "081212492477",
@@ -52,11 +52,16 @@ def test_office_numbers_have_defaults_and_can_be_configured(monkeypatch):
         "SKPWNI": "081338020399",
         "SKDWNI": "081338020399",
     }
-    monkeypatch.setenv("LOKET_SERVICE_NUMBERS", "KIA=081100000001, skdwni = 081100000002")
-    assert SERVICES["KIA"].number == "081100000001"
-    assert SERVICES["SKDWNI"].number == "081100000002"
-    assert SERVICES["KK"].number == "081282372016"
-    assert "081100000001" in check("halo").problems[0].message
+    before = services.service_numbers()
+    services.configure(numbers=services.parse_service_numbers("KIA=081100000001, skdwni = 081100000002,,=1"))
+    try:
+        assert SERVICES["KIA"].number == "081100000001"
+        assert SERVICES["SKDWNI"].number == "081100000002"
+        assert SERVICES["KK"].number == "081282372016"
+        assert "081100000001" in check("halo").problems[0].message
+    finally:
+        services.configure(numbers=before)
+    assert SERVICES["KIA"].number == "085694012597"
 
 
 def test_a_child_who_turned_17_is_given_the_ktp_format_filled_in_and_its_number():

@@ -19,8 +19,9 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django_otp.middleware import is_verified as otp_verified
 
-from loket.cases.models import Case, Document, State
+from loket.cases.models import Case, Document, Resident, State
 from loket.console.models import AuditEntry, Role, StaffProfile
+from loket.console.services import SERVICES
 from loket.messaging import port
 
 # What each role may do. Administrators manage accounts and read the audit; they do not
@@ -99,8 +100,6 @@ def console_view(action: str):
 
 
 def services_of(profile: StaffProfile) -> list[str]:
-    from loket.console.services import SERVICES
-
     if profile.role == Role.OFFICER:
         return [s for s in SERVICES if s in (profile.services or [])]
     return list(SERVICES)
@@ -181,8 +180,6 @@ def residents_for(request: StaffRequest) -> QuerySet:
     Those with a case the person may see; regency-wide staff also see those with no case
     yet who wrote to a number serving one of their services (someone must answer them).
     """
-    from loket.cases.models import Resident
-
     profile = request.staff
     if not may(profile, "inbox_act"):
         return Resident.objects.none()

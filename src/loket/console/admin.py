@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+# The admin pages of the capabilities below the console (cases, scheduling) live in the
+# console: every page of personal data writes the console's audit (admin_audit.py).
+from loket.console import admin_cases, admin_scheduling  # noqa: F401 - registers their admins
 from loket.console.models import AuditEntry, CannedReply, StaffProfile
 
 

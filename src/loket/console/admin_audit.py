@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 
 from loket.cases.models import Case, Document, Resident
 from loket.console import audit
-from loket.console.masking import mask_number
+from loket.domain.masking import mask_number
 
 
 def masked_resident(resident: Resident | None) -> str:

@@ -25,8 +25,8 @@ from loket.console import audit
 from loket.console.access import cases_for, console_view, may, residents_for
 from loket.console.conversation import document_url, flag_label
 from loket.console.files import unfiled_documents
-from loket.console.masking import mask_number
 from loket.console.models import Role
+from loket.domain.masking import mask_number
 from loket.messaging import port
 
 LIMIT = 200

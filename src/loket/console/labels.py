@@ -7,7 +7,6 @@ Officers read "Nomor KK" and "Desa Pasir Bolang, Kecamatan Tigaraksa", never `no
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from loket.cases.models import Case
@@ -65,14 +64,6 @@ def field_rows(case: Case) -> list[FieldRow]:
             )
         )
     return rows
-
-
-def region_names(codes: Iterable[str]) -> dict[str, str]:
-    """Region names by code, one query; codes the table does not know are left out."""
-    wanted = {c for c in codes if c}
-    if not wanted:
-        return {}
-    return dict(Region.objects.filter(kode__in=wanted).values_list("kode", "nama"))
 
 
 def places_of(case: Case) -> list[Place]:

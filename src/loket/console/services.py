@@ -1,9 +1,6 @@
-"""The five services and how the console names them."""
+"""The services and how the console names them, in officers' order: read from the one
+declaration (`loket.domain.intake.services`)."""
 
-SERVICES: dict[str, str] = {
-    "KIA": "Kartu Identitas Anak",
-    "KTP": "KTP-el",
-    "KK": "Kartu Keluarga",
-    "SKPWNI": "Surat pindah keluar",
-    "SKDWNI": "Surat pindah datang",
-}
+from loket.domain.intake.services import for_officers
+
+SERVICES: dict[str, str] = {service.keyword: service.officer_name for service in for_officers()}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loket.console import auth_views, files, inbox, views
+from loket.console import auth_views, counter, files, inbox, views
 
 app_name = "console"
 
@@ -31,4 +31,9 @@ urlpatterns = [
     path("console/kotak-masuk/percakapan/<int:pk>/selesai/", inbox.handled, name="inbox_handled"),
     path("console/kotak-masuk/berkas/<int:doc>/", files.document_file, name="inbox_document"),
     path("console/kotak-masuk/berkas/<int:pk>/catat/", inbox.file_document, name="inbox_file"),
+    # The counter and the printing list (scheduling's pickups, seen from the console).
+    path("console/counter/", counter.counter, name="counter"),
+    path("console/printing/", counter.printing_list, name="printing"),
+    path("console/printing/export.<str:fmt>", counter.printing_export, name="printing-export"),
+    path("console/printing/mark", counter.printing_mark, name="printing-mark"),
 ]

@@ -46,10 +46,10 @@ from loket.console.acting import Who, back, can_act, carry_out, case_action
 from loket.console.conversation import conversation_for, reply_window
 from loket.console.identity import explain_warning, nik_facts
 from loket.console.labels import field_rows, places_of, subject_label
-from loket.console.masking import mask_number
 from loket.console.models import CannedReply, Role
 from loket.console.queue import CaseNotTakeable, ReviewLimitReached, take_case, take_next, takeable, touch
 from loket.console.services import SERVICES
+from loket.domain.masking import mask_number
 from loket.messaging import port
 from loket.regions.models import Region
 from loket.scheduling import receipts

@@ -15,10 +15,7 @@ from functools import cache
 from django.db import connection
 from django.db.models import Field, Model
 
-
-def db_time(moment: dt.datetime):
-    """An aware datetime as a statement parameter, the way the ORM would pass it."""
-    return connection.ops.adapt_datetimefield_value(moment)
+from loket.jobs.queue import db_time  # noqa: F401 - one definition, in the queue below the core
 
 
 def read_column(sql: str, params: list) -> list:

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from loket.coverage.models import ExplainedDay, ExplainedDayDone
+from loket.domain.intake import parse
 from loket.messaging import port
 
 # A reply is written moments before its message is marked handled, and an officer's
@@ -32,8 +33,6 @@ HANDLING_SLACK = dt.timedelta(days=1)
 @lru_cache(maxsize=4096)
 def _explanation(text: str, day: dt.date) -> tuple[str | None, str, str] | None:
     """(service or None for the help, kecamatan code, reply text) when `text` has problems."""
-    from loket.domain.intake import parse
-
     result = parse(text, today=day)
     if result.ok:
         return None

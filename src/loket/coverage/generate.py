@@ -33,10 +33,12 @@ from loket.cases.models import Case, CaseEvent, Document, RequestCounter, Reside
 from loket.cases.samples import sample_jpeg
 from loket.coverage import aggregates
 from loket.coverage.demo_requests import RequestMaker
+from loket.domain.intake.services import for_officers
 from loket.domain.regions import DATA_DIR
 from loket.messaging import port
 
-SERVICES = (("KIA", 40), ("KTP", 25), ("KK", 25), ("SKPWNI", 5), ("SKDWNI", 5))
+# The mix of services: each one's `demo_weight` in the one declaration, in officers' order.
+SERVICES = tuple((service.keyword, service.demo_weight) for service in for_officers() if service.demo_weight)
 CORRECTION_REASONS = (
     "Foto akta kelahiran buram",
     "KK belum memuat nama anak",

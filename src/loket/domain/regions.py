@@ -3,7 +3,8 @@
 Pure domain code: no Django. The office's own list (kecamatan and desa/kelurahan of its
 regency) and the national list of provinces, regencies and kecamatan are read from CSV
 files: the packaged Kabupaten Tangerang files by default, or the files an office names
-in LOKET_REGION_FILE / LOKET_REGION_ALIAS_FILE.
+(`configure`, called by the Django side with LOKET_REGION_FILE / LOKET_REGION_ALIAS_FILE /
+LOKET_REGION_CODE: this module reads no environment).
 
 Matching forgives what a person would (case, spacing, dots, known aliases, truncation,
 small misspellings) but never guesses between two close candidates: it reports them.
@@ -12,7 +13,6 @@ small misspellings) but never guesses between two close candidates: it reports t
 from __future__ import annotations
 
 import csv
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -276,36 +276,55 @@ def read_national(path: Path = NATIONAL_FILE) -> list[NationalCode]:
     ]
 
 
-def configured_files() -> tuple[Path, Path, str]:
-    """The region files and regency code of this office, from the environment.
+DEFAULT_REGENCY_CODE = "36.03"  # Kabupaten Tangerang, whose files are packaged
 
-    Read from the environment (not Django settings) so that `loket parse` works before
-    any database or settings module exists.
-    """
-    region_file = os.environ.get("LOKET_REGION_FILE") or str(PACKAGED_REGION_FILE)
-    alias_file = os.environ.get("LOKET_REGION_ALIAS_FILE") or (
-        str(PACKAGED_ALIAS_FILE) if not os.environ.get("LOKET_REGION_FILE") else ""
+
+@dataclass(frozen=True)
+class OfficeRegions:
+    """Which region list the office uses: its files and its regency's code."""
+
+    region_file: Path = PACKAGED_REGION_FILE
+    alias_file: Path | None = PACKAGED_ALIAS_FILE
+    regency_code: str = DEFAULT_REGENCY_CODE
+
+
+_office = OfficeRegions()
+_office_index: list[RegionIndex] = []  # the index of `_office`, built on first use
+
+
+def configure(
+    region_file: str | Path | None = None,
+    alias_file: str | Path | None = None,
+    regency_code: str | None = None,
+) -> OfficeRegions:
+    """Name the office's region list (the Django side calls this from the settings; `loket
+    parse` included). Empty or None: the packaged Kabupaten Tangerang files, whose alias file
+    applies only when no region file is named. Returns the configuration now in force."""
+    global _office
+    default_alias = None if region_file else PACKAGED_ALIAS_FILE
+    office = OfficeRegions(
+        region_file=Path(region_file) if region_file else PACKAGED_REGION_FILE,
+        alias_file=Path(alias_file) if alias_file else default_alias,
+        regency_code=regency_code or DEFAULT_REGENCY_CODE,
     )
-    regency = os.environ.get("LOKET_REGION_CODE") or "36.03"
-    return Path(region_file), Path(alias_file) if alias_file else Path("/nonexistent"), regency
+    if office != _office:
+        _office = office
+        _office_index.clear()
+    return _office
+
+
+def configured() -> OfficeRegions:
+    return _office
 
 
 @lru_cache(maxsize=4)
-def load_index(region_file: Path, alias_file: Path, regency_code: str) -> RegionIndex:
-    return RegionIndex(read_places(region_file), read_aliases(alias_file), read_national(), regency_code)
+def load_index(region_file: Path, alias_file: Path | None, regency_code: str) -> RegionIndex:
+    aliases = read_aliases(alias_file) if alias_file else []
+    return RegionIndex(read_places(region_file), aliases, read_national(), regency_code)
 
 
 def office_regions() -> RegionIndex:
-    """The region index of the configured office (cached per configuration)."""
-    # Keyed on the raw variables: building Paths on every call would cost more than a parse.
-    environ = os.environ
-    return _office_regions(
-        environ.get("LOKET_REGION_FILE"),
-        environ.get("LOKET_REGION_ALIAS_FILE"),
-        environ.get("LOKET_REGION_CODE"),
-    )
-
-
-@lru_cache(maxsize=4)
-def _office_regions(region_file: str | None, alias_file: str | None, regency_code: str | None) -> RegionIndex:
-    return load_index(*configured_files())
+    """The region index of the configured office (built once per configuration)."""
+    if not _office_index:
+        _office_index.append(load_index(_office.region_file, _office.alias_file, _office.regency_code))
+    return _office_index[0]

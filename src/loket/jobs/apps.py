@@ -1,9 +1,6 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 
-from loket.core.health import register_quarantine_source
-from loket.core.metrics import register_metrics_collector
-
 
 class JobsConfig(AppConfig):
     name = "loket.jobs"
@@ -11,9 +8,6 @@ class JobsConfig(AppConfig):
     verbose_name = "Pekerjaan latar"
 
     def ready(self) -> None:
-        from loket.jobs import metrics  # models are loaded only now
-
-        # Each app registers its job handlers in its `tasks` module.
+        # Each app registers its job handlers in its `tasks` module. The queue's figures are
+        # registered into /readyz and /metrics by loket.core, which sits above the queue.
         autodiscover_modules("tasks")
-        register_quarantine_source(metrics.QUARANTINE_SOURCE, metrics.failed_count)
-        register_metrics_collector("jobs", metrics.collect)

@@ -15,10 +15,16 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from loket.core.rows import db_time
 from loket.jobs.models import Job
 
 log = logging.getLogger(__name__)
+
+
+def db_time(moment: dt.datetime) -> Any:
+    """An aware datetime as a statement parameter, the way the ORM would pass it. Defined
+    here, in the lowest app that writes SQL; `loket.core.rows` re-exports it."""
+    return connection.ops.adapt_datetimefield_value(moment)
+
 
 # A job's payload: what `enqueue` was given, as stored in the JSON column.
 Payload = dict[str, Any]

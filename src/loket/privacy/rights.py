@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from loket.cases.checklist import kind_label
 from loket.cases.models import OPEN_STATES, Case, Document, Resident, State
-from loket.console.masking import mask_number
+from loket.domain.masking import mask_number
 from loket.messaging.port import same_person
 from loket.privacy import retention
 from loket.privacy.models import ErasureRequest

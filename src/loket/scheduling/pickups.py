@@ -15,8 +15,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 
 from loket.cases.models import State
-from loket.console.labels import region_names
-from loket.console.masking import mask_number
+from loket.domain.masking import mask_number
+from loket.regions.names import region_names
 from loket.scheduling.models import Booking, Purpose, Receipt
 from loket.scheduling.office import office_calendar, session_label
 from loket.scheduling.receipts import holder_name, mask_name, token_for

@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from loket.cases.models import State
-from loket.console.masking import mask_number
 from loket.domain.calendar import long_date
+from loket.domain.masking import mask_number
 from loket.messaging import port
 from loket.scheduling.models import Booking, PrintBatch, Purpose
 from loket.scheduling.office import session_label

@@ -204,3 +204,17 @@ def send(receipt: Receipt, text: str = ""):
         text=text or message_text(receipt.booking),
         attachment=port.Attachment(render_pdf(receipt), file_name(receipt)),
     )
+
+
+def receipt_facts(receipt: Receipt) -> dict:
+    """What a receipt shows when checked (public verification and the counter): validity,
+    service, date, session and a masked name."""
+    booking = receipt.booking
+    return {
+        "title": title_of(booking),
+        "service": booking.schedule.label,
+        "date": long_date(booking.day),
+        "session": session_label(booking.day, booking.part),
+        "name": mask_name(holder_name(booking.case)),
+        "request_number": booking.case.request_number,
+    }

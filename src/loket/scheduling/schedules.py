@@ -10,13 +10,25 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from loket.domain.intake.services import SERVICES
 from loket.scheduling.models import Outcome, ServiceSchedule
 
 BRING_KIA = "Kartu Keluarga (KK) asli\nAkta kelahiran anak asli\nBukti pengambilan ini"
 BRING_KTP = "Kartu Keluarga (KK) asli\nBukti pengambilan ini"
 
+# Per schedule: its label, what follows approval and what to bring. A service's label is its
+# name in the one declaration; KIA is a card picked up at the counter; KTP-el has one
+# schedule per `jenis`; every other declared service (KK, SKPWNI, SKDWNI) is a signed PDF
+# sent over WhatsApp.
 DEFAULTS: dict[str, dict] = {
-    "KIA": {"label": "Kartu Identitas Anak (KIA)", "outcome": Outcome.PICKUP, "bring": BRING_KIA},
+    code: (
+        {"label": service.name, "outcome": Outcome.PICKUP, "bring": BRING_KIA}
+        if code == "KIA"
+        else {"label": service.name, "outcome": Outcome.DOCUMENT, "bring": BRING_KTP}
+    )
+    for code, service in SERVICES.items()
+    if code != "KTP"
+} | {
     "KTP_PEMULA": {"label": "KTP-el baru (pemula)", "outcome": Outcome.APPOINTMENT, "bring": BRING_KTP},
     "KTP_HILANG": {
         "label": "KTP-el pengganti (hilang)",
@@ -28,9 +40,6 @@ DEFAULTS: dict[str, dict] = {
         "outcome": Outcome.PICKUP,
         "bring": BRING_KTP + "\nKTP-el yang rusak",
     },
-    "KK": {"label": "Kartu Keluarga (KK)", "outcome": Outcome.DOCUMENT, "bring": BRING_KTP},
-    "SKPWNI": {"label": "Surat Keterangan Pindah (SKPWNI)", "outcome": Outcome.DOCUMENT, "bring": BRING_KTP},
-    "SKDWNI": {"label": "Surat Keterangan Datang (SKDWNI)", "outcome": Outcome.DOCUMENT, "bring": BRING_KTP},
 }
 
 

@@ -19,7 +19,10 @@ from zoneinfo import ZoneInfo
 
 from django.db.models.signals import post_delete, post_save
 
+from loket.cases.models import Case, CaseEvent, State
 from loket.domain.calendar import OfficeCalendar, long_date
+from loket.scheduling.models import ExtraServiceDay, OfficeClosure, OfficeHours
+from loket.scheduling.office import office_calendar
 
 WIB = ZoneInfo("Asia/Jakarta")
 # Every reply reads the calendar: three queries saved per reply. An administrator's change
@@ -35,8 +38,6 @@ _paces: dict[str, tuple[float, float | None]] = {}  # service -> (expires, pace)
 
 
 def calendar() -> OfficeCalendar:
-    from loket.scheduling.office import office_calendar
-
     if _cache and _cache[0][0] > time.monotonic():
         return _cache[0][1]
     fresh = office_calendar()
@@ -60,8 +61,6 @@ def recent_pace(service: str, now: dt.datetime, cal: OfficeCalendar) -> float | 
 
 
 def _watch_calendar_edits() -> None:
-    from loket.scheduling.models import ExtraServiceDay, OfficeClosure, OfficeHours
-
     for model in (OfficeClosure, ExtraServiceDay, OfficeHours):
         post_save.connect(forget_calendar, sender=model, dispatch_uid=f"hours-cache-{model.__name__}")
         post_delete.connect(forget_calendar, sender=model, dispatch_uid=f"hours-cache-del-{model.__name__}")
@@ -103,8 +102,6 @@ def _working_hours(cal: OfficeCalendar, day: dt.date) -> tuple[dt.datetime, dt.d
 
 def pace(service: str, now: dt.datetime, cal: OfficeCalendar | None = None) -> float | None:
     """Cases of `service` decided per working hour over the last working days; None if unknown."""
-    from loket.cases.models import CaseEvent, State
-
     cal = cal or calendar()
     here = local(now)
     day, days, hours = here.date(), 0, 0.0
@@ -134,8 +131,6 @@ def pace(service: str, now: dt.datetime, cal: OfficeCalendar | None = None) -> f
 
 def cases_ahead(case) -> int:
     """Complete requests of the same service already waiting for (or with) an officer."""
-    from loket.cases.models import Case, State
-
     return (
         Case.objects.filter(service=case.service, state__in=[State.QUEUED, State.IN_REVIEW])
         .exclude(pk=case.pk)

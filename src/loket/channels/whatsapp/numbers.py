@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from loket.channels.whatsapp.models import PhoneNumber
-
-SERVICES = ("KK", "KTP", "KIA", "SKPWNI", "SKDWNI")
+from loket.domain.intake.services import SERVICES
 
 
 def international(display: str) -> str:

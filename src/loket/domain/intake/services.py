@@ -6,7 +6,6 @@ order, rules) plus its tests: splitting, field checks, replies and docs all read
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,7 +36,16 @@ class Service:
     name: str  # Bahasa Indonesia, for residents: "Kartu Identitas Anak (KIA)"
     fields: tuple[Field, ...]
     subject: str  # the key of the field that identifies what the request is about
-    default_number: str  # the office's WhatsApp number for this service (LOKET_SERVICE_NUMBERS overrides)
+    default_number: str  # the office's WhatsApp number for this service (`configure` overrides)
+    # For officers (console lists, menus, figures), short: "Kartu Identitas Anak"; `name`
+    # (what residents read, with the keyword in brackets) when left empty.
+    short_name: str = ""
+    # Place in officers' lists, the dashboards and the demo data: KIA first (the office's
+    # coverage target). Residents' menus follow the declaration order below instead.
+    officer_rank: int = 99
+    # Share of requests in the generated demo data (`loket coverage demo-data`), roughly a
+    # regency's month; 0: none generated.
+    demo_weight: int = 0
     child: bool = False  # the NIK is a child's: born in the 2000s
     rules: tuple[ServiceRule, ...] = field(default=())  # checks across fields (each skips what failed)
 
@@ -55,8 +63,12 @@ class Service:
         return tuple(f.key for f in self.fields)
 
     @property
+    def officer_name(self) -> str:
+        return self.short_name or self.name
+
+    @property
     def number(self) -> str:
-        return service_numbers().get(self.keyword, self.default_number)
+        return _numbers.get(self.keyword, self.default_number)
 
 
 SERVICES: dict[str, Service] = {
@@ -74,6 +86,9 @@ SERVICES: dict[str, Service] = {
             ),
             subject="no_kk",
             default_number="081282372016",
+            short_name="Kartu Keluarga",
+            officer_rank=3,
+            demo_weight=25,
         ),
         Service(
             keyword="KTP",
@@ -89,6 +104,9 @@ SERVICES: dict[str, Service] = {
             ),
             subject="nik",
             default_number="081212492477",
+            short_name="KTP-el",
+            officer_rank=2,
+            demo_weight=25,
             rules=(rules.pemula_under_17,),
         ),
         Service(
@@ -98,6 +116,9 @@ SERVICES: dict[str, Service] = {
             fields=(NIK, NO_KK, NAMA, DESA, KECAMATAN),
             subject="nik",
             default_number="085694012597",
+            short_name="Kartu Identitas Anak",
+            officer_rank=1,
+            demo_weight=40,
             child=True,
             rules=(rules.kia_child_under_17,),
         ),
@@ -108,6 +129,9 @@ SERVICES: dict[str, Service] = {
             fields=(NIK, NO_KK, NAMA, Field("alamat_pindah", "ALAMAT PINDAH", "alamat", "Alamat pindah")),
             subject="nik",
             default_number="081338020399",
+            short_name="Surat pindah keluar",
+            officer_rank=4,
+            demo_weight=5,
         ),
         Service(
             keyword="SKDWNI",
@@ -119,9 +143,17 @@ SERVICES: dict[str, Service] = {
             ),
             subject="no_skpwni",
             default_number="081338020399",
+            short_name="Surat pindah datang",
+            officer_rank=5,
+            demo_weight=5,
         ),
     ]
 }
+
+
+def for_officers() -> list[Service]:
+    """The services in officers' order (`officer_rank`; declaration order among equals)."""
+    return sorted(SERVICES.values(), key=lambda service: service.officer_rank)
 
 
 def keyword_key(text: str) -> str:
@@ -137,15 +169,27 @@ def service_for_keyword(text: str) -> Service | None:
     return next((service for service in SERVICES.values() if key in service.keyword_keys), None)
 
 
-def service_numbers() -> dict[str, str]:
-    """Office WhatsApp numbers per service from LOKET_SERVICE_NUMBERS ("KIA=0856...,KK=0812...").
+# The office's numbers where they differ from `default_number`, set by the Django side from
+# LOKET_SERVICE_NUMBERS (`configure`): the domain reads no environment.
+_numbers: dict[str, str] = {}
 
-    Read from the environment, not Django settings, so the domain works without Django.
-    """
-    raw = os.environ.get("LOKET_SERVICE_NUMBERS", "")
+
+def parse_service_numbers(raw: str) -> dict[str, str]:
+    """'KIA=0856..., kk = 0812...' -> {"KIA": "0856...", "KK": "0812..."}; blank items are skipped."""
     numbers: dict[str, str] = {}
     for item in raw.split(","):
         keyword, _, number = item.partition("=")
         if keyword.strip() and number.strip():
             numbers[keyword.strip().upper()] = number.strip()
     return numbers
+
+
+def configure(*, numbers: dict[str, str]) -> None:
+    """The office's WhatsApp number per service keyword, for those that differ from the default."""
+    _numbers.clear()
+    _numbers.update({keyword.upper(): number for keyword, number in numbers.items()})
+
+
+def service_numbers() -> dict[str, str]:
+    """The configured office numbers per service keyword (only those that differ)."""
+    return dict(_numbers)

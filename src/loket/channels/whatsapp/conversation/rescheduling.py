@@ -5,6 +5,9 @@ from __future__ import annotations
 from loket.cases.models import Case, Resident, State
 from loket.channels.whatsapp.conversation.identity import same_person
 from loket.channels.whatsapp.conversation.shared import REQUEST_NUMBER, reply
+from loket.scheduling.models import Booking
+from loket.scheduling.rescheduling import choose_session as book_chosen_session
+from loket.scheduling.rescheduling import offer_sessions
 
 # Ids of the list rows `scheduling.rescheduling.offer_sessions` sends: `jadwal:<booking>:...`.
 SESSION_CHOICE = "jadwal:"
@@ -15,8 +18,6 @@ def reschedulable_cases(resident: Resident) -> list[Case]:
 
     Requests on the number written to come before those on the office's other numbers.
     """
-    from loket.scheduling.models import Booking  # moved as it was; the messaging port (issue 12) lifts it
-
     cases = (
         Case.objects.filter(
             resident__in=same_person(resident),
@@ -30,8 +31,6 @@ def reschedulable_cases(resident: Resident) -> list[Case]:
 
 
 def reschedule(resident: Resident, words: str) -> None:
-    from loket.scheduling.rescheduling import offer_sessions  # as above: scheduling imports the channel
-
     cases = reschedulable_cases(resident)
     named = REQUEST_NUMBER.search(words)
     if named:
@@ -64,9 +63,6 @@ def reschedule(resident: Resident, words: str) -> None:
 
 
 def choose_session(resident: Resident, choice: str) -> None:
-    from loket.scheduling.models import Booking  # as above
-    from loket.scheduling.rescheduling import choose_session as chosen  # as above
-
     booking_id = choice[len(SESSION_CHOICE) :].split(":", 1)[0]
     booking = (
         Booking.objects.filter(pk=int(booking_id), case__resident__in=same_person(resident))
@@ -78,4 +74,4 @@ def choose_session(resident: Resident, choice: str) -> None:
     if booking is None:
         reply(resident, "Pilihan jadwal tidak dikenali. Ketik JADWAL ULANG untuk melihat pilihan lagi.")
         return
-    chosen(booking.case, choice)
+    book_chosen_session(booking.case, choice)

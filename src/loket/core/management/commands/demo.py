@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 
 from loket.core.demo_stand_ins import start_all
 from loket.core.secrets import ensure_secret_key
+from loket.jobs.worker import run_forever
 
 
 class Command(BaseCommand):
@@ -63,8 +64,6 @@ class Command(BaseCommand):
 
     def start_worker(self) -> threading.Event:
         """Background work in a thread of this process (`loket worker` in production)."""
-        from loket.jobs.worker import run_forever
-
         stop = threading.Event()
         threading.Thread(target=run_forever, kwargs={"stop": stop}, daemon=True, name="loket-worker").start()
         return stop

@@ -1,4 +1,7 @@
-"""`loket cases`: case actions for administrators (approve from the command line)."""
+"""`loket cases`: case actions for administrators (approve from the command line).
+
+It lives in the console, the officers' side, because it does what the console's approve
+button does (scheduling's guarded approval) and writes the console's audit."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from loket.cases.models import Case, IllegalTransition, State
 from loket.console.models import AuditEntry
 from loket.core.secrets import ensure_secret_key
 from loket.scheduling.allocation import NoRoom
+from loket.scheduling.approval import approve_case
 
 
 class Command(BaseCommand):
@@ -36,8 +40,6 @@ class Command(BaseCommand):
         getattr(self, action)(**options)
 
     def approve(self, request_number, override="", user="", **_):
-        from loket.scheduling.approval import approve_case
-
         self.ensure_signing_key()
         case = Case.objects.filter(request_number=request_number.strip().upper()).first()
         if case is None:

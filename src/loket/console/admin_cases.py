@@ -20,7 +20,7 @@ from django.urls import reverse
 from loket.cases.erasure import ResidentHasOpenCase, erase_resident, refusal_reason, what_goes
 from loket.cases.models import Case, CaseEvent, Correction, Document, Resident
 from loket.console.admin_audit import AuditedReadOnlyAdmin, masked_resident, record_admin
-from loket.console.masking import mask_number
+from loket.domain.masking import mask_number
 
 
 class EventInline(admin.TabularInline):
