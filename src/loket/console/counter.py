@@ -9,17 +9,18 @@ public receipt check `/v/<token>` stays in `loket.scheduling.views`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from loket.cases.models import IllegalTransition
 from loket.console import audit
-from loket.console.access import cases_for, console_view
+from loket.console.access import StaffRequest, cases_for, console_view
 from loket.domain.calendar import long_date
 from loket.domain.checklists import KINDS
 from loket.domain.masking import mask_number
@@ -33,7 +34,7 @@ from loket.scheduling.receipts import holder_name, mask_name, receipt_facts, tok
 
 @console_view("pickup")
 @require_http_methods(["GET", "POST"])
-def counter(request: HttpRequest) -> HttpResponse:
+def counter(request: StaffRequest) -> HttpResponse:
     code = (request.POST.get("code") or request.GET.get("code") or "").strip()
     context: dict = {"code": code, "relations": HandOver.Relation.choices, "flagged": _flagged(request)}
     if not code:
@@ -51,7 +52,9 @@ def counter(request: HttpRequest) -> HttpResponse:
             context.update(receipt_facts(result.receipt))
             context["booking"] = booking
             context["case"] = booking.case
-            context["documents"] = documents = list(booking.case.documents.all())
+            # Each document gets a `kind_label` for the template (an attribute, not a field).
+            documents: list[Any] = list(booking.case.documents.all())
+            context["documents"] = documents
             for document in documents:
                 kind = KINDS.get(document.label)
                 document.kind_label = kind.label if kind else (document.label or "Dokumen")
@@ -64,7 +67,7 @@ def counter(request: HttpRequest) -> HttpResponse:
     return render(request, "console/counter.html", context)
 
 
-def _counter_action(request: HttpRequest, receipt, code: str) -> HttpResponse:
+def _counter_action(request: StaffRequest, receipt, code: str) -> HttpResponse:
     back = f"{reverse('console:counter')}?{urlencode({'code': code})}"
     case = receipt.booking.case
     try:
@@ -90,7 +93,7 @@ def _counter_action(request: HttpRequest, receipt, code: str) -> HttpResponse:
     return redirect(back)
 
 
-def _pickup_list(request: HttpRequest) -> dict:
+def _pickup_list(request: StaffRequest) -> dict:
     """The day's pickups of the person's area (default today), or a search over every day."""
     day = _list_day(request)
     query = pickups.clean_query(request.GET.get("q", ""))
@@ -110,7 +113,7 @@ def _pickup_list(request: HttpRequest) -> dict:
     }
 
 
-def _list_day(request: HttpRequest) -> dt.date:
+def _list_day(request: StaffRequest) -> dt.date:
     """The day asked for, else today, else (the office is closed today) the next working day."""
     try:
         return dt.date.fromisoformat(request.GET.get("hari") or "")
@@ -119,13 +122,13 @@ def _list_day(request: HttpRequest) -> dt.date:
         return now if calendar.is_working_day(now) else calendar.next_working_day(now)
 
 
-def _flagged(request: HttpRequest):
+def _flagged(request: StaffRequest):
     return Booking.objects.filter(
         status=Booking.Status.ACTIVE, flagged_at__isnull=False, case__in=cases_for(request)
     ).select_related("case")[:50]
 
 
-def _day(request: HttpRequest) -> dt.date:
+def _day(request: StaffRequest) -> dt.date:
     try:
         return dt.date.fromisoformat(request.GET.get("day") or request.POST.get("day") or "")
     except ValueError:
@@ -134,7 +137,7 @@ def _day(request: HttpRequest) -> dt.date:
 
 @console_view("pickup")
 @require_GET
-def printing_list(request: HttpRequest) -> HttpResponse:
+def printing_list(request: StaffRequest) -> HttpResponse:
     day = _day(request)
     bookings = list(printing.print_list(day, cases_for(request)))
     audit.record(request, "printing_view", detail=f"day={day.isoformat()}")
@@ -165,7 +168,7 @@ def _step(day: dt.date, direction: int) -> dt.date:
 
 @console_view("pickup")
 @require_GET
-def printing_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def printing_export(request: StaffRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404("Format tidak dikenal")
     day = _day(request)
@@ -183,7 +186,7 @@ def printing_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @console_view("pickup")
 @require_POST
-def printing_mark(request: HttpRequest) -> HttpResponse:
+def printing_mark(request: StaffRequest) -> HttpResponse:
     day = _day(request)
     ids = [int(v) for v in request.POST.getlist("booking") if v.isdigit()]
     batch = printing.mark_printed(day, ids, cases_for(request), actor=request.user)
