@@ -396,6 +396,7 @@ FIELD_WORDS = [
     ("kecamatan", re.compile(r"\bkecamatan\b", re.I)),
 ]
 CONFIRM = re.compile(r"^\s*(benar|ya\b|saya setuju|setuju|lanjut|kirim)", re.I)
+YES_NO = re.compile(r"\b(balas|ketik|jawab)\s+\*?ya\b", re.I)
 
 
 def _asked_field(text: str) -> str:
@@ -439,7 +440,7 @@ def guided(person: Resident, phone: Phone, service: str = "KIA") -> Outcome:
     outcome.sent += 1
     replies = phone.pick("list_reply", {"id": row["id"], "title": row["title"]})
     errors_by_field: dict[str, set[str]] = {}
-    last_field, unknown, repeats = "", 0, 0
+    last_field, repeats = "", 0
     while outcome.sent < MAX_SENT:
         text = _read(person, outcome, replies)
         if REQUEST_NUMBER.search(text):
@@ -450,7 +451,10 @@ def guided(person: Resident, phone: Phone, service: str = "KIA") -> Outcome:
             return outcome
         question = replies[-1]
         inter = question.body.get("interactive") if question.type == "interactive" else None
-        asked = _asked_field(_shown(question) if inter is None else question.text)
+        if inter is None:
+            asked = _asked_field(_shown(question))
+        else:  # the header and body ask; rows and buttons are the answers
+            asked = _asked_field(f"{(inter.get('header') or {}).get('text', '')}\n{question.text}")
         if inter and inter.get("type") == "button":
             buttons = [b.get("reply", {}) for b in inter.get("action", {}).get("buttons", [])]
             wanted = _norm(getattr(person.intent, asked, "")) if asked else ""
@@ -480,15 +484,15 @@ def guided(person: Resident, phone: Phone, service: str = "KIA") -> Outcome:
                 outcome.sent += 1
                 replies = phone.pick("list_reply", {"id": choice["id"], "title": choice["title"]})
                 continue
-        if not asked:
-            unknown += 1
-            if unknown >= 2:
-                outcome.lost = "question not understood"
-                return outcome
-            outcome.seconds += RECHECK_SECONDS
-            _type(person, outcome, "MENU")
-            replies = phone.text("MENU")
+        if not asked and YES_NO.search(question.text):
+            _type(person, outcome, "YA")
+            _tap(person, outcome)
+            replies = phone.text("YA")
             continue
+        if not asked:
+            # Said so the lead can see which wording the driver does not recognise.
+            outcome.lost = f"question not understood: {' '.join(question.text.split())[:70]!r}"
+            return outcome
         # Type the answer; asked again for the same field, the resident looks again and fixes.
         if asked == last_field:
             repeats += 1

@@ -89,6 +89,8 @@ def check_touch_and_contrast(page) -> None:
             box = element.bounding_box()
             assert box and box["height"] >= 44, (selector, box)
             assert element.evaluate(CONTRAST) >= 4.5, selector
+    file_input = page.locator(".sim-send input[type=file]").bounding_box()
+    assert file_input and file_input["height"] >= 44
     for selector in (".bubble .text", ".bubble .meta", ".bubble .footer", ".sim-head"):
         for element in page.locator(selector).all():
             assert element.evaluate(CONTRAST) >= 4.5, selector
