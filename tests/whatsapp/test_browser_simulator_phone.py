@@ -124,6 +124,7 @@ def test_lists_buttons_formatting_and_thumbnails_as_on_a_phone(settings, live_se
         port.tell(resident, text=CONFIRM["body"]["text"], choices=CONFIRM)
         work()
         page.reload()
+        page.screenshot(path=str(SHOTS / "simulator-360-top.png"))
 
         chat = page.locator("#chat")
         # Formatting rendered, markup escaped (shown as text, never run), long lines wrapped.
