@@ -11,7 +11,7 @@ from django.db import transaction
 
 from loket.cases.models import Case
 from loket.domain.calendar import short_date
-from loket.messaging import port
+from loket.messaging import choices, port
 from loket.scheduling import receipts
 from loket.scheduling.allocation import Session, available_sessions, release, try_take
 from loket.scheduling.models import Booking, parse_session_key, session_key
@@ -32,7 +32,7 @@ def _choices(booking: Booking) -> list[Session]:
     calendar = office_calendar()
     start = calendar.add_working_days(today(), 1)
     earliest = max(start, booking.earliest or start)
-    limit = min(10, settings.LOKET_RESCHEDULE_CHOICES)
+    limit = min(choices.ROWS_MAX, settings.LOKET_RESCHEDULE_CHOICES)
     current = (booking.day, booking.part)
     found = available_sessions(booking.schedule, booking.purpose, earliest, calendar, limit + 1)
     return [s for s in found if (s.day, s.part) != current][:limit]
@@ -55,7 +55,7 @@ def offer_sessions(case: Case):
         rows.append(
             {
                 "id": f"{PREFIX}{booking.pk}:{session_key(session.day, session.part)}",
-                "title": f"{short_date(session.day)} {session.part}"[:24],
+                "title": f"{short_date(session.day)} {session.part}"[: choices.ROW_TITLE_MAX],
                 "description": f"{session.day:%d-%m-%Y}, pukul {start:%H.%M}-{end:%H.%M}",
             }
         )

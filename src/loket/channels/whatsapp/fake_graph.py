@@ -32,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from loket.channels.whatsapp import envelopes
+from loket.messaging import choices
 
 log = logging.getLogger(__name__)
 
@@ -410,8 +411,20 @@ class FakeGraph:
             message["message_status"] = "accepted"
         return {"messaging_product": "whatsapp", "contacts": [contact], "messages": [message]}
 
-    def _validate_message(self, body: dict) -> int | None:
-        """A Meta error code for a malformed send, or None."""
+    def _validate_message(self, body: dict) -> tuple[int, str] | None:
+        """Meta's error code (and `error_data.details`) for a malformed send, or None."""
+        code = self._malformed(body)
+        if code is not None:
+            return code, ""
+        if body.get("type") == "interactive":
+            # WhatsApp's limits on lists and reply buttons, as Meta enforces them (one source:
+            # loket.messaging.choices); the first problem is the one Meta names.
+            found = choices.problems(body["interactive"])
+            if found:
+                return found[0].code, found[0].details
+        return None
+
+    def _malformed(self, body: dict) -> int | None:
         if body.get("messaging_product") != "whatsapp":
             return 100
         if body.get("status") == "read":
@@ -423,10 +436,6 @@ class FakeGraph:
             return 131008
         if kind == "text" and not body["text"].get("body"):
             return 131008
-        if kind == "interactive":
-            buttons = body["interactive"].get("action", {}).get("buttons", [])
-            if len(buttons) > 3 or any(len(b.get("reply", {}).get("title", "")) > 20 for b in buttons):
-                return 131009
         if kind in ("document", "image"):
             media = body[kind]
             if not (media.get("id") or media.get("link")):
@@ -547,9 +556,9 @@ class _Handler(BaseHTTPRequestHandler):
         if kind == "messages":
             if body_json is None:
                 return error_body(100)
-            code = graph._validate_message(body_json)
-            if code:
-                return error_body(code)
+            refusal = graph._validate_message(body_json)
+            if refusal:
+                return error_body(*refusal)
             if body_json.get("status") == "read":
                 return 200, {"success": True}
             return 200, graph._accept_message(parts[1], body_json, rec)

@@ -14,20 +14,24 @@ import logging
 import secrets
 import time
 from typing import TypedDict
+from urllib.parse import urlencode
 
+import filetype
 import httpx
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from loket.cases.models import Resident
-from loket.channels.whatsapp import envelopes, graph
+from loket.channels.whatsapp import envelopes, formatting, graph
 from loket.channels.whatsapp.models import InboundMessage, OutboundMessage, PhoneNumber
 
 log = logging.getLogger(__name__)
 DEFAULT_PHONE = "6281200001234"
+OPENING_SERVICE = "KIA"
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
 def _demo_only() -> None:
@@ -38,7 +42,12 @@ def _demo_only() -> None:
 def _chosen(request: HttpRequest) -> tuple[PhoneNumber | None, str, str]:
     data = request.POST if request.method == "POST" else request.GET
     numbers = PhoneNumber.objects.filter(active=True).order_by("display_number")
-    number = numbers.filter(phone_number_id=data.get("number", "")).first() or numbers.first()
+    # The picker opens on the KIA number (the demo story's), else the first number.
+    number = (
+        numbers.filter(phone_number_id=data.get("number", "")).first()
+        or next((n for n in numbers if n.serves(OPENING_SERVICE)), None)
+        or numbers.first()
+    )
     phone = "".join(ch for ch in data.get("phone", DEFAULT_PHONE) if ch.isdigit()) or DEFAULT_PHONE
     return number, phone, data.get("name", "") or "Warga Simulasi"
 
@@ -61,8 +70,8 @@ def page(request: HttpRequest) -> HttpResponse:
 
 def chat(request: HttpRequest) -> HttpResponse:
     _demo_only()
-    number, phone, _ = _chosen(request)
-    context = {"items": _chat_items(number, phone), "number": number, "phone": phone}
+    number, phone, name = _chosen(request)
+    context = {"items": _chat_items(number, phone), "number": number, "phone": phone, "name": name}
     return render(request, "whatsapp/_chat.html", context)
 
 
@@ -79,8 +88,8 @@ def send(request: HttpRequest) -> HttpResponse:
         )
         if status != 200:
             log.warning("simulator delivery answered %s", status)
-    query = f"?number={number.phone_number_id}&phone={phone}&name={name}"
-    return redirect(reverse("whatsapp-simulator") + query)
+    query = urlencode({"number": number.phone_number_id, "phone": phone, "name": name})
+    return redirect(f"{reverse('whatsapp-simulator')}?{query}")
 
 
 class _From(TypedDict):
@@ -118,6 +127,12 @@ def _message(request: HttpRequest, number: PhoneNumber, phone: str) -> dict | No
     if request.POST.get("button_id"):
         reply = {"id": request.POST["button_id"], "title": request.POST.get("button_title", "")}
         return envelopes.message("interactive", {"type": "button_reply", "button_reply": reply}, **base)
+    if request.POST.get("list_id"):
+        # A row picked from a list: WhatsApp sends its id, title and description.
+        reply = {"id": request.POST["list_id"], "title": request.POST.get("list_title", "")}
+        if request.POST.get("list_description"):
+            reply["description"] = request.POST["list_description"]
+        return envelopes.message("interactive", {"type": "list_reply", "list_reply": reply}, **base)
     text = request.POST.get("text", "").strip()
     if text:
         return envelopes.text(text, **base)
@@ -155,6 +170,87 @@ def _received_by_graph(phone: str) -> set[str]:
     return {str(s.get("body", {}).get("biz_opaque_callback_data", "")) for s in sent}
 
 
+def media(request: HttpRequest, direction: str, pk: int) -> HttpResponse:
+    """An image of the chat (the resident's stored photo, or one we sent), for its thumbnail."""
+    _demo_only()
+    if direction == "in":
+        message = get_object_or_404(InboundMessage, pk=pk, document__isnull=False)
+        stored, mime = message.document.file, message.document.mime_type  # type: ignore[union-attr]
+    else:
+        outbound = get_object_or_404(OutboundMessage, pk=pk)
+        stored, mime = outbound.document, ""
+    if not stored:
+        raise Http404("Berkas tidak ada.")
+    with stored.open("rb") as fh:
+        data = fh.read()
+    kind = filetype.guess(data)
+    mime = kind.mime if kind else mime
+    if mime not in IMAGE_TYPES:
+        raise Http404("Bukan gambar.")
+    response = HttpResponse(data, content_type=mime)
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _interactive_view(interactive: dict | None) -> dict:
+    """What the phone shows of our list or buttons: header, footer, the list's button and rows."""
+    if not interactive:
+        return {}
+    action = interactive.get("action") or {}
+    header = interactive.get("header") or {}
+    view: dict = {
+        "header": header.get("text", "") if header.get("type", "text") == "text" else "",
+        "footer": (interactive.get("footer") or {}).get("text", ""),
+        "body": (interactive.get("body") or {}).get("text", ""),
+    }
+    if interactive.get("type") == "button":
+        view["buttons"] = [b.get("reply", {}) for b in action.get("buttons", [])]
+    elif interactive.get("type") == "list":
+        view["list_button"] = action.get("button", "")
+        view["sections"] = [
+            {"title": section.get("title", ""), "rows": section.get("rows", [])}
+            for section in action.get("sections", [])
+        ]
+    return view
+
+
+def _mine(message: InboundMessage) -> dict:
+    item: dict = {"at": message.sent_at, "mine": True, "flags": message.flags, "media": message.media_state}
+    payload = message.payload if isinstance(message.payload, dict) else {}
+    if message.type == "interactive":
+        body = payload.get("interactive") or {}
+        reply = body.get(body.get("type", "")) or {}
+        item["reply"] = {"title": reply.get("title", ""), "description": reply.get("description", "")}
+        return item
+    if message.type == "image" and message.document_id:
+        item["image"] = reverse("whatsapp-simulator-media", args=["in", message.pk])
+        caption = (payload.get("image") or {}).get("caption", "")
+        item["html"] = formatting.render(caption)
+        return item
+    item["html"] = formatting.render(message.summary)
+    return item
+
+
+def _theirs(message: OutboundMessage, received: set[str]) -> dict:
+    view = _interactive_view(message.interactive)
+    text = view.pop("body", "") or message.text
+    item: dict = {
+        "at": message.created_at,
+        "mine": False,
+        "status": message.get_status_display(),
+        "at_graph": any(str(message.pk) in r.split("=")[-1:] for r in received),
+        **view,
+    }
+    if message.document:
+        name = message.document_name or message.document.name.rsplit("/", 1)[-1]
+        if name.lower().endswith((".jpg", ".jpeg", ".png", ".webp")):
+            item["image"] = reverse("whatsapp-simulator-media", args=["out", message.pk])
+        else:
+            item["file"] = name
+    item["html"] = formatting.render(text)
+    return item
+
+
 def _chat_items(number: PhoneNumber | None, phone: str) -> list[dict]:
     if number is None:
         return []
@@ -162,24 +258,10 @@ def _chat_items(number: PhoneNumber | None, phone: str) -> list[dict]:
     if resident is None:
         return []
     received = _received_by_graph(phone)
-    items = [
-        {"at": m.sent_at, "mine": True, "text": m.summary, "flags": m.flags, "media": m.media_state}
-        for m in InboundMessage.objects.filter(resident=resident).order_by("sent_at", "pk")
+    items = [_mine(m) for m in InboundMessage.objects.filter(resident=resident).order_by("sent_at", "pk")]
+    items += [
+        _theirs(o, received)
+        for o in OutboundMessage.objects.filter(resident=resident).order_by("created_at", "pk")
     ]
-    for o in OutboundMessage.objects.filter(resident=resident).order_by("created_at", "pk"):
-        buttons = []
-        if o.interactive and o.interactive.get("type") == "button":
-            buttons = [b["reply"] for b in o.interactive.get("action", {}).get("buttons", [])]
-        at_graph = any(str(o.pk) in r.split("=")[-1:] for r in received)
-        items.append(
-            {
-                "at": o.created_at,
-                "mine": False,
-                "text": o.text or o.document_name,
-                "buttons": buttons,
-                "status": o.get_status_display(),
-                "at_graph": at_graph,
-            }
-        )
     items.sort(key=lambda item: item["at"])
     return items

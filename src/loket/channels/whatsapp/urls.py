@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("simulator/", simulator.page, name="whatsapp-simulator"),
     path("simulator/send", simulator.send, name="whatsapp-simulator-send"),
     path("simulator/chat", simulator.chat, name="whatsapp-simulator-chat"),
+    path("simulator/media/<str:direction>/<int:pk>", simulator.media, name="whatsapp-simulator-media"),
     # Administrators' page in the console (console.access decides who may see it).
     path("console/karantina/", quarantine_views.page, name="whatsapp-quarantine"),
     path(

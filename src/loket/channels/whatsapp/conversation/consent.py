@@ -20,13 +20,14 @@ from loket.channels.whatsapp.conversation.identity import same_person
 from loket.channels.whatsapp.conversation.shared import reply
 from loket.channels.whatsapp.conversation.wording import consent_thanks
 from loket.channels.whatsapp.models import CaseConsent, InboundMessage
+from loket.messaging import choices
 
 log = logging.getLogger(__name__)
 
 # The ids of the notice's two buttons.
 CONSENT_YES, CONSENT_NO = "consent:yes", "consent:no"
 # WhatsApp's limit for the body of a message with buttons.
-INTERACTIVE_BODY_LIMIT = 1024
+INTERACTIVE_BODY_LIMIT = choices.BODY_MAX
 
 
 def notice_version() -> str:
