@@ -42,7 +42,7 @@ def render(text: str) -> SafeString:
         kept.append(html)
         return _PLACEHOLDER.format(len(kept) - 1)
 
-    html = escape(text.replace("\x00", ""))
+    html: str = str(escape(text.replace("\x00", "")))
     # Monospace, code and links are taken out first: no formatting inside them.
     html = _MONO.sub(lambda m: keep(f'<code class="mono">{m.group(1)}</code>'), html)
     html = _CODE.sub(lambda m: keep(f"<code>{m.group(1)}</code>"), html)

@@ -242,7 +242,7 @@ def _theirs(message: OutboundMessage, received: set[str]) -> dict:
         **view,
     }
     if message.document:
-        name = message.document_name or message.document.name.rsplit("/", 1)[-1]
+        name = message.document_name or (message.document.name or "").rsplit("/", 1)[-1]
         if name.lower().endswith((".jpg", ".jpeg", ".png", ".webp")):
             item["image"] = reverse("whatsapp-simulator-media", args=["out", message.pk])
         else:
