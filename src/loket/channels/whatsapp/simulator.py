@@ -175,7 +175,9 @@ def media(request: HttpRequest, direction: str, pk: int) -> HttpResponse:
     _demo_only()
     if direction == "in":
         message = get_object_or_404(InboundMessage, pk=pk, document__isnull=False)
-        stored, mime = message.document.file, message.document.mime_type  # type: ignore[union-attr]
+        document = message.document
+        assert document is not None  # the query asked for a message with a document
+        stored, mime = document.file, document.mime_type
     else:
         outbound = get_object_or_404(OutboundMessage, pk=pk)
         stored, mime = outbound.document, ""
