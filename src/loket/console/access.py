@@ -44,6 +44,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "erasure": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # Deliveries and messages set aside as poison (masked metadata, no message content).
     "quarantine": frozenset({Role.ADMIN}),
+    # Village operators: their own form and their own submissions, nothing else
+    # (`loket.console.operator`); `cases_for` gives them no case at all.
+    "operator": frozenset({Role.OPERATOR}),
 }
 
 
@@ -89,6 +92,8 @@ def console_view(action: str):
 def services_of(profile: StaffProfile) -> list[str]:
     from loket.console.services import SERVICES
 
+    if profile.role == Role.OPERATOR:
+        return []  # no queue of any service
     if profile.role == Role.OFFICER:
         return [s for s in SERVICES if s in (profile.services or [])]
     return list(SERVICES)
@@ -101,6 +106,10 @@ def in_area(profile: StaffProfile, qs: QuerySet, field: str = "kode_kecamatan") 
 def cases_for(request: HttpRequest, qs: QuerySet | None = None) -> QuerySet:
     """The cases this person may see: their area, and for officers their services."""
     profile = request.staff
+    if profile.role == Role.OPERATOR:
+        # An operator's area is where they submit, not what they may read: they see their own
+        # submissions only, through `operator.submissions_for`.
+        return (Case.objects.all() if qs is None else qs).none()
     qs = in_area(profile, Case.objects.all() if qs is None else qs)
     if profile.role == Role.OFFICER:
         qs = qs.filter(service__in=services_of(profile))
@@ -136,6 +145,8 @@ def require_service(request: HttpRequest, service: str) -> None:
 def audit_for(request: HttpRequest) -> QuerySet:
     """Audit entries within the person's area (entries without a case: regency-wide staff only)."""
     qs = AuditEntry.objects.select_related("actor", "case")
+    if request.staff.role == Role.OPERATOR:
+        return qs.none()
     if request.staff.kecamatan:
         qs = qs.filter(case__kode_kecamatan__in=request.staff.kecamatan)
     return qs

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loket.console import auth_views, files, inbox, views
+from loket.console import auth_views, files, inbox, operator, views
 
 app_name = "console"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("console/permohonan/<int:pk>/serahkan/", views.hand_over, name="hand_over"),
     path("console/permohonan/<int:pk>/balas/", views.reply, name="reply"),
     path("console/permohonan/<int:pk>/daftar-dokumen/", views.checklist_options, name="checklist"),
+    path("console/permohonan/<int:pk>/persetujuan-kertas/", operator.paper_consent, name="paper_consent"),
     path("console/audit/", views.audit_search, name="audit"),
     path("console/laporan/", views.reports, name="reports"),
     path("console/balasan/", views.canned, name="canned"),
@@ -31,4 +32,9 @@ urlpatterns = [
     path("console/kotak-masuk/percakapan/<int:pk>/selesai/", inbox.handled, name="inbox_handled"),
     path("console/kotak-masuk/berkas/<int:doc>/", files.document_file, name="inbox_document"),
     path("console/kotak-masuk/berkas/<int:pk>/catat/", inbox.file_document, name="inbox_file"),
+    # Village operators (loket.console.operator): their own submissions and the form.
+    path("console/operator/", operator.submissions, name="operator_list"),
+    path("console/operator/baru/", operator.choose, name="operator_new"),
+    path("console/operator/baru/<str:service>/", operator.form, name="operator_form"),
+    path("console/operator/permohonan/<int:pk>/", operator.submission_page, name="operator_case"),
 ]
