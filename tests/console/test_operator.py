@@ -436,3 +436,49 @@ def test_the_paper_decision_is_not_for_an_operator_nor_outside_the_area(client):
         == 404
     )
     assert consent_missing(Case.objects.get())
+
+
+# --- every console URL an operator could try --------------------------------------------------
+
+OWN = {"operator_list", "operator_new", "operator_form", "operator_case", "login", "verify", "logout"}
+# Public by design: the coverage map's script, style and kecamatan boundaries (no personal data).
+PUBLIC = {"plotly_js", "plotly_css", "geojson"}
+
+
+def _console_urls():
+    from django.urls import URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            else:
+                yield prefix + str(p.pattern), p.name
+
+    for path, name in walk(get_resolver().url_patterns):
+        if path.startswith("console/") and name not in OWN | PUBLIC:
+            yield path, name
+
+
+def test_every_other_console_url_refuses_an_operator(client):
+    import re
+
+    case = make_case(kecamatan=KEC_A)
+    doc = case.documents.first()
+    sign_in(client, operator(kecamatan=(KEC_A,)))
+    seen = 0
+    for path, name in _console_urls():
+        url = "/" + re.sub(r"<int:(\w+)>", lambda m: str(doc.pk if m[1] == "doc" else case.pk), path)
+        url = re.sub(r"<str:fmt>", "csv", re.sub(r"<str:\w+>", "KIA", url))
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if name == "home":
+                assert response.status_code == 302 and response["Location"] == "/console/operator/", url
+                continue
+            if response.status_code == 302:  # an alias (/console/dashboard/): where it leads
+                response = client.get(response["Location"])
+            assert response.status_code in (403, 405), (method, url, response.status_code)
+        seen += 1
+    assert seen > 40
+    admin = client.get("/admin/cases/case/")
+    assert admin.status_code == 302 and "/login/" in admin["Location"]
