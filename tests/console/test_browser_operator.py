@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from loket.cases.models import Case, State
 from loket.console.models import Role, StaffProfile
@@ -15,6 +16,7 @@ from loket.regions.loading import load_regions
 from loket.regions.models import Region, RegionAlias
 from tests.browser_csp import needs_chromium, watched_browser
 from tests.console.builders import PASSWORD, current_code, make_staff
+from tests.console.builders import sign_in as sign_in_client
 from tests.whatsapp.inbound import deliver, jpeg, message, office_numbers, work
 
 pytestmark = [
@@ -28,6 +30,10 @@ PHONE = {"width": 360, "height": 740}
 PARENT = "6281298765432"
 DOCS = ["akta_kelahiran", "ktp_ayah", "ktp_ibu", "kk", "pas_foto"]
 SHOTS = Path(os.environ.get("LOKET_SCREENSHOTS", "/tmp/loket-screenshots"))
+
+
+def upload(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, jpeg(), content_type="image/jpeg")
 
 
 def _fits_the_phone(page) -> None:
@@ -123,4 +129,49 @@ def test_an_operator_submits_from_a_phone_and_the_parent_agrees(settings, live_s
         assert "3603 •••• •••• 0003" in item.inner_text()
         _fits_the_phone(page)
         page.screenshot(path=str(SHOTS / "operator-list.png"), full_page=True)
+        watch.assert_no_violations()
+
+
+def test_an_officer_decides_on_a_paper_consent_from_the_case_page(settings, live_server, client):
+    if not Region.objects.exists():
+        load_regions(
+            Region, RegionAlias, Path(domain_regions.PACKAGED_REGION_FILE), domain_regions.PACKAGED_ALIAS_FILE
+        )
+    office_numbers()
+    kader = make_staff("kader-pasir", Role.OPERATOR)
+    StaffProfile.objects.filter(user=kader).update(desa=["36.03.03.2002"])
+    officer = make_staff("petugas", Role.OFFICER, services=["KIA"])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    sign_in_client(client, kader)
+    token = client.get("/console/operator/baru/KIA/").context["token"]
+    files = {f"doc_{key}": upload(f"{key}.jpg") for key in DOCS}
+    response = client.post(
+        "/console/operator/baru/KIA/",
+        {
+            "token": token,
+            "nik": "3603035512180003",
+            "no_kk": "3603031203150007",
+            "nama": "Siti Aminah",
+            "desa": "36.03.03.2002",
+            "tanpa_wa": "1",
+            "persetujuan": upload("surat.jpg"),
+            **files,
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    sign_in_client(client, officer)
+    cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+
+    with watched_browser(live_server.url, cookies) as (context, watch):
+        page = context.new_page()  # the officer's desk (the case page's phone layout is its own work)
+        page.goto(f"/console/permohonan/{case.pk}/")
+        flag = page.locator("#operator-submission")
+        assert "Perlu keputusan petugas" in flag.inner_text()
+        flag.screenshot(path=str(SHOTS / "officer-paper-consent.png"))
+        with page.expect_navigation():
+            page.click("#paper-accept")
+        assert "Persetujuan tertulis dicatat sah." in page.inner_text("main")
+        case.refresh_from_db()
+        assert case.state == State.QUEUED
         watch.assert_no_violations()
