@@ -99,9 +99,10 @@ def test_an_operator_submits_from_a_phone_and_the_parent_agrees(settings, live_s
         _fits_the_phone(page)
         page.screenshot(path=str(SHOTS / "operator-form-error.png"), full_page=True)
 
-        # Corrected; the browser does not keep files across a refused form: photos again.
+        # Corrected; the browser does not keep files across a refused form: photos again
+        # (all but the child's photo, added afterwards from the request's page).
         page.get_by_label("NIK anak (16 angka)").fill("3603035512180003")
-        for n, key in enumerate(DOCS, 1):
+        for n, key in enumerate(DOCS[:-1], 1):
             page.set_input_files(
                 f"#f-doc_{key}",
                 {"name": f"{key}.jpg", "mimeType": "image/jpeg", "buffer": jpeg((40 * n, 90, 120))},
@@ -115,6 +116,13 @@ def test_an_operator_submits_from_a_phone_and_the_parent_agrees(settings, live_s
         assert "3603035512180003" not in page.content()
         _fits_the_phone(page)
         page.screenshot(path=str(SHOTS / "operator-submitted.png"), full_page=True)
+        page.set_input_files(
+            "#add-pas_foto", {"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": jpeg((90, 120, 40))}
+        )
+        with page.expect_navigation():
+            page.click("#add-documents button[type=submit]")
+        assert "1 foto ditambahkan." in page.inner_text("main")
+        assert page.locator("#add-documents").count() == 0
 
         # The parent receives the one template and presses "Saya setuju".
         work()

@@ -109,6 +109,14 @@ def test_staff_add_operator_refused_without_a_valid_area(args, said):
     assert not StaffProfile.objects.exists()
 
 
+def test_the_command_line_exits_non_zero_with_the_reason():
+    # `manage.py`/`loket` turn a CommandError into its message on stderr and sys.exit(returncode).
+    with pytest.raises(CommandError) as refused:
+        call_command("staff", "add", "kader", "--role", "operator", "--password", "x" * 10)
+    assert refused.value.returncode != 0
+    assert "Operator desa/kelurahan harus punya wilayah" in str(refused.value)
+
+
 def test_desa_is_only_for_operators():
     with pytest.raises(CommandError, match="hanya untuk operator"):
         call_command(
@@ -134,6 +142,7 @@ OPERATOR_URLS = [
     ("get", "/console/operator/baru/KIA/"),
     ("post", "/console/operator/baru/KIA/"),
     ("get", "/console/operator/permohonan/{case}/"),
+    ("post", "/console/operator/permohonan/{case}/dokumen/"),
 ]
 
 
@@ -440,7 +449,16 @@ def test_the_paper_decision_is_not_for_an_operator_nor_outside_the_area(client):
 
 # --- every console URL an operator could try --------------------------------------------------
 
-OWN = {"operator_list", "operator_new", "operator_form", "operator_case", "login", "verify", "logout"}
+OWN = {
+    "operator_list",
+    "operator_new",
+    "operator_form",
+    "operator_case",
+    "operator_documents",
+    "login",
+    "verify",
+    "logout",
+}
 # Public by design: the coverage map's script, style and kecamatan boundaries (no personal data).
 PUBLIC = {"plotly_js", "plotly_css", "geojson"}
 
@@ -482,3 +500,29 @@ def test_every_other_console_url_refuses_an_operator(client):
     assert seen > 40
     admin = client.get("/admin/cases/case/")
     assert admin.status_code == 302 and "/login/" in admin["Location"]
+
+
+# --- photos added later -----------------------------------------------------------------------
+
+
+def test_the_operator_adds_a_missing_photo_later_and_only_to_their_own_case(client, fake_graph):
+    sign_in(client, operator())
+    client.post("/console/operator/baru/KIA/", kia_form(client, doc_pas_foto=None))
+    case = Case.objects.get()
+    page = client.get(f"/console/operator/permohonan/{case.pk}/").content.decode()
+    assert 'name="doc_pas_foto"' in page and 'name="doc_kk"' not in page
+    work()
+    deliver(message("button", payload="consent:yes", text="Saya setuju"), wa_id=PARENT, bsuid="")
+    case.refresh_from_db()
+    assert case.state == State.WAITING_DOCUMENTS  # agreed, but the photo is missing
+    url = f"/console/operator/permohonan/{case.pk}/dokumen/"
+    client.post(url, {"doc_pas_foto": photo("foto.jpg", hostile_files.exe())})
+    case.refresh_from_db()
+    assert case.state == State.WAITING_DOCUMENTS and not case.documents.filter(label="pas_foto").exists()
+    sign_in(client, operator("kader-lain"))
+    assert client.post(url, {"doc_pas_foto": photo()}).status_code == 404
+    sign_in(client, OperatorSubmission.objects.get().operator)
+    assert client.post(url, {"doc_pas_foto": photo()}).status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.QUEUED
+    assert AuditEntry.objects.filter(action="operator_add_documents", case=case, detail="pas_foto").exists()

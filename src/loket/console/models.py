@@ -91,6 +91,7 @@ ACTION_LABELS = {
     "operator_submit": "Operator mengajukan permohonan untuk warga",
     "operator_duplicate": "Operator mengirim ulang permohonan yang sama",
     "operator_view": "Operator membuka permohonannya",
+    "operator_add_documents": "Operator menambahkan foto dokumen",
     "operator_consent_sent": "Permintaan persetujuan dikirim ke orang tua/wali",
     "paper_consent_accept": "Menerima persetujuan tertulis (kertas)",
     "paper_consent_refuse": "Menolak persetujuan tertulis (kertas)",

@@ -33,7 +33,7 @@ from loket.cases import document_files
 from loket.cases.checklist import ALL_KINDS, checklist_for, kind_label
 from loket.cases.models import OPEN_STATES, Case, Document, IllegalTransition, Resident, State
 from loket.cases.opening import Request, note, open_or_update
-from loket.cases.workflow import consent_missing, refresh_completeness
+from loket.cases.workflow import attach_resent_document, consent_missing, refresh_completeness
 from loket.console import audit
 from loket.console.access import console_view
 from loket.console.acting import Who, back, case_action
@@ -527,15 +527,55 @@ def submission_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Permohonan tidak ditemukan.")
     case = sent.case
     audit.record(request, "operator_view", case=case)
+    checklist = checklist_for(case)
     context = {
         "sent": sent,
         "case": case,
         "masked": mask_number(case.subject),
         "state": state_words(case),
-        "checklist": checklist_for(case),
+        "checklist": checklist,
+        "missing": [item for item in checklist if not item.present] if case.state in ADDABLE_STATES else [],
         "phone": case.resident.masked_phone if case.resident.wa_id else "",
     }
     return render(request, "console/operator/case.html", context)
+
+
+# While these, the operator may still add the photos the checklist misses.
+ADDABLE_STATES = (State.WAITING_DOCUMENTS, State.NEEDS_CORRECTION)
+
+
+@console_view("operator")
+@require_http_methods(["POST"])
+def add_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """Photos the checklist still misses, added later by the operator who submitted it."""
+    sent = submissions_for(request).filter(case_id=pk).first()
+    if sent is None:
+        raise Http404("Permohonan tidak ditemukan.")
+    case = sent.case
+    if case.state not in ADDABLE_STATES:
+        messages.error(request, "Permohonan ini tidak menunggu dokumen lagi.")
+        return redirect("console:operator_case", pk=case.pk)
+    wanted = {item.key: item.label for item in checklist_for(case) if not item.present}
+    verdicts, refused = {}, []
+    for key, label in wanted.items():
+        upload = request.FILES.get(f"doc_{key}")
+        if upload is None:
+            continue
+        verdict = _verdict(upload)
+        if verdict.accepted:
+            verdicts[key] = verdict
+        else:
+            refused.append(f"{label}: berkas ditolak ({verdict.detail or verdict.refusal}). Foto ulang.")
+    if refused or not verdicts:
+        messages.error(request, " ".join(refused) or "Pilih foto dokumen yang masih kurang.")
+        return redirect("console:operator_case", pk=case.pk)
+    with transaction.atomic():
+        for key, verdict in verdicts.items():
+            document = _attach(case, key, verdict, wanted[key])
+            attach_resent_document(case, document, source="console")
+        audit.record(request, "operator_add_documents", case=case, detail=", ".join(sorted(verdicts)))
+    messages.success(request, f"{len(verdicts)} foto ditambahkan.")
+    return redirect("console:operator_case", pk=case.pk)
 
 
 # --- the officer's decision on a paper consent ----------------------------------------------

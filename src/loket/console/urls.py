@@ -37,4 +37,5 @@ urlpatterns = [
     path("console/operator/baru/", operator.choose, name="operator_new"),
     path("console/operator/baru/<str:service>/", operator.form, name="operator_form"),
     path("console/operator/permohonan/<int:pk>/", operator.submission_page, name="operator_case"),
+    path("console/operator/permohonan/<int:pk>/dokumen/", operator.add_documents, name="operator_documents"),
 ]
