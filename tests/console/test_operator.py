@@ -526,3 +526,57 @@ def test_the_operator_adds_a_missing_photo_later_and_only_to_their_own_case(clie
     case.refresh_from_db()
     assert case.state == State.QUEUED
     assert AuditEntry.objects.filter(action="operator_add_documents", case=case, detail="pas_foto").exists()
+
+
+# --- every service ---------------------------------------------------------------------------
+
+SERVICE_FIELDS = {
+    "KIA": {"nik": "3603034508200002", "no_kk": KK, "nama": "Rina"},
+    "KTP": {"nik": "3603031205900003", "no_kk": KK, "nama": "Ahmad Fauzi", "jenis": "HILANG"},
+    "KK": {"no_kk": KK, "nama_kepala_keluarga": "Ahmad Fauzi"},
+    "SKPWNI": {
+        "nik": "3603031205900004",
+        "no_kk": KK,
+        "nama": "Ahmad Fauzi",
+        "alamat_pindah": "JL MAWAR NO 5 RT 01 RW 02 KOTA BANDUNG",
+    },
+    "SKDWNI": {"no_skpwni": "SKPWNI/3506/22032021/0101", "keperluan": "BEKERJA DI TANGERANG"},
+}
+
+
+@pytest.mark.parametrize("service", list(SERVICE_FIELDS))
+def test_every_service_can_be_submitted_by_an_operator_of_a_kecamatan(client, service):
+    from loket.channels.whatsapp.models import PhoneNumber
+
+    PhoneNumber.objects.update_or_create(
+        phone_number_id="109000000000099",
+        defaults={"display_number": "6281338020399", "services": list(SERVICE_FIELDS)},
+    )
+    sign_in(client, operator(desa=(), kecamatan=(KEC_A,)))
+    page = client.get(f"/console/operator/baru/{service}/")
+    assert page.status_code == 200
+    data = {"token": page.context["token"], "desa": "36.03.03.2003", "telepon": "+62 812-9876-5432"}
+    data.update(SERVICE_FIELDS[service])
+    response = client.post(f"/console/operator/baru/{service}/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.get()
+    assert (case.service, case.source, case.kode_desa, case.kode_kecamatan) == (
+        service,
+        "operator",
+        "36.03.03.2003",
+        KEC_A,
+    )
+    assert case.raw_text.startswith(f"#{service}#") and parse(case.raw_text).ok
+    assert consent_missing(case)
+
+
+def test_a_hash_inside_a_field_is_refused_at_that_field(client):
+    sign_in(client, operator())
+    response = client.post("/console/operator/baru/KIA/", kia_form(client, nama="Siti#Aminah"))
+    assert response.status_code == 422
+    assert "Nama anak tidak boleh berisi tanda #." in response.content.decode()
+
+
+def test_an_unknown_service_is_not_found(client):
+    sign_in(client, operator())
+    assert client.get("/console/operator/baru/PASPOR/").status_code == 404
