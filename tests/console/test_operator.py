@@ -220,11 +220,15 @@ def test_missing_fields_and_a_bad_phone_are_all_named_at_once(client):
     assert not Case.objects.exists()
 
 
-def test_a_desa_outside_the_operators_area_is_refused(client):
+def test_a_desa_outside_the_operators_area_is_refused_with_the_other_problems(client):
     sign_in(client, operator(desa=(PASIR_BOLANG,)))
-    response = client.post("/console/operator/baru/KIA/", kia_form(client, desa=SUKAMANTRI))
+    response = client.post(
+        "/console/operator/baru/KIA/", kia_form(client, desa=SUKAMANTRI, no_kk="36030312031500")
+    )
+    body = response.content.decode()
     assert response.status_code == 422
-    assert "Pilih desa/kelurahan di wilayah Anda." in response.content.decode()
+    assert "Pilih desa/kelurahan di wilayah Anda." in body
+    assert "Nomor KK harus 16 angka, yang Anda tulis 14 angka." in body  # named at once
     assert not Case.objects.exists()
 
 

@@ -194,16 +194,23 @@ def check_form(service: Service, post, uploads, profile: StaffProfile) -> Checke
             errors[spec.key] = f"{field_words(service, spec)} tidak boleh berisi tanda #."
         values[spec.key] = value
     result = None
-    if not errors:
+    if not set(errors) - {"desa"}:
         places = {spec.kind: spec.key for spec in service.fields if spec.kind in PLACE_KINDS}
-        if places and desa is not None:
-            values[places["desa"]] = desa.nama
-            values[places["kecamatan"]] = desa.parent.nama if desa.parent else ""
-        result = parse(canonical_message(service, values))
-        for found in result.problems:
-            key = "desa" if found.field in PLACE_KINDS or found.field not in values else found.field
-            errors[key] = f"{errors[key]} {found.text}" if key in errors else found.text
-        if result.ok and places and result.fields.get("kode_desa") not in (None, desa.kode if desa else None):
+        # Without a desa picked, the other fields are still checked now (with one of the area's
+        # desa standing in, its own verdict ignored): every problem is named at once.
+        place = desa or area_desa(profile).first()
+        if places and place is not None:
+            values[places["desa"]] = place.nama
+            values[places["kecamatan"]] = place.parent.nama if place.parent else ""
+        if not places or place is not None:
+            result = parse(canonical_message(service, values))
+            for found in result.problems:
+                key = "desa" if found.field in PLACE_KINDS or found.field not in values else found.field
+                if key == "desa" and desa is None:
+                    continue
+                errors[key] = f"{errors[key]} {found.text}" if key in errors else found.text
+        matched = result.fields.get("kode_desa") if result is not None and result.ok else None
+        if places and desa is not None and matched not in (None, desa.kode):
             errors["desa"] = "Desa/kelurahan tidak cocok dengan kecamatannya. Pilih lagi dari daftar."
     no_phone = post.get("tanpa_wa") == "1"
     if not no_phone:
