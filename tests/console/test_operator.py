@@ -584,3 +584,50 @@ def test_a_hash_inside_a_field_is_refused_at_that_field(client):
 def test_an_unknown_service_is_not_found(client):
     sign_in(client, operator())
     assert client.get("/console/operator/baru/PASPOR/").status_code == 404
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_same_form_sent_twice_at_the_same_moment_opens_one_case():
+    import threading
+    from pathlib import Path
+
+    from django.db import connection
+    from django.test import Client
+
+    from loket.domain import regions as domain_regions
+    from loket.regions.loading import load_regions
+    from loket.regions.models import Region, RegionAlias
+
+    if not Region.objects.exists():  # a transactional test before this one flushed them
+        load_regions(
+            Region, RegionAlias, Path(domain_regions.PACKAGED_REGION_FILE), domain_regions.PACKAGED_ALIAS_FILE
+        )
+    office_numbers()
+    first = Client()
+    sign_in(first, operator())
+    data = kia_form(first)
+    second = Client()
+    second.cookies = first.cookies
+    start, responses, errors = threading.Barrier(2), [], []
+
+    def send(client, files):
+        try:
+            start.wait()
+            responses.append(client.post("/console/operator/baru/KIA/", files))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    copy = {**data, **{f"doc_{key}": photo(f"{key}.jpg") for key in KIA_DOCS}}
+    threads = [threading.Thread(target=send, args=(c, d)) for c, d in ((first, data), (second, copy))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert [r.status_code for r in responses] == [302, 302]
+    assert responses[0]["Location"] == responses[1]["Location"]
+    assert Case.objects.count() == 1 and OperatorSubmission.objects.count() == 1
+    assert OutboundMessage.objects.count() == 1 and Document.objects.count() == len(KIA_DOCS)

@@ -495,6 +495,9 @@ def form(request: HttpRequest, service: str) -> HttpResponse:
             raise
         return _already_sent(request, sent)
     except Duplicate as duplicate:
+        sent = OperatorSubmission.objects.filter(form_token=token).first()
+        if sent is not None:  # this very form, stored by a request that finished meanwhile
+            return _already_sent(request, sent)
         audit.record(
             request,
             "operator_duplicate",
