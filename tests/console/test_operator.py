@@ -631,3 +631,23 @@ def test_the_same_form_sent_twice_at_the_same_moment_opens_one_case():
     assert responses[0]["Location"] == responses[1]["Location"]
     assert Case.objects.count() == 1 and OperatorSubmission.objects.count() == 1
     assert OutboundMessage.objects.count() == 1 and Document.objects.count() == len(KIA_DOCS)
+
+
+def test_case_show_json_names_the_operator_source_and_the_typed_fields(client, capsys):
+    import json
+
+    sign_in(client, operator())
+    client.post("/console/operator/baru/KIA/", kia_form(client))
+    case = Case.objects.get()
+    call_command("case", "show", case.request_number, "--json")
+    shown = json.loads(capsys.readouterr().out)
+    typed = parse(f"#KIA#{CHILD_NIK}#{KK}#SITI AMINAH#PASIR BOLANG#TIGARAKSA").to_dict()
+    assert (shown["source"], shown["service"], shown["fields"]) == ("operator", "KIA", typed["fields"])
+
+
+def test_the_admin_staff_list_shows_an_operators_area(client):
+    operator()
+    admin = make_staff("admin1", Role.ADMIN)
+    sign_in(client, admin)
+    body = client.get("/console/staf/").content.decode()
+    assert "kader-pasir" in body and PASIR_BOLANG in body and "Operator desa/kelurahan" in body
