@@ -254,7 +254,7 @@ LOKET_WA_TEMPLATES = envstr(
     "LOKET_WA_TEMPLATES",
     "reply=loket_kabar_permohonan:id,case_update=loket_kabar_permohonan:id,officer=loket_kabar_permohonan:id,"
     "receipt=loket_bukti_pengambilan:id,reminder=loket_pengingat_pengambilan:id,"
-    "hand_over=loket_serah_terima:id",
+    "hand_over=loket_serah_terima:id,operator_consent=loket_persetujuan_operator:id",
 )
 LOKET_WA_PAUSE_PROBE_SECONDS = envint("LOKET_WA_PAUSE_PROBE_SECONDS", 60)
 LOKET_WA_STATE_CACHE_SECONDS = envint("LOKET_WA_STATE_CACHE_SECONDS", 1)  # number/pause state per worker

@@ -51,8 +51,8 @@ def test_the_demo_prints_every_account_with_its_secret_and_is_idempotent(setting
     text = out.getvalue()
     for username, password, *_ in demo.ACCOUNTS:
         assert username in text and password in text
-    assert StaffProfile.objects.count() == 4
-    assert TOTPDevice.objects.filter(confirmed=True).count() == 5  # four staff and the admin
+    assert StaffProfile.objects.count() == 5
+    assert TOTPDevice.objects.filter(confirmed=True).count() == 6  # five staff and the admin
     assert demo.totp_secret(TOTPDevice.objects.get(user__username="petugas.kia")) in text
     assert Case.objects.count() == 4
     assert {c.state for c in Case.objects.all()} >= {"queued", "waiting_documents", "approved"}

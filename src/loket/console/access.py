@@ -47,6 +47,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "erasure": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # Deliveries and messages set aside as poison (masked metadata, no message content).
     "quarantine": frozenset({Role.ADMIN}),
+    # Village operators: their own form and their own submissions, nothing else
+    # (`loket.console.operator`); `cases_for` gives them no case at all.
+    "operator": frozenset({Role.OPERATOR}),
 }
 
 
@@ -100,6 +103,8 @@ def console_view(action: str):
 
 
 def services_of(profile: StaffProfile) -> list[str]:
+    if profile.role == Role.OPERATOR:
+        return []  # no queue of any service
     if profile.role == Role.OFFICER:
         return [s for s in SERVICES if s in (profile.services or [])]
     return list(SERVICES)
@@ -112,6 +117,10 @@ def in_area(profile: StaffProfile, qs: QuerySet, field: str = "kode_kecamatan") 
 def cases_for(request: StaffRequest, qs: QuerySet | None = None) -> QuerySet:
     """The cases this person may see: their area, and for officers their services."""
     profile = request.staff
+    if profile.role == Role.OPERATOR:
+        # An operator's area is where they submit, not what they may read: they see their own
+        # submissions only, through `operator.submissions_for`.
+        return (Case.objects.all() if qs is None else qs).none()
     qs = in_area(profile, Case.objects.all() if qs is None else qs)
     if profile.role == Role.OFFICER:
         qs = qs.filter(service__in=services_of(profile))
@@ -147,6 +156,8 @@ def require_service(request: StaffRequest, service: str) -> None:
 def audit_for(request: StaffRequest) -> QuerySet:
     """Audit entries within the person's area (entries without a case: regency-wide staff only)."""
     qs = AuditEntry.objects.select_related("actor", "case")
+    if request.staff.role == Role.OPERATOR:
+        return qs.none()
     if request.staff.kecamatan:
         qs = qs.filter(case__kode_kecamatan__in=request.staff.kecamatan)
     return qs

@@ -27,6 +27,8 @@ ACCOUNTS: list[tuple[str, str, Role, list[str], list[str], str]] = [
     ("supervisor", "loket-demo-supervisor", Role.SUPERVISOR, [], [], "22" * 20),
     ("loket", "loket-demo-loket", Role.COUNTER, [], [], "33" * 20),
     ("administrator", "loket-demo-administrator", Role.ADMIN, [], [], "44" * 20),
+    # A village operator for every desa of Tigaraksa (/console/operator/).
+    ("operator.desa", "loket-demo-operator", Role.OPERATOR, [], ["36.03.03"], "66" * 20),
 ]
 # The superuser for /admin/: signs in with its password and a code, like the staff.
 DEMO_ADMIN = ("admin", "loket-demo-admin", "55" * 20)

@@ -12,6 +12,9 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", "Supervisor"
     COUNTER = "counter", "Petugas loket"
     ADMIN = "admin", "Administrator"
+    # An operator desa/kelurahan or kader: submits requests for residents of their desa
+    # (`loket.console.operator`), sees only their own submissions.
+    OPERATOR = "operator", "Operator desa/kelurahan"
 
 
 class StaffProfile(models.Model):
@@ -23,6 +26,8 @@ class StaffProfile(models.Model):
     services = models.JSONField(default=list, blank=True)
     # Kecamatan codes ("36.03.01") the account is limited to; empty means the whole regency.
     kecamatan = models.JSONField(default=list, blank=True)
+    # Desa/kelurahan codes ("36.03.03.2001") an operator serves (besides whole `kecamatan`).
+    desa = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = "profil staf"
@@ -33,6 +38,8 @@ class StaffProfile(models.Model):
 
     @property
     def area_label(self) -> str:
+        if self.role == Role.OPERATOR:
+            return ", ".join([*self.kecamatan, *self.desa]) or "tanpa wilayah"
         return ", ".join(self.kecamatan) if self.kecamatan else "Seluruh kabupaten"
 
 
@@ -78,6 +85,16 @@ ACTION_LABELS = {
     "view_quarantine": "Membuka karantina kiriman",
     "quarantine_retry": "Mencoba ulang item karantina",
     "quarantine_discard": "Membuang item karantina",
+    "operator_list": "Operator membuka daftar permohonannya",
+    "operator_form": "Operator membuka formulir permohonan",
+    "operator_refused": "Formulir operator ditolak pemeriksaan",
+    "operator_submit": "Operator mengajukan permohonan untuk warga",
+    "operator_duplicate": "Operator mengirim ulang permohonan yang sama",
+    "operator_view": "Operator membuka permohonannya",
+    "operator_add_documents": "Operator menambahkan foto dokumen",
+    "operator_consent_sent": "Permintaan persetujuan dikirim ke orang tua/wali",
+    "paper_consent_accept": "Menerima persetujuan tertulis (kertas)",
+    "paper_consent_refuse": "Menolak persetujuan tertulis (kertas)",
 }
 
 
@@ -119,3 +136,40 @@ class CannedReply(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OperatorSubmission(models.Model):
+    """A request a village operator filled in for a resident (`loket.console.operator`).
+
+    Who submitted it, for whom (the parent's WhatsApp number, or none: a paper consent),
+    and the officer's decision on a paper consent. The case itself is an ordinary Case
+    (`source="operator"`); this row is what the operator's list and the officer's flag read.
+    """
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="operator_submission")
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="operator_submissions"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The one-time token of the form that sent it: a second POST of the same form finds this row.
+    form_token = models.CharField(max_length=64, unique=True)
+    # True: the parent has no WhatsApp; a signed paper consent was uploaded for an officer.
+    paper_consent = models.BooleanField(default=False)
+    paper_document = models.ForeignKey("cases.Document", null=True, blank=True, on_delete=models.SET_NULL)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=10, blank=True)  # "accepted" | "refused"
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = "permohonan lewat operator"
+        verbose_name_plural = "permohonan lewat operator"
+
+    def __str__(self) -> str:
+        return f"{self.case} (operator)"
+
+    @property
+    def awaits_officer(self) -> bool:
+        return self.paper_consent and not self.decision

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loket.console import auth_views, counter, files, inbox, views
+from loket.console import auth_views, counter, files, inbox, operator, views
 
 app_name = "console"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("console/permohonan/<int:pk>/serahkan/", views.hand_over, name="hand_over"),
     path("console/permohonan/<int:pk>/balas/", views.reply, name="reply"),
     path("console/permohonan/<int:pk>/daftar-dokumen/", views.checklist_options, name="checklist"),
+    path("console/permohonan/<int:pk>/persetujuan-kertas/", operator.paper_consent, name="paper_consent"),
     path("console/audit/", views.audit_search, name="audit"),
     path("console/laporan/", views.reports, name="reports"),
     path("console/balasan/", views.canned, name="canned"),
@@ -36,4 +37,10 @@ urlpatterns = [
     path("console/printing/", counter.printing_list, name="printing"),
     path("console/printing/export.<str:fmt>", counter.printing_export, name="printing-export"),
     path("console/printing/mark", counter.printing_mark, name="printing-mark"),
+    # Village operators (loket.console.operator): their own submissions and the form.
+    path("console/operator/", operator.submissions, name="operator_list"),
+    path("console/operator/baru/", operator.choose, name="operator_new"),
+    path("console/operator/baru/<str:service>/", operator.form, name="operator_form"),
+    path("console/operator/permohonan/<int:pk>/", operator.submission_page, name="operator_case"),
+    path("console/operator/permohonan/<int:pk>/dokumen/", operator.add_documents, name="operator_documents"),
 ]

@@ -47,6 +47,7 @@ from loket.console.conversation import conversation_for, reply_window
 from loket.console.identity import explain_warning, nik_facts
 from loket.console.labels import field_rows, places_of, subject_label
 from loket.console.models import CannedReply, Role
+from loket.console.operator import submission_of
 from loket.console.queue import CaseNotTakeable, ReviewLimitReached, take_case, take_next, takeable, touch
 from loket.console.services import SERVICES
 from loket.domain.masking import mask_number
@@ -77,6 +78,8 @@ def _kecamatan_names() -> dict[str, str]:
 @console_view("home")
 def home(request):
     profile = request.staff
+    if profile.role == Role.OPERATOR:
+        return redirect("console:operator_list")  # an operator's home is their own submissions
     counts = {}
     if may(profile, "queue"):
         rows = (
@@ -264,6 +267,7 @@ def case_page(request, pk: int):
         "refusals": approval_refusals(case) if case.state == State.IN_REVIEW else [],
         "receipt": current_receipt(case),
         "approval": Approval.objects.filter(case=case).select_related("actor").first(),
+        "operator_submission": submission_of(case) if case.source == "operator" else None,
     }
     return render(request, "console/case.html", context)
 

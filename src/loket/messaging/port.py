@@ -179,10 +179,16 @@ class ResidentChannel(Protocol):
         self, cases: Sequence[tuple[int, dt.datetime]], *, notice_version: str, batch: int
     ) -> None: ...
 
+    def ask_consent(self, case: Any, *, text: str, submitted_by: str, about: str) -> Any: ...
+
+    def await_consent(self, case: Any) -> None: ...
+
     # -- identity and numbers ---------------------------------------------------------------
     def same_person(self, resident: Any) -> Rows: ...
 
     def addresses_serving(self, services: set[str]) -> list[str]: ...
+
+    def resident_for_service(self, service: str, phone: str) -> Any: ...
 
     def demo_address(self) -> str | None: ...
 
@@ -297,7 +303,32 @@ def record_consents(
     _only().record_consents(cases, notice_version=notice_version, batch=batch)
 
 
+def ask_consent(case: Any, *, text: str, submitted_by: str, about: str) -> Any:
+    """Ask the case's resident (who may never have written) for consent in ONE message
+    written first: `text` says what it is about, `submitted_by` who filled the request in
+    (a village operator), `about` whom it concerns (the child). The channel records the open
+    question (the case waits, as for any consent) and sends its approved form with the
+    consent choices; the answer attaches to this case. Call inside the caller's transaction."""
+    return channel_for(case.resident).ask_consent(case, text=text, submitted_by=submitted_by, about=about)
+
+
+def await_consent(case: Any) -> None:
+    """Record an open consent question answered outside any channel (a signed paper form an
+    officer decides on with `record_consent`): nothing is sent; the case waits till then."""
+    channel_for(case.resident).await_consent(case)
+
+
 # --- identity ------------------------------------------------------------------------------
+
+
+def resident_for_service(service: str, phone: str) -> Any:
+    """The resident at the office address serving `service` for this phone number (E.164
+    digits, "6281234567890"), created when the person never wrote: someone else (a village
+    operator) submits for them. NoChannel when no address serves the service."""
+    for channel in _channels.values():
+        if channel.addresses_serving({service}):
+            return channel.resident_for_service(service, phone)
+    raise NoChannel(f"no channel serves {service}")
 
 
 def same_person(resident: Any) -> Rows:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from loket.cases.models import Resident
 from loket.channels.whatsapp import outbox
@@ -43,6 +44,10 @@ from loket.messaging.port import (
     Said,
     Window,
 )
+
+# The approved UTILITY template a parent receives when a village operator submitted for them
+# (docs/whatsapp.md): "{{1}} ... {{2}} ... {{3}}" with the two consent quick-reply buttons.
+OPERATOR_CONSENT_TEMPLATE = "loket_persetujuan_operator"
 
 # The customer-service window as the officer reads it (sending applies its own margin).
 WINDOW = dt.timedelta(hours=24)
@@ -109,7 +114,73 @@ class WhatsAppChannel:
             batch_size=batch,
         )
 
+    def ask_consent(self, case: Any, *, text: str, submitted_by: str, about: str) -> OutboundMessage:
+        """The operator-consent template (UTILITY, `LOKET_WA_TEMPLATES` kind `operator_consent`)
+        with the consent buttons; the question is open on this case until the parent answers."""
+        from loket.channels.whatsapp.conversation.consent import CONSENT_NO, CONSENT_YES, notice_version
+        from loket.channels.whatsapp.sending.form import one_line, template_map
+
+        CaseConsent.objects.update_or_create(
+            case=case,
+            defaults={
+                "asked_at": timezone.now(),
+                "answered_at": None,
+                "agreed": None,
+                "notice_version": notice_version(),
+            },
+        )
+        name, _language = template_map().get("operator_consent", (OPERATOR_CONSENT_TEMPLATE, "id"))
+        body = [one_line(submitted_by), one_line(about), case.request_number]
+        components = [
+            {"type": "body", "parameters": [{"type": "text", "text": value} for value in body]},
+            *(
+                {
+                    "type": "button",
+                    "sub_type": "quick_reply",
+                    "index": str(index),
+                    "parameters": [{"type": "payload", "payload": payload}],
+                }
+                for index, payload in enumerate((CONSENT_YES, CONSENT_NO))
+            ),
+        ]
+        return outbox.enqueue(
+            case.resident,
+            text=text,
+            case=case,
+            kind=OutboundMessage.Kind.CASE_UPDATE,
+            template_name=name,
+            template_params=components,
+        )
+
+    def await_consent(self, case: Any) -> None:
+        from loket.channels.whatsapp.conversation.consent import notice_version
+
+        CaseConsent.objects.update_or_create(
+            case=case,
+            defaults={
+                "asked_at": timezone.now(),
+                "answered_at": None,
+                "agreed": None,
+                "notice_version": notice_version(),
+            },
+        )
+
     # -- identity and numbers -------------------------------------------------------------------
+    def resident_for_service(self, service: str, phone: str) -> Resident:
+        from loket.channels.whatsapp.ingest import resident_for
+
+        number = next(
+            (
+                n
+                for n in PhoneNumber.objects.filter(active=True).order_by("pk")
+                if service in (n.services or [])
+            ),
+            None,
+        )
+        if number is None:
+            raise port.NoChannel(f"no WhatsApp number serves {service}")
+        return resident_for(number.phone_number_id, wa_id=phone, bsuid="")
+
     def same_person(self, resident: Resident) -> QuerySet:
         return same_person(resident)
 

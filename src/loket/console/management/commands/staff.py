@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -12,10 +13,42 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from loket.console.demo import terminal_qr, totp_secret
 from loket.console.models import Role, StaffProfile
 from loket.console.services import SERVICES
+from loket.regions.models import Region
 
 
 def _codes(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+LEVELS = {
+    "kecamatan": [Region.Level.KECAMATAN],
+    "desa": [Region.Level.DESA, Region.Level.KELURAHAN],
+}
+
+
+def _check_area(role: str, kecamatan: list[str], desa: list[str]) -> None:
+    """Codes must be the office's own regions of the right level; an operator needs an area."""
+    if desa and role != Role.OPERATOR:
+        raise CommandError("--desa hanya untuk operator desa/kelurahan (--role operator).")
+    if role == Role.OPERATOR and not (kecamatan or desa):
+        raise CommandError(
+            "Operator desa/kelurahan harus punya wilayah: --desa KODE (mis. 36.03.03.2001) "
+            "atau --kecamatan KODE (mis. 36.03.03), dipisah koma."
+        )
+    prefix = f"{settings.LOKET_REGION_CODE}."
+    for option, codes in (("kecamatan", kecamatan), ("desa", desa)):
+        known = set(
+            Region.objects.filter(
+                kode__in=codes, level__in=LEVELS[option], kode__startswith=prefix
+            ).values_list("kode", flat=True)
+        )
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise CommandError(
+                f"Kode {option} tidak dikenal di wilayah kantor ({settings.LOKET_REGION_CODE}): "
+                f"{', '.join(unknown)}. Pakai kode Kemendagri bertitik, mis. "
+                f"{'36.03.03' if option == 'kecamatan' else '36.03.03.2001'}."
+            )
 
 
 class Command(BaseCommand):
@@ -28,6 +61,11 @@ class Command(BaseCommand):
         add.add_argument("--role", required=True, choices=[r.value for r in Role])
         add.add_argument("--services", default="", help="for officers: KIA,KK,...")
         add.add_argument("--kecamatan", default="", help="kecamatan codes, e.g. 36.03.03; empty: the regency")
+        add.add_argument(
+            "--desa",
+            default="",
+            help="for operators: desa/kelurahan codes, e.g. 36.03.03.2001 (comma-separated)",
+        )
         add.add_argument("--password", default="", help="asked for when not given")
         show = sub.add_parser("show", help="print an account's role, area and enrolment QR again")
         show.add_argument("username")
@@ -39,6 +77,8 @@ class Command(BaseCommand):
                 raise CommandError(f"Akun staf {username} tidak ditemukan.")
             return self._print(user, TOTPDevice.objects.filter(user=user).first())
         services, kecamatan = _codes(options["services"]), _codes(options["kecamatan"])
+        desa = _codes(options["desa"])
+        _check_area(options["role"], kecamatan, desa)
         unknown = [s for s in services if s not in SERVICES]
         if unknown:
             raise CommandError(f"Layanan tidak dikenal: {', '.join(unknown)}.")
@@ -52,7 +92,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             user = get_user_model().objects.create_user(username=username, password=password)
             StaffProfile.objects.create(
-                user=user, role=options["role"], services=services, kecamatan=kecamatan
+                user=user, role=options["role"], services=services, kecamatan=kecamatan, desa=desa
             )
             device = TOTPDevice.objects.create(user=user, name="konsol", confirmed=True)
         self._print(user, device)
