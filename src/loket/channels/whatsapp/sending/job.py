@@ -58,6 +58,9 @@ def send(message_id: int) -> None:
     form = choose_form(message, now)
     if form is None:
         return hold(message, OutboundMessage.Held.WINDOW_CLOSED)
+    if isinstance(form, Template) and form.refusal:
+        # A template of the wrong category (or undeclared): refused, visible to officers.
+        return fail(message, title=f"refused: {form.refusal}")
     _take_turn(message, number, now)
     _attempting(message, phone_number_id, address, form, duplicate_risk=duplicate_risk)
     try:

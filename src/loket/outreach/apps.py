@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class OutreachConfig(AppConfig):
+    name = "loket.outreach"
+    label = "outreach"
+    verbose_name = "Pengingat dan persetujuan"
+
+    def ready(self) -> None:
+        from loket.outreach import question, reminders  # noqa: F401  (jobs, periodic job, the question)
