@@ -121,7 +121,9 @@ def test_after_a_hand_over_the_question_is_asked_once_and_a_button_answers_it(fa
     resident = siti()
     case = _collected(resident, dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC))
     work()
-    ordered = list(OutboundMessage.objects.filter(case=case).order_by("pk").values_list("kind", "template_name"))
+    ordered = list(
+        OutboundMessage.objects.filter(case=case).order_by("pk").values_list("kind", "template_name")
+    )
     assert ordered[-2:] == [("hand_over", ""), ("case_update", question.ASK_TEMPLATE)]
     asked = OutboundMessage.objects.get(template_name=question.ASK_TEMPLATE)
     assert asked.template_params[1]["parameters"][0]["payload"] == question.YES
@@ -136,7 +138,9 @@ def test_after_a_hand_over_the_question_is_asked_once_and_a_button_answers_it(fa
     assert preferences.allows(resident, "reminder") and preferences.allows(resident, "campaign")
     event = ConsentEvent.objects.get(action="opt_in")
     assert (event.via, event.message_ref) == ("button", pressed["id"])
-    assert OutboundMessage.objects.filter(text__startswith="Terima kasih. Kami akan mengirim pengingat").exists()
+    assert OutboundMessage.objects.filter(
+        text__startswith="Terima kasih. Kami akan mengirim pengingat"
+    ).exists()
 
 
 def test_no_question_after_berhenti_and_a_late_yes_does_not_undo_it(fake_graph):
@@ -177,7 +181,8 @@ def test_after_berhenti_news_of_the_own_request_still_arrives_but_no_reminder(fa
     pickup.refresh_from_db()
     assert pickup.status == OutboundMessage.Status.SENT
     assert any(
-        m.type == "template" and m.body["template"]["name"] == "pengingat_pengambilan" for m in fake_graph.sent_to(SITI)
+        m.type == "template" and m.body["template"]["name"] == "pengingat_pengambilan"
+        for m in fake_graph.sent_to(SITI)
     )
     with time_machine.travel(dt.datetime(2029, 1, 30, 10, tzinfo=JAKARTA), tick=False):
         assert reminders.send_reminders({})["sent"] == 0

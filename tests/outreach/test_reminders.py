@@ -156,3 +156,21 @@ def test_a_resident_registers_a_child_by_birth_date():
     assert preferences.allows(resident, "reminder") and not preferences.allows(resident, "campaign")
     assert ConsentEvent.objects.filter(resident=resident, action="opt_in", message_ref="wamid.G").exists()
     assert run("2029-01-30")["sent"] == 1
+
+
+def test_the_purge_removes_grown_up_children_and_an_erased_residents_outreach_data():
+    from loket.privacy import retention
+
+    grown = parent_of("3603011506080007")  # born 15 June 2008
+    young = parent_of(LEAP_GIRL)
+    with at("2026-11-30"):
+        reminders.collect_children(dt.date(2026, 11, 30))
+    assert Child.objects.count() == 1  # the 18-year-old is not collected at all
+    Child.objects.create(
+        resident=grown, key="lahir:2008-06-15", birth_date=dt.date(2008, 6, 15), source="asked"
+    )
+    with at("2026-11-30"):
+        retention.purge()
+    assert list(Child.objects.values_list("resident_id", flat=True)) == [young.pk]
+    retention.purge(retention.for_residents([young.pk]))
+    assert not Child.objects.exists() and not ConsentEvent.objects.filter(resident=young).exists()

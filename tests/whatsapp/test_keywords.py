@@ -54,7 +54,17 @@ def test_yes_and_no_are_keywords_only_while_the_consent_question_is_open(typed):
 
 @pytest.mark.parametrize(
     "typed",
-    ["STATUSKU", "PETUGAS DESA", "DATA SAYA DONG", "YA SAYA", "#KIA#STATUS", "STOP DULU", "MENU", "MULAI LAGI", ""],
+    [
+        "STATUSKU",
+        "PETUGAS DESA",
+        "DATA SAYA DONG",
+        "YA SAYA",
+        "#KIA#STATUS",
+        "STOP DULU",
+        "MENU",
+        "MULAI LAGI",
+        "",
+    ],
 )
 def test_other_texts_are_not_keywords(typed):
     assert candidate(typed) is None

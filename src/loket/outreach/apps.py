@@ -7,4 +7,6 @@ class OutreachConfig(AppConfig):
     verbose_name = "Pengingat dan persetujuan"
 
     def ready(self) -> None:
-        from loket.outreach import question, reminders  # noqa: F401  (jobs, periodic job, the question)
+        from loket.outreach import question, reminders, retention  # noqa: F401  (jobs, the question)
+
+        retention.register()
