@@ -64,9 +64,10 @@ def stopped_at(resident: Any) -> Any:
 
 def _apply(resident: Any, **changes: Any) -> None:
     now = timezone.now()
-    for pk in _people(resident):
+    people = _people(resident)
+    for pk in people:
         Preference.objects.get_or_create(resident_id=pk)
-    Preference.objects.filter(resident_id__in=_people(resident)).update(updated_at=now, **changes)
+    Preference.objects.filter(resident_id__in=people).update(updated_at=now, **changes)
 
 
 def _audit(

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from loket.cases.models import Case
@@ -85,25 +86,32 @@ def child_in(case: Case, today: dt.date) -> tuple[str, dt.date] | None:
 
 
 def collect_children(today: dt.date) -> int:
-    """Children from the requests of residents who said yes, filed since the last look."""
+    """Children from the requests of residents who said yes, filed since the last look (one
+    query for every such resident's new requests; a cursor per resident)."""
     added = 0
-    wanting = Preference.objects.filter(reminders=True, stopped_at__isnull=True)
-    for pref in wanting.iterator():
-        cases = Case.objects.filter(resident_id=pref.resident_id, pk__gt=pref.cases_seen_upto).order_by("pk")
-        last = pref.cases_seen_upto
-        for case in cases.only("pk", "service", "fields"):
-            last = case.pk
-            found = child_in(case, today)
-            if found is None:
-                continue
-            _, created = Child.objects.get_or_create(
-                resident_id=pref.resident_id,
-                key=found[0],
-                defaults={"birth_date": found[1], "source": Child.Source.CASE, "case": case},
-            )
-            added += created
-        if last != pref.cases_seen_upto:
-            Preference.objects.filter(pk=pref.pk).update(cases_seen_upto=last)
+    cases = (
+        Case.objects.filter(
+            resident__outreach__reminders=True,
+            resident__outreach__stopped_at__isnull=True,
+            pk__gt=F("resident__outreach__cases_seen_upto"),
+        )
+        .only("pk", "resident_id", "service", "fields")
+        .order_by("pk")
+    )
+    last_seen: dict[int, int] = {}
+    for case in cases.iterator():
+        last_seen[case.resident_id] = case.pk
+        found = child_in(case, today)
+        if found is None:
+            continue
+        _, created = Child.objects.get_or_create(
+            resident_id=case.resident_id,
+            key=found[0],
+            defaults={"birth_date": found[1], "source": Child.Source.CASE, "case": case},
+        )
+        added += created
+    for resident_id, pk in last_seen.items():
+        Preference.objects.filter(resident_id=resident_id, cases_seen_upto__lt=pk).update(cases_seen_upto=pk)
     return added
 
 
