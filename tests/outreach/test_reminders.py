@@ -155,6 +155,8 @@ def test_a_resident_registers_a_child_by_birth_date():
     assert registered.days == [(events.KIA_5, dt.date(2029, 3, 1)), (events.KTP_17, dt.date(2041, 3, 1))]
     assert preferences.allows(resident, "reminder") and not preferences.allows(resident, "campaign")
     assert ConsentEvent.objects.filter(resident=resident, action="opt_in", message_ref="wamid.G").exists()
+    text = reminders.registered_text(registered)
+    assert "1 Maret 2029" in text and "1 Maret 2041" in text and "BERHENTI" in text
     assert run("2029-01-30")["sent"] == 1
 
 
@@ -174,3 +176,17 @@ def test_the_purge_removes_grown_up_children_and_an_erased_residents_outreach_da
     assert list(Child.objects.values_list("resident_id", flat=True)) == [young.pk]
     retention.purge(retention.for_residents([young.pk]))
     assert not Child.objects.exists() and not ConsentEvent.objects.filter(resident=young).exists()
+
+
+def test_a_later_request_of_the_same_resident_is_read_on_the_next_run_and_adults_are_not_kept():
+    parent = parent_of(LEAP_GIRL)
+    with at("2029-01-30"):
+        reminders.collect_children(dt.date(2029, 1, 30))
+        assert Child.objects.filter(resident=parent).count() == 1
+        brother = builders.case("KIA", nik="3603011506120008")
+        adult = builders.case("KTP", nik="3603011506900009")  # born 1990: nothing to remind about
+        type(brother).objects.filter(pk__in=[brother.pk, adult.pk]).update(resident=parent)
+        assert reminders.collect_children(dt.date(2029, 1, 30)) == 1
+        assert reminders.collect_children(dt.date(2029, 1, 30)) == 0
+    births = set(Child.objects.filter(resident=parent).values_list("birth_date", flat=True))
+    assert births == {dt.date(2024, 2, 29), dt.date(2012, 6, 15)}

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from loket.cases.models import Case
@@ -85,34 +85,43 @@ def child_in(case: Case, today: dt.date) -> tuple[str, dt.date] | None:
     return nik_key(nik), born
 
 
-def collect_children(today: dt.date) -> int:
-    """Children from the requests of residents who said yes, filed since the last look (one
-    query for every such resident's new requests; a cursor per resident)."""
-    added = 0
+def collect_children(today: dt.date, *, batch: int = 1000) -> int:
+    """Children from the requests of residents who said yes, filed since the last look: one
+    query for every such resident's new requests, rows inserted in batches, one UPDATE moving
+    every cursor to the last request read."""
+    started = timezone.now()
+    wanting = Preference.objects.filter(reminders=True, stopped_at__isnull=True)
+    upto = Case.objects.aggregate(last=Max("pk"))["last"] or 0
     cases = (
         Case.objects.filter(
             resident__outreach__reminders=True,
             resident__outreach__stopped_at__isnull=True,
             pk__gt=F("resident__outreach__cases_seen_upto"),
+            pk__lte=upto,
         )
         .only("pk", "resident_id", "service", "fields")
         .order_by("pk")
     )
-    last_seen: dict[int, int] = {}
-    for case in cases.iterator():
-        last_seen[case.resident_id] = case.pk
-        found = child_in(case, today)
-        if found is None:
-            continue
-        _, created = Child.objects.get_or_create(
-            resident_id=case.resident_id,
-            key=found[0],
-            defaults={"birth_date": found[1], "source": Child.Source.CASE, "case": case},
-        )
-        added += created
-    for resident_id, pk in last_seen.items():
-        Preference.objects.filter(resident_id=resident_id, cases_seen_upto__lt=pk).update(cases_seen_upto=pk)
-    return added
+    found: dict[tuple[int, str], Child] = {}
+    for case in cases.iterator(chunk_size=batch):
+        child = child_in(case, today)
+        if child is not None:
+            found.setdefault(
+                (case.resident_id, child[0]),
+                Child(
+                    resident_id=case.resident_id,
+                    key=child[0],
+                    birth_date=child[1],
+                    source=Child.Source.CASE,
+                    case=case,
+                ),
+            )
+    before = Child.objects.count()
+    Child.objects.bulk_create(found.values(), batch_size=batch, ignore_conflicts=True)
+    # Every request up to `upto` of these residents has been read (later ones: next run; a
+    # resident who said yes during this run is read in full next time).
+    wanting.filter(cases_seen_upto__lt=upto, updated_at__lt=started).update(cases_seen_upto=upto)
+    return Child.objects.count() - before
 
 
 @dataclass(frozen=True)
@@ -151,6 +160,21 @@ def register_child(
         )
     days = [(e, d) for e in events.EVENTS if (d := events.event_day(birth_date, e)) + grace >= today]
     return Registered(child, days)
+
+
+def registered_text(registered: Registered) -> str:
+    """The answer to "Ingatkan saya" (for the guided conversation to send)."""
+    names = {
+        events.KIA_5: "KIA anak tanpa foto berakhir (usia 5 tahun)",
+        events.KTP_17: "anak wajib KTP-el (usia 17 tahun)",
+    }
+    lead = settings.LOKET_OUTREACH_LEAD_DAYS
+    lines = [f"- {names[event]}: {long_date(day, weekday=False)}" for event, day in registered.days]
+    return (
+        f"Baik, kami akan mengingatkan Anda sekitar {lead} hari sebelum tanggal berikut:\n"
+        + "\n".join(lines)
+        + "\nKetik BERHENTI kapan saja untuk berhenti."
+    )
 
 
 def sent_last_day(now: dt.datetime) -> int:
