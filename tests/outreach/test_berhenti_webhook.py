@@ -76,6 +76,19 @@ def test_berhenti_delivered_twice_is_confirmed_once_and_stops_every_purpose(fake
     assert ConsentEvent.objects.filter(resident=resident).count() == 1
 
 
+def test_data_saya_says_whether_reminders_are_on(fake_graph):
+    deliver(text("DATA SAYA"))
+    assert OutboundMessage.objects.filter(text__contains="Pengingat: tidak aktif").count() == 1
+    deliver(text("BERHENTI"))
+    deliver(text("DATA SAYA"))
+    assert (
+        OutboundMessage.objects.filter(text__contains="Pengingat dan informasi: berhenti sejak").count() == 1
+    )
+    deliver(text("MULAI"))
+    deliver(text("DATA SAYA"))
+    assert OutboundMessage.objects.filter(text__contains="Pengingat: aktif, 0 anak").count() == 1
+
+
 def test_mulai_resumes_and_is_audited(fake_graph):
     deliver(text("BERHENTI"))
     start = text("Mulai")

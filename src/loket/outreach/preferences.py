@@ -157,3 +157,14 @@ def claim_question(resident: Any, case: Any) -> bool:
     Preference.objects.filter(resident_id=resident.pk).update(asked_at=now, asked_case=case, updated_at=now)
     _audit(resident, ConsentEvent.Action.ASKED, ASKED_PURPOSES, via="counter", case=case)
     return True
+
+
+def summary_line(resident: Any) -> str:
+    """The line DATA SAYA shows about reminders (Bahasa Indonesia)."""
+    since = stopped_at(resident)
+    if since is not None:
+        return f"Pengingat dan informasi: berhenti sejak {timezone.localtime(since):%d-%m-%Y} (ketik MULAI untuk menerimanya lagi)."
+    if allows(resident, Purpose.REMINDER):
+        children = Child.objects.filter(resident_id__in=_people(resident)).count()
+        return f"Pengingat: aktif, {children} anak diingatkan (ketik BERHENTI untuk berhenti)."
+    return "Pengingat: tidak aktif (ketik MULAI untuk menerimanya)."
