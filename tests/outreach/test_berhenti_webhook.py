@@ -200,3 +200,21 @@ def test_after_berhenti_news_of_the_own_request_still_arrives_but_no_reminder(fa
     with time_machine.travel(dt.datetime(2029, 1, 30, 10, tzinfo=JAKARTA), tick=False):
         assert reminders.send_reminders({})["sent"] == 0
     assert not OutboundMessage.objects.filter(kind="reminder", case__isnull=True).exists()
+
+
+def test_a_reminder_already_queued_when_berhenti_arrives_is_never_sent(fake_graph):
+    deliver(text("MULAI"))
+    resident = siti()
+    with time_machine.travel(dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC), tick=False):
+        registered = reminders.register_child(resident, dt.date(2021, 12, 20))  # 5 on 20 December 2026
+    from loket.outreach.models import ReminderSent  # noqa: PLC0415
+
+    with time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=JAKARTA), tick=False):
+        assert reminders._tell_once(registered.child, "kia_5", dt.date(2026, 12, 20))
+        preferences.stop(resident, via="keyword", message_ref="wamid.LATE")
+    work()
+    queued = OutboundMessage.objects.get(kind="reminder", case__isnull=True)
+    assert queued.status == OutboundMessage.Status.FAILED
+    assert queued.last_error_title.startswith("withdrawn: the resident sent BERHENTI")
+    assert not any(m.type == "template" for m in fake_graph.sent_to(SITI))
+    assert ReminderSent.objects.count() == 1  # and it is never written again
