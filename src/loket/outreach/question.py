@@ -26,13 +26,18 @@ YES, NO = "outreach:yes", "outreach:no"
 YES_TITLE, NO_TITLE = "Ya, ingatkan", "Tidak usah"
 
 
-def question_text(case: Case) -> str:
+def question_body(request_number: str) -> str:
+    """The question's text (also the declared template's body, with "{{1}}" for the number)."""
     return (
-        f"Permohonan {case.request_number} sudah selesai. Maukah Anda menerima pengingat dari "
+        f"Permohonan {request_number} sudah selesai. Maukah Anda menerima pengingat dari "
         "Disdukcapil, misalnya saat KIA anak tanpa foto habis berlaku (usia 5 tahun) atau saat anak "
         "perlu merekam KTP-el (usia 17 tahun), dan informasi layanan? Anda bisa berhenti kapan saja "
         "dengan mengetik BERHENTI."
     )
+
+
+def question_text(case: Case) -> str:
+    return question_body(case.request_number)
 
 
 def _components(case: Case) -> list[dict[str, Any]]:

@@ -49,8 +49,8 @@ periodic(SEND_JOB, 15 * 60)
 TEMPLATES = {events.KIA_5: "loket_pengingat_kia_5", events.KTP_17: "loket_pengingat_ktp_17"}
 
 
-def reminder_text(event: str, born: dt.date, day: dt.date) -> str:
-    lahir, hari = long_date(born, weekday=False), long_date(day, weekday=False)
+def reminder_body(event: str, lahir: str, hari: str) -> str:
+    """A reminder's text (also the declared template's body, with "{{1}}" and "{{2}}")."""
     if event == events.KIA_5:
         return (
             f"Pengingat Disdukcapil: anak Anda yang lahir {lahir} berusia 5 tahun pada {hari}. "
@@ -62,6 +62,10 @@ def reminder_text(event: str, born: dt.date, day: dt.date) -> str:
         "memiliki KTP-el. Perekaman (foto, sidik jari, iris) dilakukan langsung di kantor; bawa KK. "
         "Ketik BERHENTI bila tidak ingin menerima pengingat."
     )
+
+
+def reminder_text(event: str, born: dt.date, day: dt.date) -> str:
+    return reminder_body(event, long_date(born, weekday=False), long_date(day, weekday=False))
 
 
 def nik_key(nik: str) -> str:

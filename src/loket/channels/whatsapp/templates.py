@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from loket.outreach import events, question, reminders
+
 
 class Category(enum.StrEnum):
     UTILITY = "UTILITY"
@@ -106,28 +108,22 @@ DECLARED: tuple[Declared, ...] = (
     Declared(
         "loket_tanya_pengingat",
         Category.UTILITY,
-        "Permohonan {{1}} sudah selesai. Maukah Anda menerima pengingat dari Disdukcapil, misalnya saat "
-        "KIA anak tanpa foto habis berlaku (usia 5 tahun) atau saat anak perlu merekam KTP-el (usia 17 "
-        "tahun), dan informasi layanan? Anda bisa berhenti kapan saja dengan mengetik BERHENTI.",
+        question.question_body("{{1}}"),
         ("request number",),
         "outreach.ask, once per person after the card was handed over",
-        buttons=("Ya, ingatkan", "Tidak usah"),
+        buttons=(question.YES_TITLE, question.NO_TITLE),
     ),
     Declared(
-        "loket_pengingat_kia_5",
+        reminders.TEMPLATES[events.KIA_5],
         Category.MARKETING,
-        "Pengingat Disdukcapil: anak Anda yang lahir {{1}} berusia 5 tahun pada {{2}}. KIA tanpa foto "
-        "berlaku sampai hari itu; sesudahnya KIA anak perlu dibuat ulang dengan foto. Ajukan lewat "
-        "WhatsApp ini. Ketik BERHENTI bila tidak ingin menerima pengingat.",
+        reminders.reminder_body(events.KIA_5, "{{1}}", "{{2}}"),
         ("birth date", "the 5th birthday"),
         "outreach.send_reminders, to residents who said yes to reminders",
     ),
     Declared(
-        "loket_pengingat_ktp_17",
+        reminders.TEMPLATES[events.KTP_17],
         Category.MARKETING,
-        "Pengingat Disdukcapil: anak Anda yang lahir {{1}} berusia 17 tahun pada {{2}} dan wajib memiliki "
-        "KTP-el. Perekaman (foto, sidik jari, iris) dilakukan langsung di kantor; bawa KK. Ketik "
-        "BERHENTI bila tidak ingin menerima pengingat.",
+        reminders.reminder_body(events.KTP_17, "{{1}}", "{{2}}"),
         ("birth date", "the 17th birthday"),
         "outreach.send_reminders, to residents who said yes to reminders",
     ),
