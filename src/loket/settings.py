@@ -7,6 +7,7 @@ database) with no other service.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "loket.console",
     "loket.coverage",
     "loket.privacy",
+    "loket.outreach",
 ]
 
 MIDDLEWARE = [
@@ -249,13 +251,10 @@ LOKET_WA_RETRY_CAP_SECONDS = envint("LOKET_WA_RETRY_CAP_SECONDS", 900)
 LOKET_WA_RETRY_FOR_HOURS = envint("LOKET_WA_RETRY_FOR_HOURS", 24)
 LOKET_WA_WINDOW_HOURS = envint("LOKET_WA_WINDOW_HOURS", 24)
 LOKET_WA_WINDOW_MARGIN_SECONDS = envint("LOKET_WA_WINDOW_MARGIN_SECONDS", 300)
-# message kind=template_name:language, comma separated; a kind left out is held outside the window.
-LOKET_WA_TEMPLATES = envstr(
-    "LOKET_WA_TEMPLATES",
-    "reply=loket_kabar_permohonan:id,case_update=loket_kabar_permohonan:id,officer=loket_kabar_permohonan:id,"
-    "receipt=loket_bukti_pengambilan:id,reminder=loket_pengingat_pengambilan:id,"
-    "hand_over=loket_serah_terima:id,operator_consent=loket_persetujuan_operator:id",
-)
+# Unset: the templates declared in code (channels/whatsapp/templates.py). Set: an override,
+# `kind=template_name:language` (or `declared_name=name:language`) pairs, comma separated; a
+# kind left out is held outside the window (docs/whatsapp.md).
+LOKET_WA_TEMPLATES = os.environ.get("LOKET_WA_TEMPLATES")
 LOKET_WA_PAUSE_PROBE_SECONDS = envint("LOKET_WA_PAUSE_PROBE_SECONDS", 60)
 LOKET_WA_STATE_CACHE_SECONDS = envint("LOKET_WA_STATE_CACHE_SECONDS", 1)  # number/pause state per worker
 LOKET_WA_STALL_SECONDS = envint("LOKET_WA_STALL_SECONDS", 900)  # oldest waiting message older: alert
@@ -341,6 +340,14 @@ LOKET_NO_SHOW_FLAG_DAYS = envint("LOKET_NO_SHOW_FLAG_DAYS", 10)
 LOKET_PUBLIC_URL = envstr("LOKET_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 LOKET_RESCHEDULE_CHOICES = envint("LOKET_RESCHEDULE_CHOICES", 8)  # rows in the WhatsApp list (max 10)
 # (end of scheduling settings)
+
+# --- outreach: reminders with consent (docs/outreach.md) ----------------------------
+# A child's reminder goes from this many days before the event to this many after it.
+LOKET_OUTREACH_LEAD_DAYS = envint("LOKET_OUTREACH_LEAD_DAYS", 30)
+LOKET_OUTREACH_GRACE_DAYS = envint("LOKET_OUTREACH_GRACE_DAYS", 30)
+# Pacing within Meta's messaging limit (business-initiated reach per 24 h, lowest tier 250).
+LOKET_OUTREACH_PER_RUN = envint("LOKET_OUTREACH_PER_RUN", 50)
+LOKET_OUTREACH_PER_DAY = envint("LOKET_OUTREACH_PER_DAY", 150)
 
 # --- HTTPS and security headers (docs/operations.md) -----------------------------
 # Loket speaks plain HTTP; in production a proxy in front ends TLS. A public address on

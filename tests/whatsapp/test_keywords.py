@@ -35,6 +35,9 @@ KIA_BUDI = "#KIA#3603011105200003#3603012208170006#BUDI SANTOSO#SENTUL#BALARAJA"
         ("data saya", Word.MY_DATA),
         ("DATASAYA", Word.MY_DATA),
         ("hapus  data", Word.ERASE),
+        ("berhenti", Word.STOP),
+        ("Stop", Word.STOP),
+        (" mulai ", Word.START),
     ],
 )
 def test_keywords_that_apply_anywhere_are_recognised_in_any_case_and_spacing(typed, word):
@@ -51,7 +54,17 @@ def test_yes_and_no_are_keywords_only_while_the_consent_question_is_open(typed):
 
 @pytest.mark.parametrize(
     "typed",
-    ["STATUSKU", "PETUGAS DESA", "DATA SAYA DONG", "YA SAYA", "#KIA#STATUS", "STOP", "MENU", "MULAI", ""],
+    [
+        "STATUSKU",
+        "PETUGAS DESA",
+        "DATA SAYA DONG",
+        "YA SAYA",
+        "#KIA#STATUS",
+        "STOP DULU",
+        "MENU",
+        "MULAI LAGI",
+        "",
+    ],
 )
 def test_other_texts_are_not_keywords(typed):
     assert candidate(typed) is None
@@ -59,7 +72,7 @@ def test_other_texts_are_not_keywords(typed):
 
 def test_declared_keywords_for_coming_issues_are_in_the_table_but_not_acted_on():
     declared = {k.word for k in KEYWORDS if not k.acted}
-    assert declared == {Word.MENU, Word.STOP, Word.START}
+    assert declared == {Word.MENU}
     assert set(BY_WORD[Word.STOP].aliases) == {"BERHENTI", "STOP"}
     assert all(k.meaning for k in KEYWORDS)
 

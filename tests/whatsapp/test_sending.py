@@ -256,7 +256,11 @@ def test_a_document_is_uploaded_then_sent_by_media_id(fake_graph):
 def test_a_paused_template_holds_the_message_and_alerts(fake_graph):
     fake_graph.approve_template("loket_pengingat_pengambilan", "id", status="PAUSED")
     old = resident(wrote_ago=dt.timedelta(days=2))
-    message = outbox.enqueue(old, text="Besok ambil KIA", kind="reminder")
+    # A reminder about a request (UTILITY): tied to its case.
+    case = Case.objects.create(
+        request_number="KIA-20261130-0043", service="KIA", subject="3603", resident=old
+    )
+    message = outbox.enqueue(old, text="Besok ambil KIA", case=case, kind="reminder")
     drain()
     message = reload(message)
     assert (message.status, message.held_reason) == (Status.HELD, OutboundMessage.Held.TEMPLATE_UNAVAILABLE)

@@ -20,6 +20,7 @@ from loket.cases.checklist import kind_label
 from loket.cases.models import OPEN_STATES, Case, Document, Resident, State
 from loket.domain.masking import mask_number
 from loket.messaging.port import same_person
+from loket.outreach.preferences import summary_line as outreach_summary
 from loket.privacy import retention
 from loket.privacy.models import ErasureRequest
 
@@ -80,6 +81,7 @@ def my_data_text(resident: Resident) -> str:
         lines.append(
             f"Persetujuan privasi: {_date(latest.consent_at)} (versi {latest.consent_version or '-'})."
         )
+    lines.append(outreach_summary(resident))
     lines.append(
         f"Berkas disimpan {settings.LOKET_RETAIN_DOCUMENTS_DAYS} hari setelah permohonan selesai, "
         f"isi pesan {settings.LOKET_RETAIN_MESSAGES_DAYS} hari."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 
+from loket.channels.whatsapp import templates
 from loket.channels.whatsapp.models import OutboundMessage
 from loket.channels.whatsapp.sending import PRIORITY, schedule
 
@@ -23,7 +24,12 @@ def enqueue(
     """Record a message for the resident; the worker sends it (in order, within Meta's rules).
 
     Call inside the transaction that caused it: if that rolls back, nothing is sent.
+    A `template_name` that is not declared, or whose category may not carry this message
+    (MARKETING on a message about a case, UTILITY on an outreach message), raises
+    `templates.TemplateRefused` here, before anything is recorded.
     """
+    if template_name:
+        templates.check(template_name, kind=str(kind), tied_to_case=case is not None)
     message = OutboundMessage(
         resident=resident,
         phone_number_id=resident.channel_number,

@@ -115,7 +115,7 @@ class WhatsAppChannel:
         )
 
     def ask_consent(self, case: Any, *, text: str, submitted_by: str, about: str) -> OutboundMessage:
-        """The operator-consent template (UTILITY, `LOKET_WA_TEMPLATES` kind `operator_consent`)
+        """The operator-consent template (UTILITY, declared in `templates.py` for kind `operator_consent`)
         with the consent buttons; the question is open on this case until the parent answers."""
         from loket.channels.whatsapp.conversation.consent import CONSENT_NO, CONSENT_YES, notice_version
         from loket.channels.whatsapp.sending.form import one_line, template_map

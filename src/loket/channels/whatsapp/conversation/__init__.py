@@ -11,6 +11,7 @@ One module per concern:
 - `intake`: a typed request parsed, opened or updated as a case, answered;
 - `requests`: STATUS, BATAL and PETUGAS;
 - `consent`: the privacy notice, the parent's or guardian's consent question and its answer;
+- `outreach`: BERHENTI/STOP, MULAI and the reminders question's buttons (`loket.outreach` decides);
 - `rescheduling`: JADWAL ULANG and the chosen session (the scheduling capability decides);
 - `filing`: files joining a case, their download job, one acknowledgement per batch;
 - `flood`: flood control;

@@ -4,9 +4,8 @@ A message is a keyword when, in capitals with its spacing normalised, it equals 
 keyword's aliases (or starts with one, for keywords followed by a request number). The router
 (`router.py`) acts on a recognised keyword; anything else is a request for the intake parser.
 
-Keywords declared but not acted on yet (MENU, BERHENTI/STOP, MULAI: the guided-conversation and
-outreach issues) are in the table so the next issue only flips `acted`; until then they fall
-through to the intake parser, as before.
+Keywords declared but not acted on yet (MENU: the guided-conversation issue) are in the table
+so the next issue only flips `acted`; until then they fall through to the intake parser, as before.
 """
 
 from __future__ import annotations
@@ -88,8 +87,12 @@ KEYWORDS: tuple[Keyword, ...] = (
         applies=Applies.CONSENT_QUESTION,
     ),
     Keyword(Word.MENU, "Show what I can do here (guided conversations).", ("MENU",), acted=False),
-    Keyword(Word.STOP, "Send me no more reminders or announcements.", ("BERHENTI", "STOP"), acted=False),
-    Keyword(Word.START, "Send me reminders and announcements again.", ("MULAI",), acted=False),
+    Keyword(
+        Word.STOP,
+        "Send me no more reminders, announcements or surveys (news about my own requests still comes).",
+        ("BERHENTI", "STOP"),
+    ),
+    Keyword(Word.START, "Send me reminders and announcements again.", ("MULAI",)),
 )
 
 BY_WORD: dict[Word, Keyword] = {keyword.word: keyword for keyword in KEYWORDS}

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from loket.cases.models import Resident
-from loket.channels.whatsapp.conversation import consent, flood, identity, intake, rescheduling
+from loket.channels.whatsapp.conversation import consent, flood, identity, intake, outreach, rescheduling
 from loket.channels.whatsapp.conversation.filing import receive_file
 from loket.channels.whatsapp.conversation.keywords import Applies, Word, candidate, normalise
 from loket.channels.whatsapp.conversation.requests import cancel, status, want_officer
@@ -70,6 +70,8 @@ ACTIONS: dict[Word, Callable[[Typed], object]] = {  # (what an action returns is
     ),
     Word.YES: _answer_consent(True),
     Word.NO: _answer_consent(False),
+    Word.STOP: lambda typed: outreach.stop(typed.resident, typed.message),
+    Word.START: lambda typed: outreach.start(typed.resident, typed.message),
 }
 
 
@@ -105,6 +107,8 @@ def route_choice(message: InboundMessage, resident: Resident, conversation: OnDe
     choice = chosen_id(message)
     if choice in (consent.CONSENT_YES, consent.CONSENT_NO):
         consent.answer_consent(resident, agreed=choice == consent.CONSENT_YES, message=message)
+    elif choice in outreach.CHOICES:
+        outreach.answer(resident, message, choice)
     elif choice.startswith(rescheduling.SESSION_CHOICE):
         rescheduling.choose_session(resident, choice)
     else:

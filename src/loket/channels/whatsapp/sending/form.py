@@ -9,7 +9,7 @@ import filetype
 from django.conf import settings
 
 from loket.cases.models import Resident
-from loket.channels.whatsapp import graph
+from loket.channels.whatsapp import graph, templates
 from loket.channels.whatsapp.models import OutboundMessage
 
 IMAGE_TYPES = {"image/jpeg", "image/png"}
@@ -20,17 +20,17 @@ class Template:
     name: str
     language: str
     params: list = field(default_factory=list)
+    refusal: str = ""  # why its category may not carry this message ("" when it may)
 
 
 def template_map() -> dict[str, tuple[str, str]]:
-    """LOKET_WA_TEMPLATES parsed: kind -> (template name, language)."""
-    mapping = {}
-    for item in str(settings.LOKET_WA_TEMPLATES).split(","):
-        kind, _, spec = item.strip().partition("=")
-        name, _, language = spec.partition(":")
-        if kind and name:
-            mapping[kind.strip()] = (name.strip(), (language or "id").strip())
-    return mapping
+    """kind -> (template name, language): the declaration, or LOKET_WA_TEMPLATES when set."""
+    return templates.kind_map()
+
+
+def _checked(message: OutboundMessage, name: str, language: str, params: list, declared) -> Template:
+    reason = templates.refusal(declared, kind=message.kind, tied_to_case=bool(message.case_id), name=name)
+    return Template(name, language, params, refusal=reason)
 
 
 def window_open(message: OutboundMessage, now: dt.datetime) -> bool:
@@ -52,11 +52,10 @@ def one_line(text: str) -> str:
 
 def choose_form(message: OutboundMessage, now: dt.datetime) -> Template | None | bool:
     """True for free-form, a Template, or None when it must be held (window closed, no template)."""
-    languages = {name: language for name, language in template_map().values()}
     if message.template_name:
-        return Template(
-            message.template_name, languages.get(message.template_name, "id"), message.template_params
-        )
+        declared = templates.declared_for(message.template_name)
+        name, language = templates.sent_as(declared) if declared else (message.template_name, "id")
+        return _checked(message, name, language, message.template_params, declared)
     if window_open(message, now):
         return True
     mapped = template_map().get(message.kind)
@@ -65,8 +64,9 @@ def choose_form(message: OutboundMessage, now: dt.datetime) -> Template | None |
     summary = (
         message.text or (message.interactive or {}).get("body", {}).get("text", "") or message.document_name
     )
-    request_number = message.case.request_number if message.case is not None else "-"
-    return Template(mapped[0], mapped[1], [request_number, one_line(summary)])
+    request_number = message.case.request_number if message.case_id else "-"
+    declared = templates.declared_for(mapped[0], message.kind)
+    return _checked(message, mapped[0], mapped[1], [request_number, one_line(summary)], declared)
 
 
 def address_of(resident: Resident) -> dict | None:

@@ -9,7 +9,7 @@ import time
 from django.conf import settings
 from django.utils import timezone
 
-from loket.channels.whatsapp import graph, incidents
+from loket.channels.whatsapp import graph, incidents, templates
 from loket.channels.whatsapp.errors import GraphError, SendTimeout
 from loket.channels.whatsapp.models import Incident, OutboundMessage, PhoneNumber
 from loket.channels.whatsapp.sending.enqueueing import SEND_JOB
@@ -20,6 +20,7 @@ from loket.channels.whatsapp.sending.refusals import refused
 from loket.channels.whatsapp.sending.rows import SENDABLE, Status, fail, hold, one, update
 from loket.core.rows import update_row
 from loket.jobs.queue import RetryLater, handler
+from loket.outreach import preferences
 
 
 def send_job_failed(payload: dict, error: str) -> None:
@@ -58,6 +59,11 @@ def send(message_id: int) -> None:
     form = choose_form(message, now)
     if form is None:
         return hold(message, OutboundMessage.Held.WINDOW_CLOSED)
+    if isinstance(form, Template) and form.refusal:
+        # A template of the wrong category (or undeclared): refused, visible to officers.
+        return fail(message, title=f"refused: {form.refusal}")
+    if withdrawn(message):
+        return fail(message, title="withdrawn: the resident sent BERHENTI after it was written")
     _take_turn(message, number, now)
     _attempting(message, phone_number_id, address, form, duplicate_risk=duplicate_risk)
     try:
@@ -71,6 +77,15 @@ def send(message_id: int) -> None:
         return refused(message, number, form, exc)
     _accepted(message, accepted.wamid)
     _succeeded(number, form, pauses)
+
+
+def withdrawn(message: OutboundMessage) -> bool:
+    """An outreach message (a reminder or bulk message about no request) whose resident has
+    since sent BERHENTI: never sent, however long it waited. (Whoever writes one checks
+    `preferences.allows` first; this holds the BERHENTI contract for what was already queued.)"""
+    if message.case_id or message.kind not in templates.OUTREACH_KINDS:
+        return False
+    return preferences.stopped_at(message.resident) is not None
 
 
 def _after_uncertain_attempt(message: OutboundMessage, now: dt.datetime) -> bool:

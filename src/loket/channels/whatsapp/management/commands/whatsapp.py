@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from loket.channels.whatsapp import templates
 from loket.channels.whatsapp.incidents import active_incidents, close_incidents
 from loket.channels.whatsapp.models import PhoneNumber
 from loket.channels.whatsapp.numbers import register_number
@@ -12,7 +13,7 @@ from loket.channels.whatsapp.sending import release_held
 
 
 class Command(BaseCommand):
-    help = "WhatsApp channel: add-number, numbers, incidents, close-incidents, release-held."
+    help = "WhatsApp channel: add-number, numbers, incidents, close-incidents, release-held, templates."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         close = sub.add_parser("close-incidents", help="close open incidents (sending probes again)")
         close.add_argument("--kind", default=None)
         sub.add_parser("release-held", help="queue again held messages whose cause is gone")
+        tpl = sub.add_parser("templates", help="the declared templates (to get approved in WhatsApp Manager)")
+        tpl.add_argument("--markdown", action="store_true", help="the table docs/whatsapp.md holds")
 
     def handle(self, *args, action, **options):
         getattr(self, "do_" + action.replace("-", "_"))(**options)
@@ -57,3 +60,6 @@ class Command(BaseCommand):
 
     def do_release_held(self, **_):
         self.stdout.write(f"{release_held()} pesan diantrekan ulang.")
+
+    def do_templates(self, markdown=False, **_):
+        self.stdout.write(templates.markdown() if markdown else templates.plain())

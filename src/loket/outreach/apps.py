@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class OutreachConfig(AppConfig):
+    name = "loket.outreach"
+    label = "outreach"
+    verbose_name = "Pengingat dan persetujuan"
+
+    def ready(self) -> None:
+        from loket.outreach import question, reminders, retention  # noqa: F401  (jobs, the question)
+
+        retention.register()
