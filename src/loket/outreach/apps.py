@@ -10,3 +10,7 @@ class OutreachConfig(AppConfig):
         from loket.outreach import question, reminders, retention  # noqa: F401  (jobs, the question)
 
         retention.register()
+        from loket.outreach.preferences import summary_line
+        from loket.privacy.rights import register_summary_line
+
+        register_summary_line(summary_line)  # DATA SAYA says whether reminders are on

@@ -20,7 +20,6 @@ from loket.cases.checklist import kind_label
 from loket.cases.models import OPEN_STATES, Case, Document, Resident, State
 from loket.domain.masking import mask_number
 from loket.messaging.port import same_person
-from loket.outreach.preferences import summary_line as outreach_summary
 from loket.privacy import retention
 from loket.privacy.models import ErasureRequest
 
@@ -31,6 +30,17 @@ DEADLINE = dt.timedelta(hours=72)  # 3 x 24 hours (Pasal 32 and following)
 
 Notifier = Callable[[Resident, str], None]
 _notifier: list[Notifier] = []
+
+
+# Lines other capabilities add to DATA SAYA (outreach: whether reminders are on), registered
+# from their `ready()`: privacy sits below them and never imports them.
+SummaryLine = Callable[[Resident], str]
+_summary_lines: list[SummaryLine] = []
+
+
+def register_summary_line(line: SummaryLine) -> None:
+    if line not in _summary_lines:
+        _summary_lines.append(line)
 
 
 def register_notifier(send: Notifier) -> None:
@@ -81,7 +91,7 @@ def my_data_text(resident: Resident) -> str:
         lines.append(
             f"Persetujuan privasi: {_date(latest.consent_at)} (versi {latest.consent_version or '-'})."
         )
-    lines.append(outreach_summary(resident))
+    lines.extend(text for text in (line(resident) for line in _summary_lines) if text)
     lines.append(
         f"Berkas disimpan {settings.LOKET_RETAIN_DOCUMENTS_DAYS} hari setelah permohonan selesai, "
         f"isi pesan {settings.LOKET_RETAIN_MESSAGES_DAYS} hari."

@@ -64,7 +64,7 @@ def choose_form(message: OutboundMessage, now: dt.datetime) -> Template | None |
     summary = (
         message.text or (message.interactive or {}).get("body", {}).get("text", "") or message.document_name
     )
-    request_number = message.case.request_number if message.case_id else "-"
+    request_number = message.case.request_number if message.case is not None else "-"
     declared = templates.declared_for(mapped[0], message.kind)
     return _checked(message, mapped[0], mapped[1], [request_number, one_line(summary)], declared)
 
