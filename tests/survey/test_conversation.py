@@ -247,6 +247,8 @@ def test_outside_the_window_the_invitation_is_the_declared_template(fake_graph, 
     assert invitation.template_name == invitations.TEMPLATE
     payloads = [c["parameters"][0]["payload"] for c in invitation.template_params if c["type"] == "button"]
     assert payloads == [f"skm:{survey.pk}:mulai", f"skm:{survey.pk}:lewati"]
+    (body,) = [c["parameters"] for c in invitation.template_params if c["type"] == "body"]
+    assert [p["text"] for p in body] == [case.request_number, "Kartu Identitas Anak (KIA)"]
     form = choose_form(invitation, MONDAY)
     assert isinstance(form, Template) and form.name == "loket_undangan_survei"
     # The template's quick-reply button comes back as a "button" message with our payload.

@@ -30,8 +30,13 @@ log = logging.getLogger(__name__)
 
 INVITE_JOB = "survey.invite"
 START, DECLINE = "mulai", "lewati"
-# The approved template for an invitation outside the 24-hour window (docs/skm.md lists its text).
+# The template for an invitation outside the 24-hour window (docs/skm.md gives its text). UTILITY:
+# it follows up the resident's own request and names it ({{1}} request number, {{2}} service);
+# two quick-reply buttons whose payloads are set at sending. Declared here until templates are
+# declared in one place with their category (issue 14); the office must get it approved.
 TEMPLATE = "loket_undangan_survei"
+TEMPLATE_CATEGORY = "UTILITY"
+TEMPLATE_LANGUAGE = "id"
 
 OUTCOME_OF = {State.COLLECTED: Outcome.SERVED, State.REJECTED: Outcome.REJECTED}
 
@@ -108,10 +113,14 @@ def invite(case: Case, outcome: Outcome, now: dt.datetime | None = None) -> Surv
     return survey
 
 
+def service_name(case: Case) -> str:
+    return SERVICES[case.service].name if case.service in SERVICES else case.service
+
+
 def invitation_text(case: Case) -> str:
-    service = SERVICES[case.service].name if case.service in SERVICES else case.service
     return (
-        f"Terima kasih telah menggunakan layanan {service}. Bantu kami menjadi lebih baik: "
+        f"Terima kasih telah menggunakan layanan {service_name(case)} (permohonan {case.request_number}). "
+        "Bantu kami menjadi lebih baik: "
         "maukah Anda mengisi survei kepuasan singkat (9 pertanyaan, sekitar 2 menit)? "
         "Survei ini sukarela dan tidak menanyakan nama atau NIK."
     )
@@ -126,9 +135,9 @@ def _send_invitation(resident: Any, case: Case, survey: Survey, now: dt.datetime
         )
         port.tell(resident, text=text, purpose=port.Purpose.SURVEY, choices=choices)
         return
-    service = SERVICES[case.service].name if case.service in SERVICES else case.service
+    body = [{"type": "text", "text": case.request_number}, {"type": "text", "text": service_name(case)}]
     components = [
-        {"type": "body", "parameters": [{"type": "text", "text": service}]},
+        {"type": "body", "parameters": body},
         *(
             {
                 "type": "button",
