@@ -29,6 +29,7 @@ MONDAY = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)  # 10:00 WIB
 @pytest.fixture(autouse=True)
 def setting(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LOKET_SKM_INVITE_DELAY_MINUTES = 0
     office_numbers()
     hours.forget_calendar()
     with time_machine.travel(MONDAY, tick=False) as traveller:
@@ -110,6 +111,15 @@ def test_a_hand_over_invites_once_and_the_whole_survey_is_stored_apart(fake_grap
     assert statuses <= {OutboundMessage.Status.SENT, OutboundMessage.Status.DELIVERED}, statuses
     lists = [m for m in fake_graph.sent_to(SITI) if m.type == "interactive"]
     assert len(lists) >= 14  # invitation, nine elements, four profile questions, the suggestion
+
+
+def test_the_invitation_waits_for_its_delay(fake_graph, settings, setting):
+    settings.LOKET_SKM_INVITE_DELAY_MINUTES = 60
+    world.handed_over()
+    assert not Survey.objects.exists()  # the hand-over message only, for now
+    setting.shift(dt.timedelta(minutes=61))
+    work()
+    assert Survey.objects.count() == 1 and len(survey_messages()) == 1
 
 
 def test_every_row_title_fits_and_long_labels_keep_their_wording():
