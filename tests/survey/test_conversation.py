@@ -151,6 +151,24 @@ def test_duplicate_and_older_answers_change_nothing(fake_graph):
     assert (survey.u5, survey.step) == (None, "u3")
 
 
+def test_the_same_webhook_message_twice_answers_once(fake_graph):
+    from tests.whatsapp.inbound import deliver, message
+
+    survey = started()
+    row = message(
+        "interactive",
+        type="list_reply",
+        list_reply={"id": f"skm:{survey.pk}:u1:4", "title": "x"},
+        wamid="wamid.SAME-ANSWER",
+        ts=world.ts(),
+    )
+    deliver(row)
+    deliver(row)  # Meta retried the delivery
+    survey.refresh_from_db()
+    assert (survey.u1, survey.step) == (4, "u2")
+    assert not [m for m in survey_messages() if m.text == flow.ALREADY]
+
+
 def test_out_of_range_replies_are_refused_and_the_question_asked_again(fake_graph):
     survey = started()
     pick(f"skm:{survey.pk}:u1:7")

@@ -52,7 +52,13 @@ def test_sample_against_the_residents_served():
     assert (report.total.served, report.total.minimum, report.total.reaches) == (12, 12, False)
     only_served = build(Filters(dt.date(2026, 11, 1), dt.date(2026, 11, 30), outcome=Outcome.SERVED))
     assert only_served.total.served == 10
-    # Four respondents reach the minimum of a population of four.
+    # A service with residents served and nobody answering is listed, not hidden.
+    builders.served(3, service="KK")
+    listed = build(Filters(dt.date(2026, 11, 1), dt.date(2026, 11, 30)))
+    assert [(u.service, u.respondents, u.served, u.reaches) for u in listed.services] == [
+        ("KIA", 4, 12, False),
+        ("KK", 0, 3, False),
+    ]
     small = build(Filters(dt.date(2026, 12, 1), dt.date(2026, 12, 31)))
     assert small.total.respondents == 0 and not small.total.reaches
 

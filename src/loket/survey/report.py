@@ -180,16 +180,19 @@ def build(filters: Filters, chosen: skm.Weight | None = None) -> Report:
     chosen = chosen or weight()
     picked = list(surveys(filters))
     rows = [s.answers() for s in picked]
-    services = sorted({s.service for s in picked} | ({filters.service} if filters.service else set()))
+    # Every service with respondents or residents served: a service nobody answered for shows too.
+    codes = [filters.service] if filters.service else list(SERVICE_NAMES)
+    population = {code: served(filters, code) for code in codes}
     per_service = [
         unit(
             SERVICE_NAMES.get(code, code),
             code,
             [s.answers() for s in picked if s.service == code],
-            served(filters, code),
+            population[code],
             chosen,
         )
-        for code in services
+        for code in codes
+        if population[code] or any(s.service == code for s in picked)
     ]
     label = SERVICE_NAMES.get(filters.service, filters.service) if filters.service else "Semua layanan"
     total = unit(label, filters.service, rows, served(filters), chosen)
