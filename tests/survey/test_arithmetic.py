@@ -199,3 +199,14 @@ def test_krejcie_morgan_is_monotone_and_bounded(population: int) -> None:
     sample = skm.krejcie_morgan(population)
     assert 1 <= sample <= min(population, 384)
     assert skm.krejcie_morgan(population + 1) >= sample
+
+
+@given(st.lists(respondent, min_size=1, max_size=20), st.permutations(ELEMENTS))
+def test_csv_round_trip_in_any_column_order(rows: list, order: list) -> None:
+    lines = [",".join(order)] + [",".join("" if r[k] is None else str(r[k]) for k in order) for r in rows]
+    kept = [r for r in rows if any(v is not None for v in r.values())]  # all-empty rows are no respondent
+    if not kept:
+        with pytest.raises(SurveyError, match="tidak ada baris jawaban"):
+            skm.read_csv("\n".join(lines) + "\n")
+        return
+    assert skm.read_csv("\n".join(lines) + "\n") == kept

@@ -256,6 +256,26 @@ def test_a_request_typed_during_the_survey_is_still_a_request(fake_graph):
     assert survey.status == Status.ANSWERING and survey.step == "u1"
 
 
+def test_an_issued_document_sent_online_invites_as_served(fake_graph):
+    from loket.scheduling.approval import approve_case, deliver_document
+    from tests import approvable
+
+    case = world.in_review()
+    approvable.make_complete(case)
+    approve_case(case)
+    deliver_document(case, b"%PDF-1.7 dokumen", "dokumen.pdf")
+    work()
+    assert the_survey().outcome == Outcome.SERVED
+    assert len(survey_messages()) == 1
+
+
+def test_cancelled_or_expired_requests_are_not_surveyed(fake_graph):
+    case = world.requested()
+    case.move_to("cancelled", source="channel")
+    work()
+    assert not Survey.objects.exists()
+
+
 def test_one_open_survey_at_a_time(fake_graph):
     world.handed_over()
     world.rejected(world.KIA_BUDI)
