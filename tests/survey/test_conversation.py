@@ -283,6 +283,8 @@ def test_one_open_survey_at_a_time(fake_graph):
 
 
 def test_outside_the_window_the_invitation_is_the_declared_template(fake_graph, settings, setting):
+    fake_graph.approve_template(invitations.TEMPLATE, "id")
+    fake_graph.approve_template("loket_kabar_permohonan", "id")
     case = world.in_review()
     old = MONDAY - dt.timedelta(days=3)
     type(case.resident).objects.filter(pk=case.resident_id).update(last_inbound_at=old)
@@ -299,6 +301,10 @@ def test_outside_the_window_the_invitation_is_the_declared_template(fake_graph, 
     assert [p["text"] for p in body] == [case.request_number, "Kartu Identitas Anak (KIA)"]
     form = choose_form(invitation, MONDAY)
     assert isinstance(form, Template) and form.name == "loket_undangan_survei"
+    invitation.refresh_from_db()
+    assert invitation.status in (OutboundMessage.Status.SENT, OutboundMessage.Status.DELIVERED)
+    sent = [m for m in fake_graph.sent_to(SITI) if m.type == "template"][-1]
+    assert sent.body["template"]["components"][1]["parameters"][0]["payload"] == f"skm:{survey.pk}:mulai"
     # The template's quick-reply button comes back as a "button" message with our payload.
     from tests.whatsapp.inbound import deliver, message
 

@@ -427,6 +427,8 @@ class FakeGraph:
             buttons = body["interactive"].get("action", {}).get("buttons", [])
             if len(buttons) > 3 or any(len(b.get("reply", {}).get("title", "")) > 20 for b in buttons):
                 return 131009
+            if body["interactive"].get("type") == "list" and not _list_valid(body["interactive"]):
+                return 131009
         if kind in ("document", "image"):
             media = body[kind]
             if not (media.get("id") or media.get("link")):
@@ -445,6 +447,25 @@ class FakeGraph:
                 if state == "DISABLED":
                     return 132016
         return None
+
+
+def _list_valid(interactive: dict) -> bool:
+    """Meta's limits on a list message: a button text of at most 20 characters, at most 10 rows
+    in all, row titles of at most 24, descriptions of at most 72, ids of at most 200."""
+    action = interactive.get("action", {})
+    sections = action.get("sections") or []
+    rows = [row for section in sections for row in section.get("rows", [])]
+    return (
+        0 < len(str(action.get("button", ""))) <= 20
+        and 0 < len(rows) <= 10
+        and all(len(str(section.get("title", ""))) <= 24 for section in sections)
+        and all(
+            0 < len(str(row.get("title", ""))) <= 24
+            and len(str(row.get("description", ""))) <= 72
+            and 0 < len(str(row.get("id", ""))) <= 200
+            for row in rows
+        )
+    )
 
 
 def _kind_of(method: str, path: str) -> str:
