@@ -54,7 +54,7 @@ def _element_question(number: int) -> Question:
         )
         for value, label in enumerate(element.labels, start=1)
     )
-    text = f"Pertanyaan {number} dari 9 ({element.name}).\n{element.question}"
+    text = f"Pertanyaan {number} dari 9 ({element.name}).\n{element.question}\nPilih jawaban, atau ketik angka 1-4."
     return Question(element.key, f"U{number} {element.name}"[:24], text, options)
 
 

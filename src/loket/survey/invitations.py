@@ -119,7 +119,7 @@ def service_name(case: Case) -> str:
 
 def invitation_text(case: Case) -> str:
     return (
-        f"Terima kasih telah menggunakan layanan {service_name(case)} (permohonan {case.request_number}). "
+        f"Terima kasih telah menggunakan layanan {service_name(case)}, permohonan {case.request_number}. "
         "Bantu kami menjadi lebih baik: "
         "maukah Anda mengisi survei kepuasan singkat (9 pertanyaan, sekitar 2 menit)? "
         "Survei ini sukarela dan tidak menanyakan nama atau NIK."
