@@ -44,6 +44,16 @@ def test_one_ninth_is_a_setting_and_the_report_says_so(supervisor, settings):
     assert "IKM 81,94" in html and "Bobot per unsur: 1/9 (tepat 1/9" in html
 
 
+def test_a_weight_setting_other_than_the_two_is_refused_with_its_name(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from loket.survey.report import weight
+
+    settings.LOKET_SKM_WEIGHT = "0.1111"
+    with pytest.raises(ImproperlyConfigured, match="LOKET_SKM_WEIGHT: bobot harus 0.11 atau 1/9"):
+        weight()
+
+
 def test_sample_against_the_residents_served():
     builders.example()
     builders.served(10)

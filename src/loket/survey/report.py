@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -34,7 +35,11 @@ LONG_NUMBER = re.compile(r"\+?\d(?:[\s.-]?\d){5,}")
 
 
 def weight() -> skm.Weight:
-    return skm.Weight.parse(settings.LOKET_SKM_WEIGHT)
+    """The weight setting; a value other than 0.11 or 1/9 stops the report with the reason."""
+    try:
+        return skm.Weight.parse(settings.LOKET_SKM_WEIGHT)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"LOKET_SKM_WEIGHT: {exc}") from exc
 
 
 def id_number(value: object) -> str:
