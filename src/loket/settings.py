@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "loket.coverage",
     "loket.privacy",
     "loket.outreach",
+    "loket.survey",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +293,17 @@ LOKET_RETAIN_DELIVERIES_DAYS = envint("LOKET_RETAIN_DELIVERIES_DAYS", 30)
 # The privacy notice's version: bump it on a material change; residents are asked again.
 LOKET_PRIVACY_NOTICE_VERSION = envstr("LOKET_PRIVACY_NOTICE_VERSION", "2026-11")
 # (end of personal data settings)
+
+# --- satisfaction survey (loket.survey; docs/skm.md) --------------------------------------
+# Weight per element: the regulation's written "0.11" or exactly "1/9"; every report says which.
+LOKET_SKM_WEIGHT = envstr("LOKET_SKM_WEIGHT", "0.11")
+LOKET_SKM_ENABLED = envbool("LOKET_SKM_ENABLED", True)
+# The invitation waits this long after the hand-over or rejection (the resident has just left
+# the counter, or just read bad news).
+LOKET_SKM_INVITE_DELAY_MINUTES = envint("LOKET_SKM_INVITE_DELAY_MINUTES", 60)
+LOKET_SKM_EXPIRE_HOURS = envint("LOKET_SKM_EXPIRE_HOURS", 72)
+LOKET_SKM_EXPIRE_CHECK_SECONDS = envint("LOKET_SKM_EXPIRE_CHECK_SECONDS", 3600)
+LOKET_RETAIN_SURVEY_SUGGESTIONS_DAYS = envint("LOKET_RETAIN_SURVEY_SUGGESTIONS_DAYS", 730)
 
 # --- cases and console (loket.cases, loket.console) -----------------------------------
 # Checklist per service: LOKET_CHECKLIST_<SERVICE>=key,key,... replaces the national

@@ -70,6 +70,34 @@ def test_only_known_templates_once_templates_are_configured(fake_graph):
     assert paused.json()["error"]["code"] == 132015
 
 
+def _list(rows, button="Pilih jawaban", section="U1 Persyaratan"):
+    return {
+        "messaging_product": "whatsapp",
+        "to": "62812",
+        "type": "interactive",
+        "interactive": {
+            "type": "list",
+            "body": {"text": "?"},
+            "action": {"button": button, "sections": [{"title": section, "rows": rows}]},
+        },
+    }
+
+
+def test_lists_over_meta_limits_are_refused_with_131009(fake_graph):
+    row = {"id": "a", "title": "Sangat sesuai", "description": "Nilai 4"}
+    assert send(fake_graph, _list([row])).status_code == 200
+    refused = [
+        _list([{**row, "title": "x" * 25}]),
+        _list([{**row, "description": "d" * 73}]),
+        _list([{**row, "id": f"r{i}"} for i in range(11)]),
+        _list([]),
+        _list([row], button="x" * 21),
+        _list([row], section="s" * 25),
+    ]
+    for body in refused:
+        assert send(fake_graph, body).json()["error"]["code"] == 131009
+
+
 def test_media_upload_metadata_and_download_with_the_token(fake_graph):
     upload = httpx.post(
         f"{fake_graph.url}/v26.0/109876543210987/media",

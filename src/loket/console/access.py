@@ -45,6 +45,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "inbox_act": frozenset({Role.OFFICER, Role.SUPERVISOR}),
     # Residents' erasure requests (loket.privacy): decided by a supervisor or an administrator.
     "erasure": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # The satisfaction survey's report (loket.survey): anonymous figures and suggestions.
+    "skm": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # Deliveries and messages set aside as poison (masked metadata, no message content).
     "quarantine": frozenset({Role.ADMIN}),
     # Village operators: their own form and their own submissions, nothing else

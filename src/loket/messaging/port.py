@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -38,6 +38,7 @@ class Purpose(enum.StrEnum):
     HAND_OVER = "hand_over"  # the counter handed the card over
     OFFICER = "officer"  # an officer's own words from the console
     BULK = "bulk"
+    SURVEY = "survey"  # the satisfaction survey (loket.survey): voluntary, after a service
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,51 @@ class AutomaticReply:
     resident_id: int
     at: dt.datetime
     text: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer a resident may pick: `id` comes back to `answer_choice` when picked."""
+
+    id: str
+    title: str  # at most 24 characters (a list row), 20 for a button
+    description: str = ""  # at most 72 characters; only list rows show it
+
+
+class ChoicesTooLong(ValueError):
+    """A question that no channel could show as asked (titles, rows or buttons over the limits)."""
+
+
+ROW_TITLE_MAX, ROW_DESCRIPTION_MAX, ROWS_MAX, ID_MAX = 24, 72, 10, 200
+BUTTON_TITLE_MAX, BUTTONS_MAX, LIST_BUTTON_MAX, SECTION_TITLE_MAX = 20, 3, 20, 24
+
+
+def list_choices(text: str, *, button: str, section: str, options: Sequence[Option]) -> Choices:
+    """A list question in the common shape (WhatsApp's interactive list), checked against its limits."""
+    if not 1 <= len(options) <= ROWS_MAX or len(button) > LIST_BUTTON_MAX or len(section) > SECTION_TITLE_MAX:
+        raise ChoicesTooLong(f"{len(options)} rows, button {button!r}, section {section!r}")
+    for option in options:
+        if len(option.title) > ROW_TITLE_MAX or len(option.description) > ROW_DESCRIPTION_MAX:
+            raise ChoicesTooLong(f"row {option.id!r}: title or description too long")
+        if not option.id or len(option.id) > ID_MAX:
+            raise ChoicesTooLong(f"row id {option.id!r}")
+    rows = [
+        {"id": o.id, "title": o.title, **({"description": o.description} if o.description else {})}
+        for o in options
+    ]
+    return {
+        "type": "list",
+        "body": {"text": text},
+        "action": {"button": button, "sections": [{"title": section, "rows": rows}]},
+    }
+
+
+def button_choices(text: str, options: Sequence[Option]) -> Choices:
+    """A question with up to three buttons, checked against their limits."""
+    if not 1 <= len(options) <= BUTTONS_MAX or any(len(o.title) > BUTTON_TITLE_MAX for o in options):
+        raise ChoicesTooLong(f"{len(options)} buttons or a title over {BUTTON_TITLE_MAX} characters")
+    buttons = [{"type": "reply", "reply": {"id": o.id, "title": o.title}} for o in options]
+    return {"type": "button", "body": {"text": text}, "action": {"buttons": buttons}}
 
 
 class NoChannel(LookupError):
@@ -281,6 +327,45 @@ def tell(
         template_name=template_name,
         template_params=list(template_params or []),
     )
+
+
+# --- answers a capability waits for ------------------------------------------------------
+#
+# A capability that asks residents something (the survey) registers the prefix of its option
+# ids and what to do with a picked option or a typed answer. A channel hands it every picked
+# option (`answer_choice`) and every typed text that is not a keyword (`answer_text`) before
+# treating it as a request; True means "answered, nothing else to do".
+
+ChoiceAnswer = Callable[[Any, str], bool]
+TextAnswer = Callable[[Any, str], bool]
+
+
+@dataclass(frozen=True)
+class AnswerHandler:
+    prefix: str
+    on_choice: ChoiceAnswer
+    on_text: TextAnswer | None = None
+
+
+_answers: dict[str, AnswerHandler] = {}
+
+
+def expect_answers(prefix: str, on_choice: ChoiceAnswer, on_text: TextAnswer | None = None) -> None:
+    """Register (or replace) what handles options whose id starts with `prefix`, and typed text."""
+    _answers[prefix] = AnswerHandler(prefix, on_choice, on_text)
+
+
+def answer_choice(resident: Any, option_id: str) -> bool:
+    """A resident picked `option_id`: True when a capability took it."""
+    for handler in _answers.values():
+        if option_id.startswith(handler.prefix):
+            return handler.on_choice(resident, option_id)
+    return False
+
+
+def answer_text(resident: Any, text: str) -> bool:
+    """A resident typed `text` (not a keyword): True when a capability was waiting for it."""
+    return any(h.on_text is not None and h.on_text(resident, text) for h in _answers.values())
 
 
 # --- consent -------------------------------------------------------------------------------
@@ -432,6 +517,7 @@ __all__ = [
     "Incident",
     "NoChannel",
     "OfficerRequest",
+    "Option",
     "Purpose",
     "ReviewPage",
     "ResidentChannel",

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from loket.outreach import events, question, reminders
+from loket.survey import invitations
 
 
 class Category(enum.StrEnum):
@@ -116,6 +117,14 @@ DECLARED: tuple[Declared, ...] = (
         "(port.ask_consent, docs/console.md); button payloads consent:yes and consent:no",
         buttons=("Saya setuju", "Tidak setuju"),
         kinds=("operator_consent",),
+    ),
+    Declared(
+        invitations.TEMPLATE,
+        Category.UTILITY,
+        invitations.invitation_body("{{1}}", "{{2}}"),
+        ("request number", "the service's name"),
+        "survey.invite, once per request handed over or rejected, when the 24-hour window is closed",
+        buttons=invitations.BUTTONS,
     ),
     Declared(
         "loket_tanya_pengingat",

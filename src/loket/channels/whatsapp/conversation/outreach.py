@@ -14,6 +14,7 @@ from loket.cases.models import Resident
 from loket.channels.whatsapp.conversation.shared import reply
 from loket.channels.whatsapp.models import InboundMessage
 from loket.outreach import preferences, question
+from loket.survey import flow as survey_flow
 
 CHOICES = (question.YES, question.NO)
 
@@ -30,6 +31,7 @@ RESUMED = (
 
 def stop(resident: Resident, message: InboundMessage) -> None:
     outcome = preferences.stop(resident, via="keyword", message_ref=message.wamid)
+    survey_flow.close_for_resident(resident)  # no further survey question either
     if outcome.changed:
         reply(resident, STOPPED)
         return

@@ -13,6 +13,7 @@ from loket.channels.whatsapp.conversation.requests import cancel, status, want_o
 from loket.channels.whatsapp.conversation.shared import OnDemand, content_of, hand_to_officer, reply
 from loket.channels.whatsapp.models import InboundMessage, PhoneNumber
 from loket.channels.whatsapp.sending import number_state
+from loket.messaging import port
 from loket.privacy import rights
 
 
@@ -89,6 +90,8 @@ def route_text(
     ):
         keyword = None  # a YA or TIDAK with no consent question open: a request like any text
     if keyword is None:
+        if port.answer_text(resident, text):
+            return  # a question the core asked (the survey) was waiting for this text
         intake.request(resident, number, text)
     else:
         ACTIONS[keyword.word](Typed(message, resident, conversation, normalise(text)))
@@ -111,6 +114,8 @@ def route_choice(message: InboundMessage, resident: Resident, conversation: OnDe
         outreach.answer(resident, message, choice)
     elif choice.startswith(rescheduling.SESSION_CHOICE):
         rescheduling.choose_session(resident, choice)
+    elif port.answer_choice(resident, choice):
+        pass  # an option of a question the core asked (the survey)
     else:
         # A form, list or template button we do not act on by ourselves: an officer reads it.
         hand_to_officer(conversation)

@@ -38,6 +38,7 @@ class OutboundMessage(models.Model):
         HAND_OVER = "hand_over", "Serah terima"
         OFFICER = "officer", "Pesan petugas"
         BULK = "bulk", "Pesan massal"
+        SURVEY = "survey", "Survei kepuasan"
 
     resident = models.ForeignKey("cases.Resident", on_delete=models.PROTECT, related_name="outbound")
     case = models.ForeignKey(

@@ -21,6 +21,7 @@ PRIORITY: dict[str, int] = {
     Kind.HAND_OVER: 15,
     Kind.REMINDER: 5,
     Kind.BULK: 0,
+    Kind.SURVEY: 5,
 }
 
 
