@@ -40,6 +40,9 @@ class Service:
     default_number: str  # the office's WhatsApp number for this service (LOKET_SERVICE_NUMBERS overrides)
     child: bool = False  # the NIK is a child's: born in the 2000s
     rules: tuple[ServiceRule, ...] = field(default=())  # checks across fields (each skips what failed)
+    # Everyday words that name the service inside a sentence ("mau bikin kartu anak"): the
+    # guided conversation starts from them (the typed format reads only keyword and aliases).
+    phrases: tuple[str, ...] = ()
 
     @property
     def format(self) -> str:
@@ -74,6 +77,7 @@ SERVICES: dict[str, Service] = {
             ),
             subject="no_kk",
             default_number="081282372016",
+            phrases=("KARTU KELUARGA",),
         ),
         Service(
             keyword="KTP",
@@ -90,6 +94,7 @@ SERVICES: dict[str, Service] = {
             subject="nik",
             default_number="081212492477",
             rules=(rules.pemula_under_17,),
+            phrases=("E KTP", "EKTP", "KTP ELEKTRONIK"),
         ),
         Service(
             keyword="KIA",
@@ -100,6 +105,7 @@ SERVICES: dict[str, Service] = {
             default_number="085694012597",
             child=True,
             rules=(rules.kia_child_under_17,),
+            phrases=("KARTU ANAK", "KARTU IDENTITAS ANAK"),
         ),
         Service(
             keyword="SKPWNI",
@@ -108,6 +114,7 @@ SERVICES: dict[str, Service] = {
             fields=(NIK, NO_KK, NAMA, Field("alamat_pindah", "ALAMAT PINDAH", "alamat", "Alamat pindah")),
             subject="nik",
             default_number="081338020399",
+            phrases=("PINDAH KELUAR", "SURAT PINDAH KELUAR", "PINDAH KE LUAR"),
         ),
         Service(
             keyword="SKDWNI",
@@ -119,6 +126,7 @@ SERVICES: dict[str, Service] = {
             ),
             subject="no_skpwni",
             default_number="081338020399",
+            phrases=("PINDAH DATANG", "PINDAH MASUK", "PINDAHAN DATANG"),
         ),
     ]
 }
