@@ -106,7 +106,7 @@ def assert_within_whatsapp_limits(out: OutboundMessage) -> None:
     assert len({r["id"] for r in rows}) == len(rows)
     # the text fallback: every choice numbered in the body
     for n, row in enumerate(rows, 1):
-        assert f"{n}. " in interactive["body"]["text"]
+        assert f"{n}. {row['title'][:20]}" in interactive["body"]["text"]
 
 
 FIELD_WORDS = [  # how the checker recognises the field a question names
@@ -182,8 +182,13 @@ def test_menu_a_greeting_or_a_message_naming_no_service_gets_the_list(said):
     titles = [t for _, t in rows]
     for keyword in SERVICES:
         assert keyword in titles
-    described = {r["title"]: r.get("description", "") for s in out.interactive["action"]["sections"] for r in s["rows"]}
-    assert described["KIA"] == "Kartu Identitas Anak (KIA)" and described["SKDWNI"] == "Surat Pindah Datang (SKDWNI)"
+    described = {
+        r["title"]: r.get("description", "") for s in out.interactive["action"]["sections"] for r in s["rows"]
+    }
+    assert (
+        described["KIA"] == "Kartu Identitas Anak (KIA)"
+        and described["SKDWNI"] == "Surat Pindah Datang (SKDWNI)"
+    )
     assert {"Cek status", "Syarat & biaya", "Bicara dengan petugas", "Pengaduan"} <= set(titles)
     assert len(out.text) < 400
     assert Case.objects.count() == 0
@@ -227,7 +232,9 @@ def test_choosing_a_service_another_number_serves_answers_with_that_number_and_a
 # --- starting directly --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("said", "service"), [("KIA", "KIA"), ("kartu anak", "KIA"), ("mau bikin kartu anak", "KIA")])
+@pytest.mark.parametrize(
+    ("said", "service"), [("KIA", "KIA"), ("kartu anak", "KIA"), ("mau bikin kartu anak", "KIA")]
+)
 def test_a_bare_service_word_starts_its_conversation(said, service):
     say(said)
     assert "NIK anak (16 angka)" in last().text and "1/5" in last().text
@@ -262,7 +269,10 @@ def test_every_service_ends_in_the_same_case_as_its_typed_request(service):
     assert (shown["service"], shown["source"], shown["state"]) == (service, "guided", "waiting_documents")
     # the consent question comes with the request number, as for a typed request
     assert last().interactive["type"] == "button" and "consent:yes" in [i for i, _ in options(last())]
-    assert GuidedConversation.objects.get().step == "documents" and GuidedConversation.objects.get().answers == {}
+    assert (
+        GuidedConversation.objects.get().step == "documents"
+        and GuidedConversation.objects.get().answers == {}
+    )
     assert case.consent.agreed is None
 
 
@@ -311,7 +321,9 @@ def test_a_wrong_nik_is_explained_in_the_very_next_message_which_asks_for_the_ni
     assert "Nomor Kartu Keluarga" in last().text
 
 
-@pytest.mark.parametrize(("value", "problem"), [("BUDI 2", "tidak boleh berisi angka"), ("B", "terlalu pendek")])
+@pytest.mark.parametrize(
+    ("value", "problem"), [("BUDI 2", "tidak boleh berisi angka"), ("B", "terlalu pendek")]
+)
 def test_a_wrong_name_is_explained_with_the_typed_rules(value, problem):
     say("KIA")
     say("3603011105200003")
@@ -540,7 +552,11 @@ def test_one_open_request_gets_the_status_text_directly():
 
 
 def test_limits_are_declared_once():
-    assert (choice_limits.ROWS_MAX, choice_limits.ROW_TITLE_MAX, choice_limits.ROW_DESCRIPTION_MAX) == (10, 24, 72)
+    assert (choice_limits.ROWS_MAX, choice_limits.ROW_TITLE_MAX, choice_limits.ROW_DESCRIPTION_MAX) == (
+        10,
+        24,
+        72,
+    )
 
 
 def test_every_service_has_questions_derived_from_its_declaration():
@@ -549,4 +565,10 @@ def test_every_service_has_questions_derived_from_its_declaration():
         assert {q.key for q in asked} == set(service.keys)
         assert all(q.words for q in asked)
     kia = [q.words for q in flow.questions(SERVICES["KIA"])]
-    assert kia == ["NIK anak (16 angka)", "Nomor Kartu Keluarga (16 angka)", "Nama anak", "Kecamatan", "Desa/Kelurahan"]
+    assert kia == [
+        "NIK anak (16 angka)",
+        "Nomor Kartu Keluarga (16 angka)",
+        "Nama anak",
+        "Kecamatan",
+        "Desa/Kelurahan",
+    ]

@@ -51,7 +51,7 @@ def test_yes_and_no_are_keywords_only_while_the_consent_question_is_open(typed):
 
 @pytest.mark.parametrize(
     "typed",
-    ["STATUSKU", "PETUGAS DESA", "DATA SAYA DONG", "YA SAYA", "#KIA#STATUS", "STOP", "MENU", "MULAI", ""],
+    ["STATUSKU", "PETUGAS DESA", "DATA SAYA DONG", "YA SAYA", "#KIA#STATUS", "STOP", "MENU KIA", "MULAI", ""],
 )
 def test_other_texts_are_not_keywords(typed):
     assert candidate(typed) is None
@@ -59,7 +59,7 @@ def test_other_texts_are_not_keywords(typed):
 
 def test_declared_keywords_for_coming_issues_are_in_the_table_but_not_acted_on():
     declared = {k.word for k in KEYWORDS if not k.acted}
-    assert declared == {Word.MENU, Word.STOP, Word.START}
+    assert declared == {Word.STOP, Word.START}
     assert set(BY_WORD[Word.STOP].aliases) == {"BERHENTI", "STOP"}
     assert all(k.meaning for k in KEYWORDS)
 
@@ -125,8 +125,14 @@ def test_a_typed_ya_setuju_agrees_when_the_consent_question_is_open(numbers):
 
 
 @pytest.mark.django_db
-def test_a_declared_but_not_yet_acted_keyword_still_goes_to_the_parser(numbers):
-    deliver(text("MENU"))
+def test_a_declared_but_not_yet_acted_keyword_is_a_text_like_any_other(numbers):
+    deliver(text("MULAI"))
     assert Case.objects.count() == 0
-    (answer,) = _texts()
-    assert answer  # the parser's guidance, as before the table
+    (answer,) = OutboundMessage.objects.all()
+    assert answer.interactive["type"] == "list"  # a message naming no service: the menu
+
+
+@pytest.mark.parametrize("typed", ["ya", "TIDAK", "ya setuju"])
+def test_yes_and_no_answer_a_guided_yes_no_question_first(typed):
+    assert recognise(typed, open_questions=[Applies.YES_NO_QUESTION]).word in (Word.YES, Word.NO)
+    assert recognise("menu").word == Word.MENU
