@@ -572,3 +572,55 @@ def test_every_service_has_questions_derived_from_its_declaration():
         "Kecamatan",
         "Desa/Kelurahan",
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_three_workers_on_redelivered_answers_advance_each_conversation_once():
+    import threading
+
+    from django.db import connection
+
+    from loket.channels.whatsapp import ingest
+    from loket.jobs import queue
+
+    office_numbers()
+    residents = [f"62813100{n:05d}" for n in range(5)]
+    for n, wa in enumerate(residents):
+        deliver(text("KIA", frm=wa, ts=1764400000 + n), wa_id=wa, bsuid=f"ID.{wa}")
+    asked = OutboundMessage.objects.count()
+    for _round in range(2):  # every answer arrives twice, as Meta redelivers
+        for n, wa in enumerate(residents):
+            post(
+                envelope(
+                    text("3603011105200003", wamid=f"wamid.GUIDED-{n}", frm=wa, ts=1764400100 + n),
+                    wa_id=wa,
+                    bsuid=f"ID.{wa}",
+                )
+            )
+    errors = []
+
+    def worker(name):
+        try:
+            for _ in range(100):
+                split = ingest.dispatch_pending()
+                ran = queue.run_pending(
+                    name, names=["whatsapp.dispatch_deliveries", "whatsapp.handle_message"]
+                )
+                if not split and not ran.done and not ran.retried:
+                    break
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    rows = list(GuidedConversation.objects.all())
+    assert len(rows) == 5
+    assert all(r.answers == {"nik": "3603011105200003"} and r.key == "no_kk" for r in rows)
+    assert OutboundMessage.objects.count() == asked + 5  # one question each, never two
