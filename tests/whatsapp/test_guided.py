@@ -624,3 +624,32 @@ def test_three_workers_on_redelivered_answers_advance_each_conversation_once():
     assert len(rows) == 5
     assert all(r.answers == {"nik": "3603011105200003"} and r.key == "no_kk" for r in rows)
     assert OutboundMessage.objects.count() == asked + 5  # one question each, never two
+
+
+def test_another_name_instead_of_ya_or_bukan_answers_the_place_again():
+    say("KIA")
+    for value in ("3603011105200003", "3603012208170006", "BUDI SANTOSO", "Balarajx"):
+        say(value)
+    assert [t for _, t in options(last())] == ["Ya, benar", "Bukan"]
+    say("Balaraja")
+    assert "Desa/Kelurahan" in last().text
+    assert GuidedConversation.objects.get().answers["kecamatan"] == "Balaraja"
+
+
+def test_bukan_asks_the_place_again_and_a_wrong_number_choice_is_explained():
+    say("KIA")
+    for value in ("3603011105200003", "3603012208170006", "BUDI SANTOSO", "Balarajx"):
+        say(value)
+    press("Bukan")
+    assert "Pilih Kecamatan" in last().text
+    say("12")  # only ten rows
+    assert "pilihan itu tidak ada" in last().text.lower() or "Kecamatan" in last().text
+
+
+def test_a_button_of_an_expired_menu_is_answered_kindly():
+    say("MENU")
+    menu = last()
+    GuidedConversation.objects.update(asked_at=timezone.now() - dt.timedelta(hours=5))
+    guided.expire_idle({})
+    press("KIA", menu)
+    assert "sudah tidak berlaku" in last().text and "MENU" in last().text

@@ -268,6 +268,11 @@ def answer_text(conv: GuidedConversation, text: str, resident: Resident, number:
     if value is not None:
         choose(conv, value, resident, number)
         return
+    if conv.step == Step.CONFIRM_PLACE:
+        # Neither yes nor no but another name: the place question answered again.
+        conv.step, conv.pending = Step.QUESTION, {}
+        _typed_answer(conv, flow.question(SERVICES[conv.service], conv.key), text)
+        return
     _not_a_choice(conv, text, resident, number)
 
 
@@ -296,7 +301,10 @@ def answer_choice(
 ) -> None:
     """A pressed button or list row (`g<turn>:<n>`)."""
     value = pressed(conv, choice_id) if conv is not None else None
-    if conv is None or value is None:
+    if conv is None:
+        reply(resident, "Pilihan itu sudah tidak berlaku. Ketik MENU untuk melihat pilihan lagi.")
+        return
+    if value is None:
         # From an earlier question (already answered), pressed twice or late: nothing moves.
         reply(
             resident,
