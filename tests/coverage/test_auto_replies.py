@@ -54,7 +54,9 @@ def test_explained_formats_count_per_request_received():
     assert figures["KIA"].values["received"] == 2
     assert figures["KIA"].values["auto_explained"] == 1 and figures["KIA"].auto_share == pytest.approx(0.5)
     # Only typed attempts are explained: a text naming no service gets the menu, not counted.
-    assert figures["Semua"].values["auto_explained"] == 1 and figures["Semua"].auto_share == pytest.approx(0.5)
+    assert figures["Semua"].values["auto_explained"] == 1 and figures["Semua"].auto_share == pytest.approx(
+        0.5
+    )
 
 
 def test_an_explanation_after_an_officer_wrote_is_not_automatic():

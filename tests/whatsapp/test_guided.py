@@ -653,3 +653,18 @@ def test_a_button_of_an_expired_menu_is_answered_kindly():
     guided.expire_idle({})
     press("KIA", menu)
     assert "sudah tidak berlaku" in last().text and "MENU" in last().text
+
+
+@pytest.mark.parametrize("how", ["typed", "menu"])
+def test_after_petugas_free_text_is_for_the_officer_not_the_menu(how):
+    if how == "typed":
+        say("PETUGAS")
+    else:
+        say("menu")
+        press("Pengaduan")
+    Conversation.objects.update(needs_officer=False)
+    say("anak saya belum dapat kartu padahal sudah 2 bulan")
+    assert "diteruskan ke petugas" in last().text or "teruskan ke petugas" in last().text
+    assert last().interactive is None and Conversation.objects.get().needs_officer
+    say("KIA")  # a service named still starts it
+    assert "NIK anak" in last().text

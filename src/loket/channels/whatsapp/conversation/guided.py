@@ -380,6 +380,7 @@ def _menu_choice(
         reply(resident, requirements_text())
     elif value == "petugas":
         requests.want_officer(resident, OnDemand(resident))
+        wait_for_officer(conv)
     elif value == "aduan":
         talk = _conversation(resident)
         talk.needs_officer, talk.officer_requested_at = True, timezone.now()
@@ -389,6 +390,26 @@ def _menu_choice(
             "Silakan tulis pengaduan atau saran Anda dalam satu pesan. Pesan ini kami teruskan ke petugas "
             "pengaduan dan akan dibalas. Terima kasih sudah menyampaikannya.",
         )
+        wait_for_officer(conv)
+
+
+def wait_for_officer(conv: GuidedConversation) -> None:
+    """After PETUGAS or Pengaduan the resident writes to a person: free text is for the officer
+    (acknowledged, no menu) until the conversation goes idle."""
+    end(conv, step=Step.OFFICER)
+    conv.asked_at = timezone.now()
+    conv.save(update_fields=["asked_at"])
+
+
+def for_officer(conv: GuidedConversation) -> None:
+    """A free text while the resident waits for an officer: kept for the inbox, acknowledged."""
+    talk = _conversation(conv.resident)
+    talk.needs_officer = True
+    talk.save(update_fields=["needs_officer"])
+    reply(
+        conv.resident,
+        "Terima kasih, pesan Anda sudah kami teruskan ke petugas. Ketik MENU untuk layanan lain.",
+    )
 
 
 def _conversation(resident: Resident):

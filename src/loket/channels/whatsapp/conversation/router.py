@@ -94,6 +94,11 @@ def _cancel(typed: Typed) -> None:
         cancel(typed.resident, typed.words)
 
 
+def _officer(typed: Typed) -> None:
+    want_officer(typed.resident, typed.conversation)
+    guided.wait_for_officer(guided.session_for(typed.resident))
+
+
 def _menu(typed: Typed) -> None:
     guided.show_menu(typed.resident, typed.number)
 
@@ -102,7 +107,7 @@ def _menu(typed: Typed) -> None:
 ACTIONS: dict[Word, Callable[[Typed], None]] = {
     Word.STATUS: lambda typed: status(typed.resident),
     Word.CANCEL: _cancel,
-    Word.OFFICER: lambda typed: want_officer(typed.resident, typed.conversation),
+    Word.OFFICER: _officer,
     Word.RESCHEDULE: lambda typed: rescheduling.reschedule(typed.resident, typed.words),
     Word.MY_DATA: lambda typed: reply(typed.resident, rights.my_data_text(typed.resident)),
     Word.ERASE: lambda typed: reply(
@@ -154,6 +159,10 @@ def route_text(
     if conv is not None and conv.step == GuidedConversation.Step.DOCUMENTS:
         if not guided.flow.services_named(text):
             guided.remind_documents(conv)
+            return
+    elif conv is not None and conv.step == GuidedConversation.Step.OFFICER:
+        if not guided.flow.services_named(text):
+            guided.for_officer(conv)
             return
     elif conv is not None:
         guided.answer_text(conv, text, resident, number)

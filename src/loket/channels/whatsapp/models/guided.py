@@ -26,6 +26,7 @@ class GuidedConversation(models.Model):
         CHANGE = "change", "Pilih data yang diubah"
         DOCUMENTS = "documents", "Meminta dokumen"
         PICK_CASE = "pick_case", "Memilih permohonan"
+        OFFICER = "officer", "Menunggu petugas"
 
     resident = models.OneToOneField("cases.Resident", on_delete=models.CASCADE, related_name="guided")
     service = models.CharField(max_length=10, blank=True)
