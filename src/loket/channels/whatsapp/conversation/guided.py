@@ -177,12 +177,12 @@ def start(
     conv.service, conv.source = service.keyword, source or "guided"
     conv.answers = flow.prefilled(service, said) if said else {}
     total = len(flow.questions(service))
-    reply(
-        resident,
+    # One message: what happens, then the first question.
+    intro = (
         f"Baik, kita isi permohonan {service.name} bersama: {total} pertanyaan, satu per satu. "
-        "Ketik BATAL untuk berhenti.",
+        "Ketik BATAL untuk berhenti."
     )
-    ask(conv)
+    ask(conv, before=intro)
 
 
 def ask(conv: GuidedConversation, *, before: str = "") -> None:
