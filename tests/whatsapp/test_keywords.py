@@ -5,7 +5,7 @@ import re
 import pytest
 
 from loket.cases.models import Case, State
-from loket.channels.whatsapp.conversation import consent, requests, rescheduling, wording
+from loket.channels.whatsapp.conversation import consent, documents, guided, requests, rescheduling, wording
 from loket.channels.whatsapp.conversation.keywords import (
     BY_WORD,
     KEYWORDS,
@@ -78,10 +78,10 @@ def test_every_keyword_our_replies_tell_residents_to_type_is_in_the_table():
     import inspect
 
     sources = consent.privacy_notice() + "".join(
-        inspect.getsource(m) for m in (wording, requests, rescheduling)
+        inspect.getsource(m) for m in (wording, requests, rescheduling, guided, documents)
     )
     told = set(re.findall(r"[Kk]etik ([A-Z]{4,}(?: [A-Z]{4,})?)", sources))
-    assert told >= {"STATUS", "BATAL", "JADWAL ULANG", "DATA SAYA"}
+    assert told >= {"STATUS", "BATAL", "JADWAL ULANG", "DATA SAYA", "MENU"}
     for word in told:
         assert candidate(word) is not None, word
 
