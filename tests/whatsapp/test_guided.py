@@ -668,3 +668,20 @@ def test_after_petugas_free_text_is_for_the_officer_not_the_menu(how):
     assert last().interactive is None and Conversation.objects.get().needs_officer
     say("KIA")  # a service named still starts it
     assert "NIK anak" in last().text
+
+
+def test_answers_left_behind_are_purged_by_retention_and_by_an_erasure():
+    from loket.privacy import retention
+
+    say("KIA")
+    say("3603011105200003")
+    conv = GuidedConversation.objects.get()
+    import dataclasses
+
+    erasure = dataclasses.replace(retention.cutoffs(), residents=[conv.resident_id])
+    assert retention.purge(erasure, dry_run=True).counts["guided"] == 1
+    assert retention.purge(retention.cutoffs(), dry_run=True).counts["guided"] == 0  # fresh: kept
+    later = retention.cutoffs(timezone.now() + dt.timedelta(days=2))
+    retention.purge(later)
+    conv.refresh_from_db()
+    assert conv.answers == {} and conv.step == ""
