@@ -231,6 +231,8 @@ LOKET_DOCUMENT_MAX_PIXELS = envint("LOKET_DOCUMENT_MAX_PIXELS", 50_000_000)
 LOKET_DOCUMENT_PDF_MAX_PAGES = envint("LOKET_DOCUMENT_PDF_MAX_PAGES", 20)  # 0: no limit
 LOKET_WA_ACK_DELAY_SECONDS = envint("LOKET_WA_ACK_DELAY_SECONDS", 4)
 LOKET_WA_FLOOD_PER_MINUTE = envint("LOKET_WA_FLOOD_PER_MINUTE", 20)
+# A guided conversation left unanswered this long ends with a polite note (docs/guided.md).
+LOKET_WA_GUIDED_IDLE_MINUTES = envint("LOKET_WA_GUIDED_IDLE_MINUTES", 120)
 LOKET_WA_DISPATCH_SECONDS = envint("LOKET_WA_DISPATCH_SECONDS", 1)
 # Messages and statuses recorded per transaction: a huge delivery is split over several.
 LOKET_WA_DISPATCH_CHUNK = envint("LOKET_WA_DISPATCH_CHUNK", 200)

@@ -43,18 +43,19 @@ def rows() -> dict[str, service.ServiceRow]:
     return rows_in(service.Window(today, today))
 
 
-def test_explained_formats_and_the_help_count_per_request_received():
+def test_explained_formats_count_per_request_received():
     deliver(text(KIA_BUDI))
     deliver(text(KIA_SITI))
     deliver(text(KIA_SHORT))  # the parser explains what is missing
-    deliver(text("halo, mau buat kia"))  # no format at all: the service help
+    deliver(text("halo, mau buat kia"))  # no format at all: the guided conversation starts
     deliver(text("STATUS"))  # a keyword's reply is no explanation
+    deliver(text("selamat pagi"))  # the menu (docs/guided.md) is no explanation either
     figures = rows()
     assert figures["KIA"].values["received"] == 2
     assert figures["KIA"].values["auto_explained"] == 1 and figures["KIA"].auto_share == pytest.approx(0.5)
-    # The help names no service: it counts in the total only.
-    assert figures["Semua"].values["auto_explained"] == 2 and figures["Semua"].auto_share == pytest.approx(
-        1.0
+    # Only typed attempts are explained: a text naming no service gets the menu, not counted.
+    assert figures["Semua"].values["auto_explained"] == 1 and figures["Semua"].auto_share == pytest.approx(
+        0.5
     )
 
 

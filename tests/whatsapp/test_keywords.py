@@ -5,7 +5,7 @@ import re
 import pytest
 
 from loket.cases.models import Case, State
-from loket.channels.whatsapp.conversation import consent, requests, rescheduling, wording
+from loket.channels.whatsapp.conversation import consent, documents, guided, requests, rescheduling, wording
 from loket.channels.whatsapp.conversation.keywords import (
     BY_WORD,
     KEYWORDS,
@@ -61,7 +61,7 @@ def test_yes_and_no_are_keywords_only_while_the_consent_question_is_open(typed):
         "YA SAYA",
         "#KIA#STATUS",
         "STOP DULU",
-        "MENU",
+        "MENU KIA",
         "MULAI LAGI",
         "",
     ],
@@ -70,9 +70,9 @@ def test_other_texts_are_not_keywords(typed):
     assert candidate(typed) is None
 
 
-def test_declared_keywords_for_coming_issues_are_in_the_table_but_not_acted_on():
+def test_every_keyword_of_the_table_is_acted_on():
     declared = {k.word for k in KEYWORDS if not k.acted}
-    assert declared == {Word.MENU}
+    assert declared == set()  # every word of the table is acted on today
     assert set(BY_WORD[Word.STOP].aliases) == {"BERHENTI", "STOP"}
     assert all(k.meaning for k in KEYWORDS)
 
@@ -91,10 +91,10 @@ def test_every_keyword_our_replies_tell_residents_to_type_is_in_the_table():
     import inspect
 
     sources = consent.privacy_notice() + "".join(
-        inspect.getsource(m) for m in (wording, requests, rescheduling)
+        inspect.getsource(m) for m in (wording, requests, rescheduling, guided, documents)
     )
     told = set(re.findall(r"[Kk]etik ([A-Z]{4,}(?: [A-Z]{4,})?)", sources))
-    assert told >= {"STATUS", "BATAL", "JADWAL ULANG", "DATA SAYA"}
+    assert told >= {"STATUS", "BATAL", "JADWAL ULANG", "DATA SAYA", "MENU"}
     for word in told:
         assert candidate(word) is not None, word
 
@@ -138,8 +138,14 @@ def test_a_typed_ya_setuju_agrees_when_the_consent_question_is_open(numbers):
 
 
 @pytest.mark.django_db
-def test_a_declared_but_not_yet_acted_keyword_still_goes_to_the_parser(numbers):
-    deliver(text("MENU"))
+def test_a_declared_but_not_yet_acted_keyword_is_a_text_like_any_other(numbers):
+    deliver(text("MULAI"))
     assert Case.objects.count() == 0
-    (answer,) = _texts()
-    assert answer  # the parser's guidance, as before the table
+    (answer,) = OutboundMessage.objects.all()
+    assert answer.interactive["type"] == "list"  # a message naming no service: the menu
+
+
+@pytest.mark.parametrize("typed", ["ya", "TIDAK", "ya setuju"])
+def test_yes_and_no_answer_a_guided_yes_no_question_first(typed):
+    assert recognise(typed, open_questions=[Applies.YES_NO_QUESTION]).word in (Word.YES, Word.NO)
+    assert recognise("menu").word == Word.MENU

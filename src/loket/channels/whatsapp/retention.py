@@ -9,11 +9,13 @@ the conversation's shape survive.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from loket.channels.whatsapp import outbox
-from loket.channels.whatsapp.models import Delivery, InboundMessage, OutboundMessage
+from loket.channels.whatsapp.models import Delivery, GuidedConversation, InboundMessage, OutboundMessage
 from loket.privacy import retention, rights
 from loket.privacy.case_data import delete_files
 from loket.privacy.retention import Cutoffs, Kind, chunks
@@ -98,6 +100,27 @@ def tell_resident(resident, text: str) -> None:
     outbox.enqueue(resident, text=text)
 
 
+# Guided answers are wiped when a conversation ends (sent, left, expired); this catches any
+# left behind (a worker down for a day) and an erasure request.
+GUIDED_ANSWERS_DAYS = 1
+
+
+def expired_guided(limits: Cutoffs) -> QuerySet:
+    qs = GuidedConversation.objects.exclude(answers={}, pending={})
+    if limits.residents is not None:
+        return qs.filter(resident_id__in=limits.residents)
+    return qs.filter(asked_at__lte=limits.now - dt.timedelta(days=GUIDED_ANSWERS_DAYS))
+
+
+def remove_guided(qs: QuerySet, limits: Cutoffs) -> int:
+    ids = list(qs.select_for_update().values_list("pk", flat=True))
+    for part in chunks(ids):
+        GuidedConversation.objects.filter(pk__in=part).update(
+            answers={}, pending={}, choices=[], step="", key="", service=""
+        )
+    return len(ids)
+
+
 def register() -> None:
     rights.register_notifier(tell_resident)
     retention.register(Kind("messages", "Isi pesan masuk", 30, expired_messages, remove_messages))
@@ -105,3 +128,4 @@ def register() -> None:
     retention.register(
         Kind("deliveries", "Kiriman webhook mentah", 50, expired_deliveries, remove_deliveries)
     )
+    retention.register(Kind("guided", "Jawaban percakapan terpandu", 60, expired_guided, remove_guided))

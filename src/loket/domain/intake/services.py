@@ -48,6 +48,9 @@ class Service:
     demo_weight: int = 0
     child: bool = False  # the NIK is a child's: born in the 2000s
     rules: tuple[ServiceRule, ...] = field(default=())  # checks across fields (each skips what failed)
+    # Everyday words that name the service inside a sentence ("mau bikin kartu anak"): the
+    # guided conversation starts from them (the typed format reads only keyword and aliases).
+    phrases: tuple[str, ...] = ()
 
     @property
     def format(self) -> str:
@@ -89,6 +92,7 @@ SERVICES: dict[str, Service] = {
             short_name="Kartu Keluarga",
             officer_rank=3,
             demo_weight=25,
+            phrases=("KARTU KELUARGA",),
         ),
         Service(
             keyword="KTP",
@@ -108,6 +112,7 @@ SERVICES: dict[str, Service] = {
             officer_rank=2,
             demo_weight=25,
             rules=(rules.pemula_under_17,),
+            phrases=("E KTP", "EKTP", "KTP ELEKTRONIK"),
         ),
         Service(
             keyword="KIA",
@@ -121,6 +126,7 @@ SERVICES: dict[str, Service] = {
             demo_weight=40,
             child=True,
             rules=(rules.kia_child_under_17,),
+            phrases=("KARTU ANAK", "KARTU IDENTITAS ANAK"),
         ),
         Service(
             keyword="SKPWNI",
@@ -132,6 +138,7 @@ SERVICES: dict[str, Service] = {
             short_name="Surat pindah keluar",
             officer_rank=4,
             demo_weight=5,
+            phrases=("PINDAH KELUAR", "SURAT PINDAH KELUAR", "PINDAH KE LUAR"),
         ),
         Service(
             keyword="SKDWNI",
@@ -146,6 +153,7 @@ SERVICES: dict[str, Service] = {
             short_name="Surat pindah datang",
             officer_rank=5,
             demo_weight=5,
+            phrases=("PINDAH DATANG", "PINDAH MASUK", "PINDAHAN DATANG"),
         ),
     ]
 }

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from loket.cases.models import OPEN_STATES, Case, IllegalTransition, Resident, State
 from loket.cases.opening import note, queue_if_complete
+from loket.channels.whatsapp.conversation import documents
 from loket.channels.whatsapp.conversation.identity import same_person
 from loket.channels.whatsapp.conversation.shared import reply
 from loket.channels.whatsapp.conversation.wording import consent_thanks
@@ -123,12 +124,15 @@ def answer_consent(resident: Resident, *, agreed: bool, message: InboundMessage)
         Resident.objects.filter(pk__in=same_person(resident).values("pk")).update(
             consent_at=now, consent_version=notice_version()
         )
+    guided = documents.guided_case(resident)
     for consent in pending:
         case = consent.case
         record_consent(case, consent, agreed=agreed, wamid=message.wamid)
         if agreed:
             queued = queue_if_complete(case, consent_given=True)
-            reply(case.resident, consent_thanks(case, queued=queued), case=case)
+            # A guided request: its documents are asked for by name, one at a time.
+            asked = documents.prompt(case) if guided is not None and guided.pk == case.pk else None
+            reply(case.resident, consent_thanks(case, queued=queued, next_document=asked), case=case)
         else:
             try:
                 case.move_to(State.CANCELLED, source="channel", note="Tanpa persetujuan orang tua/wali.")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from loket.cases import document_files
 from loket.cases.models import OPEN_STATES, Case, Document, Resident, State
 from loket.channels.whatsapp import media
+from loket.channels.whatsapp.conversation import documents
 from loket.channels.whatsapp.conversation.identity import same_person
 from loket.channels.whatsapp.conversation.shared import REQUEST_NUMBER, OnDemand, content_of, hand_to_officer
 from loket.channels.whatsapp.conversation.wording import progress_lines
@@ -62,13 +63,24 @@ def receive_file(message: InboundMessage, conversation: Conversation | OnDemand)
     body = content_of(message)
     caption = str(body.get("caption") or "")
     if message.type in ("image", "document"):
-        case = case_for_file(message, resident, caption)
         kind = kind_from_caption(caption) or kind_from_caption(str(body.get("filename") or ""))
+        asked = (
+            None
+            if kind or REQUEST_NUMBER.search(caption.upper())
+            else documents.file_to_guided_case(resident)
+        )
+        case: Case | None
+        if asked is not None:
+            # The guided conversation asked for this document by name: no caption needed.
+            case, label = asked
+            kind = KINDS.get(label)
+        else:
+            case = case_for_file(message, resident, caption)
         if case is None:
             hand_to_officer(conversation)  # no case to join: an officer files it
     else:
         # Voice notes and videos are kept for an officer, not filed as a required document.
-        case, kind = None, None
+        case, kind, asked = None, None, None
         hand_to_officer(conversation)
     document = Document.objects.create(
         resident=resident,
@@ -125,6 +137,8 @@ def file_name(message: InboundMessage) -> str:
 def files_acknowledgement(messages: list[InboundMessage]) -> tuple[str, Case | None]:
     """The one reply for a batch of files: what arrived where, what was refused and why,
     what failed, what is still missing."""
+    # A voice note was answered when it came (conversation.router): not a file of the batch.
+    messages = [m for m in messages if m.type != "audio"]
     refused = [m for m in messages if _refused(m)]
     stored = [m for m in messages if m.media_state == InboundMessage.Media.STORED and m not in refused]
     failed = [m for m in messages if m.media_state == InboundMessage.Media.UNAVAILABLE and m not in refused]
@@ -154,6 +168,15 @@ def files_acknowledgement(messages: list[InboundMessage]) -> tuple[str, Case | N
             f"Maaf, {len(failed)} berkas tidak berhasil kami terima. Mohon kirim ulang berkas tersebut "
             "(foto JPG/PNG atau PDF)."
         )
+    first = messages[0].resident if messages else None
+    guided_case = documents.guided_case(first) if first is not None else None
+    if guided_case is not None and lines:
+        # The guided conversation asks for the next document by name.
+        guided_case.refresh_from_db()
+        prompt = documents.prompt(guided_case)
+        if prompt:
+            lines.append(f"Berikutnya: {prompt}")
+            last_case = guided_case
     return "\n".join(lines), last_case
 
 

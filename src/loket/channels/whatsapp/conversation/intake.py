@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from loket.cases.models import Resident
+from loket.cases.models import Case, Resident
 from loket.cases.opening import Request, open_or_update, queue_if_complete
 from loket.channels.whatsapp.conversation.consent import ask_consent, consent_for
 from loket.channels.whatsapp.conversation.shared import reply
@@ -13,37 +13,55 @@ from loket.channels.whatsapp.models import PhoneNumber
 from loket.domain.intake import ParseResult, parse
 
 
-def request(resident: Resident, number: PhoneNumber | None, text: str) -> None:
-    result = parse(text)
-    service = result.service
-    if not result.ok or service is None:  # (ok means a service was found)
+def request(
+    resident: Resident,
+    number: PhoneNumber | None,
+    text: str,
+    *,
+    result: ParseResult | None = None,
+    case_source: str = "typed",
+) -> None:
+    """A typed request (`result`: the text already parsed by the caller)."""
+    result = result or parse(text)
+    if not result.ok:
         reply(resident, result.reply_text())
         return
+    service = str(result.service)
     if number is not None and not number.serves(service):
         reply(resident, wrong_number_text(service, number))
         return
+    submit(resident, result, raw_text=text, case_source=case_source)
+
+
+def submit(
+    resident: Resident, result: ParseResult, *, raw_text: str, case_source: str, one_by_one: bool = False
+) -> tuple[Case, bool]:
+    """Open or update the case of a valid request and answer it: the request number, what we
+    understood, what to send (or, `one_by_one`, that documents are asked for next), consent."""
     case, created = open_or_update(
         resident,
         Request(
-            service=service,
+            service=str(result.service),
             subject=str(result.subject),
             fields=jsonable(result.fields),
             derived=jsonable(result.derived),
             warnings=jsonable(list(result.warnings)),
-            raw_text=text,
+            raw_text=raw_text,
             kode_kecamatan=_code(result, "kode_kecamatan"),
             kode_desa=_code(result, "kode_desa"),
         ),
+        case_source=case_source,
     )
     consent = consent_for(resident, case, created=created)
     # The resident learns at once what we understood and what to send; while consent is
     # pending the case waits (it cannot reach the officers' queue) and the notice asks for it.
-    answer = acknowledgement(case, created=created, warnings=warning_texts(result))
+    answer = acknowledgement(case, created=created, warnings=warning_texts(result), one_by_one=one_by_one)
     if consent.agreed:
         reply(resident, answer, case=case)
         queue_if_complete(case, consent_given=True)
     else:
         ask_consent(resident, case, answer=answer)
+    return case, bool(consent.agreed)
 
 
 def _code(result: ParseResult, name: str) -> str:

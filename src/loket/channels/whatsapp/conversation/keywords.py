@@ -4,8 +4,8 @@ A message is a keyword when, in capitals with its spacing normalised, it equals 
 keyword's aliases (or starts with one, for keywords followed by a request number). The router
 (`router.py`) acts on a recognised keyword; anything else is a request for the intake parser.
 
-Keywords declared but not acted on yet (MENU: the guided-conversation issue) are in the table
-so the next issue only flips `acted`; until then they fall through to the intake parser, as before.
+Every keyword in the table is acted on today; `acted=False` declares a word for a coming
+issue (it then falls through like any text).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Applies(enum.StrEnum):
 
     ANYWHERE = "anywhere"  # on every office number, at any point of a conversation
     CONSENT_QUESTION = "consent_question"  # only while the parent's consent question is open
+    YES_NO_QUESTION = "yes_no_question"  # only while a guided yes/no question is open (it comes first)
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,19 @@ class Keyword:
     word: Word
     meaning: str  # for officers and the docs; English
     aliases: tuple[str, ...]  # as a resident types them, capitals, single spaces
-    applies: Applies = Applies.ANYWHERE
+    applies: Applies | tuple[Applies, ...] = Applies.ANYWHERE  # one place, or several
     prefix: bool = False  # may be followed by more words (a request number)
     spacing_free: bool = False  # `JADWALULANG`, `jadwal  ulang` and `Jadwal Ulang` alike
     acted: bool = True  # False: declared for a coming issue, not recognised yet
+
+    @property
+    def where(self) -> frozenset[Applies]:
+        """Every place the keyword applies."""
+        return frozenset(self.applies if isinstance(self.applies, tuple) else (self.applies,))
+
+    @property
+    def anywhere(self) -> bool:
+        return Applies.ANYWHERE in self.where
 
     def matches(self, words: str) -> bool:
         """`words` as `normalise` returns them."""
@@ -76,17 +86,18 @@ KEYWORDS: tuple[Keyword, ...] = (
     ),
     Keyword(
         Word.YES,
-        "I am the parent or guardian and agree to the privacy notice.",
+        "Yes: I agree to the privacy notice as parent or guardian, or yes to the guided question open.",
         ("YA", "SETUJU", "YA SETUJU", "SAYA SETUJU"),
-        applies=Applies.CONSENT_QUESTION,
+        applies=(Applies.YES_NO_QUESTION, Applies.CONSENT_QUESTION),
     ),
     Keyword(
         Word.NO,
-        "I do not agree to the privacy notice: the waiting requests are cancelled.",
+        "No: to the guided yes/no question open; else I refuse the privacy notice (the waiting "
+        "requests are cancelled) - only when the consent question is the open one.",
         ("TIDAK", "TIDAK SETUJU"),
-        applies=Applies.CONSENT_QUESTION,
+        applies=(Applies.YES_NO_QUESTION, Applies.CONSENT_QUESTION),
     ),
-    Keyword(Word.MENU, "Show what I can do here (guided conversations).", ("MENU",), acted=False),
+    Keyword(Word.MENU, "Show the menu of services (leaves a guided conversation).", ("MENU",)),
     Keyword(
         Word.STOP,
         "Send me no more reminders, announcements or surveys (news about my own requests still comes).",
@@ -112,7 +123,7 @@ def recognise(text: str, open_questions: Iterable[Applies] = ()) -> Keyword | No
     words = normalise(text)
     where = {Applies.ANYWHERE, *open_questions}
     for keyword in KEYWORDS:
-        if keyword.acted and keyword.applies in where and keyword.matches(words):
+        if keyword.acted and keyword.where & where and keyword.matches(words):
             return keyword
     return None
 

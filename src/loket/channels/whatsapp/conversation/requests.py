@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from loket.cases.models import Case, IllegalTransition, Resident, State
-from loket.channels.whatsapp.conversation.identity import same_person
+from loket.cases.opening import missing_documents
+from loket.channels.whatsapp.conversation.identity import open_cases, same_person
 from loket.channels.whatsapp.conversation.shared import REQUEST_NUMBER, OnDemand, reply
 from loket.channels.whatsapp.conversation.wording import status_text
 from loket.channels.whatsapp.hours import officer_time_text
@@ -14,7 +15,29 @@ from loket.channels.whatsapp.models import Conversation
 
 
 def status(resident: Resident) -> None:
-    reply(resident, status_text(resident))
+    """STATUS: the overview; with several open requests, a list asks which one to show in full."""
+    from loket.channels.whatsapp.conversation import guided  # guided's menu offers STATUS
+
+    text = status_text(resident)
+    cases = list(open_cases(resident))
+    if 2 <= len(cases) <= 10 and len(text) <= 700:
+        guided.pick_case(resident, cases, f"{text}\n\nPilih permohonan untuk melihat rinciannya.")
+        return
+    reply(resident, text)
+
+
+def case_status(case: Case) -> str:
+    """One request in full: its state, what it still needs, when an officer looks."""
+    lines = [f"{case.request_number} ({case.service}): {State(case.state).label}."]
+    name = (case.fields or {}).get("nama") or (case.fields or {}).get("nama_kepala_keluarga")
+    if name:
+        lines.append(f"Atas nama: {name}.")
+    if case.state in (State.WAITING_DOCUMENTS, State.NEEDS_CORRECTION):
+        missing = missing_documents(case)
+        if missing:
+            lines.append("Masih kurang: " + ", ".join(item.label for item in missing) + ".")
+    lines.append(f"Untuk membatalkan, ketik BATAL {case.request_number}.")
+    return "\n".join(lines)
 
 
 def cancel(resident: Resident, words: str) -> None:

@@ -5,6 +5,8 @@ Texts only: the concern modules decide when to send them.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.utils import timezone
 
 from loket.cases.models import Case, Resident, State
@@ -51,15 +53,27 @@ def status_text(resident: Resident) -> str:
     return "\n".join(lines)
 
 
-def wrong_number_text(service: str, here: PhoneNumber) -> str:
+def click_to_chat(number: str, text: str = "") -> str:
+    """A wa.me link that opens a chat with the office number (prefilled with `text`)."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    digits = "62" + digits[1:] if digits.startswith("0") else digits
+    return f"https://wa.me/{digits}" + (f"?text={quote(text)}" if text else "")
+
+
+def wrong_number_text(service: str, here: PhoneNumber, *, start_with: str = "") -> str:
+    """This number does not serve `service`: which one does, with a click-to-chat link.
+
+    `start_with`: the text the link prefills (a guided choice: the service's keyword, which
+    starts its guided conversation there); without it the resident sends the same message."""
     right = [n for n in PhoneNumber.objects.filter(active=True) if n.serves(service)]
     served = ", ".join(here.services) or "-"
     if not right:
         return f"Nomor ini melayani {served}. Permohonan {service} belum dapat dilayani lewat WhatsApp."
     where = " atau ".join(display(n.display_number) for n in right)
+    what = f"ketik {start_with}" if start_with else "kirim pesan yang sama"
     return (
-        f"Nomor ini melayani {served}. Untuk permohonan {service}, mohon kirim pesan yang sama ke "
-        f"WhatsApp {where}. Terima kasih."
+        f"Nomor ini melayani {served}. Untuk permohonan {service}, mohon {what} ke "
+        f"WhatsApp {where}: {click_to_chat(right[0].display_number, start_with)} Terima kasih."
     )
 
 
@@ -75,8 +89,12 @@ def understood_lines(service: str, fields: dict) -> list[str]:
     return lines
 
 
-def acknowledgement(case: Case, *, created: bool, warnings: list[str] | tuple[str, ...] = ()) -> str:
-    """The answer to a request: its number, what we understood, what to send, the turn."""
+def acknowledgement(
+    case: Case, *, created: bool, warnings: list[str] | tuple[str, ...] = (), one_by_one: bool = False
+) -> str:
+    """The answer to a request: its number, what we understood, what to send, the turn.
+
+    `one_by_one` (a guided request): the documents are asked for next, one at a time."""
     head = "Permohonan Anda kami terima." if created else "Permohonan Anda kami perbarui."
     lines = [head, f"Nomor permohonan: *{case.request_number}*", ""]
     understood = understood_lines(case.service, case.fields)
@@ -84,7 +102,9 @@ def acknowledgement(case: Case, *, created: bool, warnings: list[str] | tuple[st
         lines += ["Yang kami catat:", *understood, ""]
     lines += [f"Catatan: {w}" for w in warnings]
     missing = missing_documents(case, [] if created else None)  # a new case has no files yet
-    if missing:
+    if missing and one_by_one:
+        lines.append(f"Sesudah ini kami minta {len(missing)} dokumen, satu per satu.")
+    elif missing:
         lines.append("Mohon kirim foto/PDF dokumen ini, masing-masing dengan keterangan:")
         lines += [f"{n}. {kind.label} (ketik: {kind.captions[0]})" for n, kind in enumerate(missing, 1)]
     else:
@@ -97,11 +117,14 @@ def acknowledgement(case: Case, *, created: bool, warnings: list[str] | tuple[st
     return "\n".join(lines).replace("\n\n\n", "\n\n")
 
 
-def consent_thanks(case: Case, *, queued: bool) -> str:
+def consent_thanks(case: Case, *, queued: bool, next_document: str | None = None) -> str:
+    """`next_document`: the guided conversation's request for the next document, by name."""
     lines = [f"Terima kasih, persetujuan Anda untuk permohonan {case.request_number} sudah kami catat."]
     missing = missing_documents(case)
     if queued:
         lines.append("Dokumen sudah lengkap. Permohonan masuk antrean pemeriksaan petugas.")
+    elif next_document:
+        lines.append(next_document)
     elif missing:
         lines.append(
             "Silakan kirim foto/PDF: " + ", ".join(f"{k.label} ({k.captions[0]})" for k in missing) + "."
