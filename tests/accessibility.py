@@ -3,7 +3,8 @@
 axe-core (vendored for the tests in `tests/support/axe/`, never served to users) is run
 inside the page through Playwright's evaluate, which the Content-Security-Policy does not
 govern (the page itself still may not run inline script). A page fails on any critical or
-serious violation of WCAG 2.1 A/AA, and at a phone's width on any sideways scrolling.
+serious violation of WCAG 2.1 A/AA, and at a phone's width on any sideways scrolling, any
+text below 14 px and any button, select or disclosure smaller than 44×44 px.
 """
 
 from __future__ import annotations
@@ -71,6 +72,41 @@ def too_wide(page, limit: int = PHONE["width"]) -> list[str]:
     )
 
 
+def small_text(page, floor: float = 14) -> list[str]:
+    """Visible text set below `floor` px (charts' SVG labels aside)."""
+    return page.evaluate(
+        """(floor) => {
+             const out = [];
+             const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+             while (walker.nextNode()) {
+               const node = walker.currentNode, el = node.parentElement;
+               if (!node.textContent.trim() || !el || el.closest('svg, script, style, .sr-only')) continue;
+               if (!el.getClientRects().length) continue;  // not displayed
+               const size = parseFloat(getComputedStyle(el).fontSize);
+               if (size < floor) out.push(el.tagName.toLowerCase() + '.' + el.className + ' ' + size + 'px ' +
+                                          JSON.stringify(node.textContent.trim().slice(0, 30)));
+             }
+             return out.slice(0, 5);
+           }""",
+        floor,
+    )
+
+
+def small_targets(page, floor: int = 44) -> list[str]:
+    """Buttons, button-like links, selects and disclosure toggles smaller than floor×floor px."""
+    return page.evaluate(
+        """(floor) => [...document.querySelectorAll(
+             'button, .button, input[type=submit], select, summary')].filter((el) => {
+               const r = el.getBoundingClientRect();
+               if (!r.width || !r.height || el.closest('.js-plotly-plot')) return false;
+               return r.width < floor - 0.5 || r.height < floor - 0.5;
+             }).slice(0, 5).map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' ' +
+               Math.round(el.getBoundingClientRect().width) + 'x' + Math.round(el.getBoundingClientRect().height) +
+               ' ' + JSON.stringify(el.textContent.trim().slice(0, 20)))""",
+        floor,
+    )
+
+
 @dataclass
 class Findings:
     """Everything wrong, gathered over a walk through many pages, asserted once at the end."""
@@ -84,6 +120,10 @@ class Findings:
             width = page_width(page)
             if width > PHONE["width"]:
                 self.problems.append(f"{label}: page is {width}px wide at 360px: {too_wide(page)}")
+            for line in small_text(page):
+                self.problems.append(f"{label}: text below 14px: {line}")
+            for line in small_targets(page):
+                self.problems.append(f"{label}: target below 44x44px: {line}")
 
     def assert_none(self) -> None:
         assert not self.problems, "\n".join(["Accessibility / layout problems:", *self.problems])

@@ -23,6 +23,9 @@ class StaffProfile(models.Model):
     services = models.JSONField(default=list, blank=True)
     # Kecamatan codes ("36.03.01") the account is limited to; empty means the whole regency.
     kecamatan = models.JSONField(default=list, blank=True)
+    # Single-key shortcuts on the console (K, S, T, B, N); each person may turn them off
+    # (WCAG 2.1.4: speech input and stray keys must not act), on /console/pengaturan/.
+    shortcuts = models.BooleanField("pintasan satu tombol", default=True)
 
     class Meta:
         verbose_name = "profil staf"
