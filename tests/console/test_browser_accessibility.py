@@ -3,7 +3,7 @@ phone's viewport (360×740) and a desktop's: axe-core finds no critical or serio
 A/AA violation, and on the phone no page scrolls sideways.
 
 One browser for the whole walk; the people sign in once (their sessions are set as cookies).
-Set LOKET_SCREENSHOTS=<folder> to keep a full-page PNG of every page at 360 px.
+Set LOKET_SCREENSHOTS=<folder> to keep a full-page PNG of every page at both sizes.
 """
 
 from __future__ import annotations
@@ -52,9 +52,10 @@ def walk(context, urls: list[str], findings: Findings, shots: Path | None, who: 
             page.wait_for_load_state("load")
             label = f"{who} {url} @{viewport['width']}"
             findings.check(page, label, phone=phone)
-            if shots is not None and phone:
-                name = url.strip("/").replace("/", "_").replace("?", "_") or "root"
-                page.screenshot(path=str(shots / f"{who}-{name}.png"), full_page=True)
+            if shots is not None:
+                name = url.strip("/").replace("/", "_").replace("?", "_")[:40] or "root"
+                suffix = "" if phone else "-desktop"
+                page.screenshot(path=str(shots / f"{who}-{name}{suffix}.png"), full_page=True)
     page.close()
 
 
