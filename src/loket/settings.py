@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "loket.core.csp.LoketCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages, JSON and CSV with Django's GZip (random padding against BREACH), not
+    # photos or PDFs; static files come pre-compressed from whitenoise, above it.
+    "loket.core.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,13 +167,14 @@ USE_TZ = True
 
 # --- files --------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
+STATIC_ROOT = Path(envstr("LOKET_STATIC_DIR", str(DATA_DIR / "static"))).resolve()
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request when it is missing
 MEDIA_ROOT = Path(envstr("LOKET_MEDIA_DIR", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = "/media/"  # never served publicly: documents go through access-checked views
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names and brotli/gzip copies written by `collectstatic` (`loket serve` runs it).
+    "staticfiles": {"BACKEND": "loket.core.staticfiles.StaticStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

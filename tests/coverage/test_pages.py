@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -12,7 +13,7 @@ from pypdf import PdfReader
 
 from loket.cases.models import Case, State, next_request_number
 from loket.console.models import Role
-from loket.coverage import service, tables
+from loket.coverage import mapsvg, plotly_assets, service, tables
 from loket.coverage.models import KecamatanFigure, Review
 from tests.console.builders import make_staff, sign_in
 from tests.coverage.builders import collected_kia_case, resident, run_import
@@ -92,7 +93,10 @@ def test_a_supervisor_sees_every_page(client_as, supervisor, seeded):
 def test_the_dashboard_shows_the_map_and_the_table_sorted_as_asked(client_as, supervisor, seeded):
     client = client_as(supervisor)
     page = client.get("/console/coverage/?sort=-cakupan_persen").content.decode()
-    assert '"type": "choroplethmap"' in page and "/console/coverage/kecamatan.geojson" in page
+    # The map is SVG drawn on the server: one filled outline per kecamatan, figures in its title;
+    # no plotly.js on this page and nothing fetched for the map.
+    assert page.count('<path d="M') == 29 and "Tigaraksa: cakupan" in page
+    assert "plotly" not in page and "geojson" not in page
     assert "cdn" not in page.lower()
     page = page[page.index("<table") :]
     assert page.index("Tigaraksa") < page.index("Jambe") < page.index("Gunung Kaler")
@@ -101,10 +105,22 @@ def test_the_dashboard_shows_the_map_and_the_table_sorted_as_asked(client_as, su
     assert ascending.index("Gunung Kaler") < ascending.index("Tigaraksa")
 
 
-def test_plotly_is_served_by_us_with_long_caching(client):
-    response = client.get("/console/coverage/plotly.js")
-    assert response.status_code == 200 and b"plotly" in response.content[:2000].lower()
-    assert "max-age=31536000" in response["Cache-Control"]
+def test_the_charts_use_plotly_s_partial_bundle_from_our_own_static_files(client_as, supervisor, seeded):
+    page = client_as(supervisor).get("/console/coverage/trend/").content.decode()
+    assert '<script src="/static/coverage/vendor/plotly-basic.min.js" defer>' in page
+    # The placeholder under the id plotly.js looks for keeps it from injecting inline style.
+    (style_id,) = plotly_assets.injected_style_ids()
+    assert f'<meta name="loket-plotly-style" id="{style_id}" content="">' in page
+    assert "cdn" not in page.lower()
+
+
+def test_the_map_is_simplified_but_keeps_every_kecamatan():
+    shapes, width, height = mapsvg.outlines()
+    assert len(shapes) == 29 and width == 900 and 700 < height < 1000
+    vertices = sum(s.d.count("L") + s.d.count("M") for s in shapes)
+    assert 2_000 < vertices < 5_000  # from 8.8k in the boundary file
+    assert all(s.d.startswith("M") and s.d.endswith("Z") for s in shapes)
+    assert mapsvg.colour(0, 50) == "#ab091e" and mapsvg.colour(50, 50) == mapsvg.colour(80, 50) == "#0b6e4f"
 
 
 def test_the_trend_marks_the_flagged_semesters_and_draws_the_targets(client_as, supervisor, seeded):
@@ -136,8 +152,13 @@ def test_an_excluded_kecamatan_row_is_left_off_the_map(client_as, supervisor, se
         f"/console/coverage/review/kecamatan/{figure.pk}/", {"review": "excluded", "note": "cek ulang"}
     )
     page = client.get("/console/coverage/").content.decode()
-    chart = page[page.index("data-chart") : page.index("</script>", page.index("data-chart"))]
-    assert '"36.03.32"' not in chart and '"36.03.03"' in chart
+    # Left grey with no figure on the map (its row stays in the table, marked).
+    paths = {
+        kode: (fill, title)
+        for fill, kode, title in re.findall(r'fill="([^"]+)" data-kode="([^"]+)"><title>([^<]*)', page)
+    }
+    assert paths["36.03.32"] == (mapsvg.NO_DATA, "Gunung Kaler: tidak ada angka")
+    assert paths["36.03.03"][0] != mapsvg.NO_DATA and "cakupan" in paths["36.03.03"][1]
 
 
 def test_accepting_a_flagged_row_needs_a_note(client_as, supervisor, seeded):

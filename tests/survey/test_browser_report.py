@@ -26,7 +26,7 @@ def test_the_head_of_office_opens_the_skm_report_and_filters_it(live_server, set
         page = context.new_page()
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto("/console/")
-        page.click("#menu-skm")
+        page.click(".menu-skm >> visible=true")
         page.wait_for_url("**/console/skm/")
         page.fill("input[name=dari]", "2026-11-01")
         page.fill("input[name=sampai]", "2026-11-30")

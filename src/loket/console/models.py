@@ -28,6 +28,9 @@ class StaffProfile(models.Model):
     kecamatan = models.JSONField(default=list, blank=True)
     # Desa/kelurahan codes ("36.03.03.2001") an operator serves (besides whole `kecamatan`).
     desa = models.JSONField(default=list, blank=True)
+    # Single-key shortcuts on the console (K, S, T, B, N); each person may turn them off
+    # (WCAG 2.1.4: speech input and stray keys must not act), on /console/pengaturan/.
+    shortcuts = models.BooleanField("pintasan satu tombol", default=True)
 
     class Meta:
         verbose_name = "profil staf"

@@ -28,6 +28,7 @@ urlpatterns = [
     path("console/laporan/", views.reports, name="reports"),
     path("console/balasan/", views.canned, name="canned"),
     path("console/staf/", views.staff, name="staff"),
+    path("console/pengaturan/", views.preferences, name="preferences"),
     path("console/kotak-masuk/", inbox.inbox, name="inbox"),
     path("console/kotak-masuk/percakapan/<int:pk>/selesai/", inbox.handled, name="inbox_handled"),
     path("console/kotak-masuk/berkas/<int:doc>/", files.document_file, name="inbox_document"),

@@ -524,3 +524,18 @@ def canned(request):
 @console_view("staff")
 def staff(request):
     return render(request, "console/staff.html", {"profiles": staff_for(request), "users": get_user_model()})
+
+
+@console_view("home")
+def preferences(request):
+    """A person's own settings: today whether the single-key shortcuts are on."""
+    profile = request.staff
+    if request.method == "POST":
+        profile.shortcuts = request.POST.get("shortcuts") == "on"
+        profile.save(update_fields=["shortcuts"])
+        messages.success(
+            request,
+            "Pintasan papan ketik dinyalakan." if profile.shortcuts else "Pintasan papan ketik dimatikan.",
+        )
+        return redirect("console:preferences")
+    return render(request, "console/preferences.html", {"profile": profile})

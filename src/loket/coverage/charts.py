@@ -1,18 +1,16 @@
 """Chart specifications for plotly.js (data + layout as plain dicts).
 
-Built as plain dicts rather than plotly graph objects: the page stays fast (no
-validation of the 187 KB boundary file per request) and plotly.js draws them from our
-own static copy, never a CDN. The boundaries are fetched once from our own URL.
+Built as plain dicts rather than plotly graph objects; plotly.js's partial "basic" bundle
+(scatter and bar only) draws them from our own static copy, never a CDN. The coverage map
+is not a plotly chart: it is SVG drawn on the server (`mapsvg.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from decimal import Decimal
 
-from loket.coverage.figures import KecamatanCoverage, TrendPoint
-from loket.coverage.models import Review
+from loket.coverage.figures import TrendPoint
 from loket.domain import coverage as domain
 
 BRAND = "#0b6e4f"
@@ -21,67 +19,6 @@ BAD = "#ab091e"
 # plotly's decimal and thousands marks: 20,20 and 1.714, as the tables print them.
 SEPARATORS = ",."
 COLOURS = ["#0b6e4f", "#2f80ed", "#b44d12", "#8e44ad", "#616e7c"]
-
-
-# Low coverage red, high green: where outreach is needed stands out.
-COVERAGE_SCALE = [[0, "#ab091e"], [0.25, "#e76f51"], [0.5, "#f4d35e"], [0.75, "#8ac926"], [1, "#0b6e4f"]]
-# Kabupaten Tangerang's extent (lon/lat), from kecamatan_3603.geojson.
-REGENCY_BOUNDS = (106.339, -6.363, 106.726, -6.001)
-
-
-def _fit(
-    bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = 520
-) -> tuple[dict, float]:
-    """Centre and zoom showing the bounds (a map without tiles has no fitbounds)."""
-    west, south, east, north = bounds
-    zoom_x = math.log2(360 * width_px / (512 * (east - west)))
-    # Near the equator a degree of latitude takes about as many pixels as one of longitude.
-    zoom_y = math.log2(360 * height_px / (512 * (north - south)))
-    return {"lon": (west + east) / 2, "lat": (south + north) / 2}, round(min(zoom_x, zoom_y) - 0.35, 2)
-
-
-def coverage_map(rows: list[KecamatanCoverage], geojson_url: str) -> dict:
-    """A choropleth on an empty map style: no tile server, nothing fetched but our boundaries.
-    Rows a supervisor excluded from the charts are left blank on the map."""
-    rows = [r for r in rows if r.review != Review.EXCLUDED]
-    centre, zoom = _fit(REGENCY_BOUNDS)
-    return {
-        "data": [
-            {
-                "type": "choroplethmap",
-                "geojson": geojson_url,
-                "featureidkey": "properties.kode",
-                "locations": [r.line.kode_kecamatan for r in rows],
-                "z": [float(r.line.cakupan) for r in rows],
-                "zmin": 0,
-                "zmax": max([50.0] + [float(r.line.cakupan) for r in rows]),
-                "colorscale": COVERAGE_SCALE,
-                "marker": {"line": {"color": "#ffffff", "width": 1}, "opacity": 0.9},
-                "colorbar": {"title": {"text": "Cakupan %"}},
-                "text": [r.line.kecamatan for r in rows],
-                "customdata": [
-                    [
-                        domain.fmt_int(r.line.anak),
-                        domain.fmt_int(r.line.pemilik_kia),
-                        domain.fmt_int(r.line.tanpa_kia),
-                        r.period,
-                        domain.fmt_pct(r.line.cakupan),
-                        f"{r.imported_at:%d-%m-%Y}",
-                    ]
-                    for r in rows
-                ],
-                "hovertemplate": "<b>%{text}</b><br>Cakupan %{customdata[4]}%<br>Anak %{customdata[0]}"
-                "<br>Pemilik KIA %{customdata[1]}<br>Belum punya %{customdata[2]}"
-                "<br>Data %{customdata[3]}, diimpor %{customdata[5]}<extra></extra>",
-            }
-        ],
-        "layout": {
-            "map": {"style": "white-bg", "center": centre, "zoom": zoom},
-            "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
-            "height": 520,
-            "separators": SEPARATORS,
-        },
-    }
 
 
 def period_middle(period: str) -> dt.date:

@@ -1,38 +1,33 @@
-"""plotly.js and the stylesheet it would otherwise inject, served from our own server.
+"""plotly.js's partial "basic" bundle (scatter, bar), served as a static file from our own server.
 
-plotly.js (from the `plotly` Python package: no CDN) carries MapLibre's stylesheet as a
-string that it writes into a `<style>` element when it loads, unless an element with that
-stylesheet's id is already on the page. The Content-Security-Policy forbids inline style,
-so the dashboards link the same stylesheet under that id instead (`{% plotly_styles %}`),
-served as a file. Both are cut from the bundle itself, so they change with the package.
+The bundle (vendored in `static/coverage/vendor/`, see its SOURCE note) still carries
+MapLibre's stylesheet as a string that it writes into a `<style>` element when it loads,
+unless an element with that stylesheet's id is already on the page. The
+Content-Security-Policy forbids inline style, and no map trace is in the basic bundle, so
+the dashboards put an empty placeholder element under that id (`{% plotly_styles %}`):
+nothing is injected and nothing is fetched. The id is read from the bundle itself.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
-from plotly.offline import get_plotlyjs
+VENDOR = Path(__file__).resolve().parent / "static" / "coverage" / "vendor"
+JS_FILE = VENDOR / "plotly-basic.min.js"
+JS_STATIC = "coverage/vendor/plotly-basic.min.js"
 
 # In the bundle: if(!document.getElementById("<id>")){var e=document.createElement("style");
 # e.id="<id>",e.textContent='<css>',document.head.appendChild(e)}
 _INJECTED_STYLE = re.compile(
     r'document\.getElementById\("(?P<id>[0-9a-f]{16,})"\)\)\{var (?P<v>\w+)=document\.createElement\("style"\);'
-    r"(?P=v)\.id=\"(?P=id)\",(?P=v)\.textContent='(?P<css>[^']*)'"
+    r"(?P=v)\.id=\"(?P=id)\""
 )
 
 
 @lru_cache(maxsize=1)
-def plotly_js() -> bytes:
-    return get_plotlyjs().encode("utf-8")
-
-
-@lru_cache(maxsize=1)
-def injected_styles() -> tuple[tuple[str, str], ...]:
-    """(element id, stylesheet) of every stylesheet the bundle injects by itself."""
-    bundle = plotly_js().decode("utf-8")
-    return tuple((match["id"], match["css"]) for match in _INJECTED_STYLE.finditer(bundle))
-
-
-def stylesheet() -> str:
-    return "\n".join(css for _, css in injected_styles())
+def injected_style_ids() -> tuple[str, ...]:
+    """The element id of every stylesheet the bundle would inject by itself."""
+    bundle = JS_FILE.read_text(encoding="utf-8")
+    return tuple(match["id"] for match in _INJECTED_STYLE.finditer(bundle))

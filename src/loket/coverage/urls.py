@@ -18,7 +18,5 @@ urlpatterns = [
     path("console/coverage/review/<str:kind>/<int:pk>/", views.review_figure, name="review"),
     path("console/coverage/export/<str:name>.<str:fmt>", views.export, name="export"),
     path("console/coverage/report.pdf", views.monthly_pdf, name="monthly_pdf"),
-    path("console/coverage/plotly.js", views.plotly_js, name="plotly_js"),
-    path("console/coverage/plotly.css", views.plotly_css, name="plotly_css"),
     path("console/coverage/kecamatan.geojson", views.kecamatan_geojson, name="geojson"),
 ]

@@ -15,13 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from loket.coverage import charts, figures, plotly_assets, service, tables
+from loket.coverage import charts, figures, mapsvg, service, tables
 from loket.coverage.access import coverage_view
 from loket.coverage.importing import ImportRefused, import_table
 from loket.coverage.models import CoverageImport, KecamatanFigure, RegencyFigure, Review
 from loket.domain.regions import DATA_DIR
 
-GEOJSON_URL = "/console/coverage/kecamatan.geojson"
 PREVIEW_KEY = "coverage_preview"
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -81,7 +80,7 @@ def dashboard(request):
             "head": headline(kodes, current=current),
             "table": table,
             "sort": request.GET.get("sort", ""),
-            "map": charts.coverage_map(current, GEOJSON_URL) if current else None,
+            "map": mapsvg.coverage_map(current, kodes) if current else None,
             "legend": sorted(current, key=lambda c: c.line.kecamatan),
         },
     )
@@ -307,20 +306,7 @@ def review_figure(request, kind: str, pk: int):
     return redirect("coverage:import_detail", pk=figure.source_import_id)
 
 
-# --- static assets served from the packages (no CDN) ----------------------------------------
-def plotly_js(request):
-    response = HttpResponse(plotly_assets.plotly_js(), content_type="application/javascript; charset=utf-8")
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
-
-
-def plotly_css(request):
-    """The stylesheet plotly.js would inject inline (forbidden by the CSP), as a file."""
-    response = HttpResponse(plotly_assets.stylesheet(), content_type="text/css; charset=utf-8")
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
-
-
+# --- the kecamatan boundaries as data (the dashboard draws its map on the server: mapsvg) ---
 @lru_cache(maxsize=1)
 def _geojson() -> bytes:
     return (DATA_DIR / "kecamatan_3603.geojson").read_bytes()

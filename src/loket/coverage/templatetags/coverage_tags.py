@@ -68,13 +68,12 @@ def chart(element_id: str, spec: dict):
 
 
 @register.simple_tag
-def plotly_styles(href: str):
-    """Links plotly.js's own stylesheet under the id plotly.js looks for before injecting it
-    inline (which the Content-Security-Policy would block)."""
+def plotly_styles():
+    """An empty placeholder under the id of each stylesheet plotly.js would otherwise inject
+    inline (which the Content-Security-Policy would block; the basic bundle draws no map that
+    needs it). The id changes with the bundle and is read from it."""
     return format_html_join(
         "\n",
-        '<link rel="stylesheet" id="{}" href="{}?v={}">',
-        (
-            (key, href, key[:12]) for key, _ in plotly_assets.injected_styles()
-        ),  # the id changes with the bundle
+        '<meta name="loket-plotly-style" id="{}" content="">',
+        ((key,) for key in plotly_assets.injected_style_ids()),
     )
