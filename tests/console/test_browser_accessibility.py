@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 
 from loket.cases.models import State
-from loket.console.models import Role
+from loket.console.models import Role, StaffProfile
 from loket.scheduling import receipts
 from loket.scheduling.approval import approve_case
 from tests.accessibility import DESKTOP, PHONE, Findings, photo
@@ -94,7 +94,12 @@ def test_console_coverage_and_public_pages_pass_axe_and_fit_a_phone(live_server,
         "/console/coverage/service/",
         "/console/coverage/rencana/",
         "/console/coverage/imports/",
+        "/console/skm/",
     ]
+    # The village operator's pages are phone-first (issue 13's form).
+    kader = make_staff("kader-pasir", Role.OPERATOR)
+    StaffProfile.objects.filter(user=kader).update(desa=["36.03.03.2002"])
+    operator_pages = ["/console/operator/", "/console/operator/baru/", "/console/operator/baru/KIA/"]
     admin_pages = ["/console/staf/", "/console/karantina/"]
     public_pages = [f"/v/{token}", "/console/login/"]
 
@@ -109,6 +114,11 @@ def test_console_coverage_and_public_pages_pass_axe_and_fit_a_phone(live_server,
             [{"name": k, "value": v, "url": live_server.url} for k, v in session_of(admin, settings).items()]
         )
         walk(context, admin_pages, findings, shots, "admin")
+        context.clear_cookies()
+        context.add_cookies(
+            [{"name": k, "value": v, "url": live_server.url} for k, v in session_of(kader, settings).items()]
+        )
+        walk(context, operator_pages, findings, shots, "operator")
         context.clear_cookies()
         walk(context, public_pages, findings, shots, "warga")
         watch.assert_no_violations()

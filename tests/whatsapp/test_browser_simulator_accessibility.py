@@ -12,11 +12,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, needs_chromium]
 REQUEST = "#KIA#3603035512180003#3603031203150007#SITI AMINAH#PASIR BOLANG#TIGARAKSA"
 
 
-@pytest.mark.xfail(
-    reason="issue 19 split: the simulator's consent-button contrast and 11.5px meta text are fixed on "
-    "branch wt-e; drop this mark once merged",
-    strict=False,
-)
 @pytest.mark.django_db(transaction=True)
 def test_the_simulator_with_consent_buttons_passes_axe_on_a_phone_and_a_desktop(
     settings, live_server, fake_graph
