@@ -138,11 +138,11 @@ def test_a_typed_ya_setuju_agrees_when_the_consent_question_is_open(numbers):
 
 
 @pytest.mark.django_db
-def test_a_declared_but_not_yet_acted_keyword_is_a_text_like_any_other(numbers):
+def test_mulai_is_acted_on_and_opens_no_case(numbers):
     deliver(text("MULAI"))
     assert Case.objects.count() == 0
     (answer,) = OutboundMessage.objects.all()
-    assert answer.interactive["type"] == "list"  # a message naming no service: the menu
+    assert "pengingat" in answer.text.lower()  # the outreach answer, not the menu
 
 
 @pytest.mark.parametrize("typed", ["ya", "TIDAK", "ya setuju"])
