@@ -462,9 +462,10 @@ OWN = {
     "login",
     "verify",
     "logout",
+    "preferences",  # their own keyboard-shortcut setting (issue 19): no one else's data
 }
 # Public by design: the coverage map's script, style and kecamatan boundaries (no personal data).
-PUBLIC = {"plotly_js", "plotly_css", "geojson"}
+PUBLIC = {"geojson"}
 
 
 def _console_urls():
