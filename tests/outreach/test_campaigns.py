@@ -159,7 +159,11 @@ def test_tokens_follow_the_routers_pattern_and_belong_to_their_campaign():
 def test_wrong_role_is_refused(client, role):
     made = campaign()
     sign_in(client, make_staff("orang", role, services=["KIA"]))
-    for url in ("/console/kampanye/", f"/console/kampanye/{made.pk}/", f"/console/kampanye/{made.pk}/poster/{SENTUL}.pdf"):
+    for url in (
+        "/console/kampanye/",
+        f"/console/kampanye/{made.pk}/",
+        f"/console/kampanye/{made.pk}/poster/{SENTUL}.pdf",
+    ):
         assert client.get(url).status_code == 403, url
     assert client.post("/console/kampanye/", {"name": "x"}).status_code == 403
 
