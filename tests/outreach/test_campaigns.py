@@ -13,7 +13,7 @@ from loket.cases.models import Case, State
 from loket.channels.whatsapp.models import OutboundMessage
 from loket.console.models import Role
 from loket.outreach import campaigns, preferences
-from loket.outreach.models import Campaign, CampaignRecipient, ReminderSent
+from loket.outreach.models import Campaign, CampaignRecipient, Preference, ReminderSent
 from tests.console.builders import make_staff, sign_in
 from tests.scheduling import builders
 
@@ -227,3 +227,18 @@ def test_states_of_cases_feed_the_funnel_opened_and_collected():
     [balaraja, total] = campaigns.funnel(made)
     assert (balaraja.label, balaraja.sent, balaraja.opened, balaraja.collected) == ("Balaraja", 1, 1, 1)
     assert (total.sent, total.delivered, total.read) == (1, 0, 0)
+
+
+def test_the_same_person_on_two_office_numbers_is_reached_once():
+    first = resident_in(BALARAJA)
+    with time_machine.travel(MONDAY - dt.timedelta(days=20), tick=False):
+        other_case = builders.case("KK")
+    second = other_case.resident
+    second.channel_number, second.wa_id = "2002", first.wa_id  # the same WhatsApp id, another office number
+    second.save()
+    Case.objects.filter(pk=other_case.pk).update(kode_kecamatan=BALARAJA, kode_desa=SENTUL)
+    Preference.objects.update_or_create(resident=second, defaults={"campaigns": True})
+    made = campaign()
+    assert [r.pk for r, *_ in campaigns.candidates(made)] == [first.pk, second.pk]
+    assert run()["sent"] == 1 and bulk().count() == 1
+    assert run()["sent"] == 0 and CampaignRecipient.objects.count() == 1
