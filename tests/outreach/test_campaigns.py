@@ -5,6 +5,7 @@ funnel read through the port; the template's category checked; roles."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -242,3 +243,20 @@ def test_the_same_person_on_two_office_numbers_is_reached_once():
     assert [r.pk for r, *_ in campaigns.candidates(made)] == [first.pk, second.pk]
     assert run()["sent"] == 1 and bulk().count() == 1
     assert run()["sent"] == 0 and CampaignRecipient.objects.count() == 1
+
+
+def test_the_priorities_page_opens_the_form_with_its_top_three_kecamatan(client):
+    from pathlib import Path
+
+    from loket.coverage import tables
+    from tests.coverage.builders import run_import
+
+    data = Path(__file__).resolve().parents[2] / "src" / "loket" / "data"
+    run_import(data / "kia_coverage_history.csv")
+    run_import(data / "kia_coverage_2020.csv", "2020-S2")
+    top = [row["kode_kecamatan"] for row in tables.priorities_table().rows[:3]]
+    sign_in(client, make_staff("kepala", Role.SUPERVISOR))
+    page = client.get("/console/coverage/priorities/?sort=kecamatan").content.decode()
+    link = re.search(r'href="([^"]+)" id="campaign-from-priorities"', page).group(1).replace("&amp;", "&")
+    form = client.get(link).content.decode()
+    assert sorted(re.findall(r'value="([\d.]+)" checked', form)) == sorted(top)

@@ -283,7 +283,15 @@ def send_campaigns(payload: dict[str, Any]) -> dict[str, Any]:
 
 def refresh(campaign: Campaign) -> None:
     """Delivered, read, replied (through the port), request opened and card collected."""
-    rows = list(CampaignRecipient.objects.filter(campaign=campaign))
+    rows = list(
+        CampaignRecipient.objects.filter(campaign=campaign).filter(
+            Q(delivered_at__isnull=True)
+            | Q(read_at__isnull=True)
+            | Q(replied_at__isnull=True)
+            | Q(case__isnull=True)
+            | Q(collected_at__isnull=True)
+        )
+    )
     progress = port.progress([r.message_ref for r in rows if r.message_ref])
     for row in rows:
         changed: dict[str, Any] = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -79,7 +80,7 @@ def campaign_list(request: StaffRequest) -> HttpResponse:
             else:
                 record(request, "campaign_create", detail=f"kampanye #{campaign.pk} {campaign.service}")
                 return redirect("outreach:campaign", pk=campaign.pk)
-    rows = Campaign.objects.all()
+    rows = Campaign.objects.annotate(reached=Count("recipients"))
     area = _area(request)
     listed = [c for c in rows if not area or set(c.kecamatan) <= area]
     return render(

@@ -99,7 +99,9 @@ class WhatsAppChannel:
             "pk", "resident_id", "status", "created_at", "sent_at", "delivered_at", "read_at"
         ):
             replied = (
-                InboundMessage.objects.filter(resident_id=row.resident_id, received_at__gt=row.created_at)
+                InboundMessage.objects.filter(
+                    resident_id=row.resident_id, received_at__gt=row.sent_at or row.created_at
+                )
                 .order_by("received_at")
                 .values_list("received_at", flat=True)
                 .first()
