@@ -260,3 +260,14 @@ def test_the_priorities_page_opens_the_form_with_its_top_three_kecamatan(client)
     link = re.search(r'href="([^"]+)" id="campaign-from-priorities"', page).group(1).replace("&amp;", "&")
     form = client.get(link).content.decode()
     assert sorted(re.findall(r'value="([\d.]+)" checked', form)) == sorted(top)
+
+
+def test_a_template_refused_after_creation_stops_the_campaign_visibly(client, settings):
+    resident_in(BALARAJA)
+    made = campaign()
+    Campaign.objects.filter(pk=made.pk).update(template="loket_kabar_permohonan")
+    assert run() == {"sent": 0, "skipped": 1, "budget": 50}
+    assert not bulk().exists()
+    sign_in(client, make_staff("kepala", Role.SUPERVISOR))
+    page = client.get(f"/console/kampanye/{made.pk}/").content.decode()
+    assert 'id="campaign-refused"' in page and "UTILITY" in page

@@ -259,7 +259,7 @@ def send_campaigns(payload: dict[str, Any]) -> dict[str, Any]:
     today = now.date()
     budget = min(settings.LOKET_OUTREACH_PER_RUN, settings.LOKET_OUTREACH_PER_DAY - outreach_last_day(now))
     sent = skipped = 0
-    running = Campaign.objects.filter(starts_on__lte=today, ends_on__gte=today, finished_at__isnull=True)
+    running = Campaign.objects.filter(starts_on__lte=today, ends_on__gte=today)
     for campaign in running.order_by("starts_on", "pk"):
         if port.template_refusal(campaign.template, purpose=port.Purpose.BULK):
             skipped += 1  # the declaration changed since; the page shows the campaign as refused

@@ -131,7 +131,6 @@ class Campaign(models.Model):
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True, help_text="everyone in the target was reached")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from loket.console.access import StaffRequest, console_view
 from loket.console.audit import record
 from loket.domain.intake.services import SERVICES
+from loket.messaging import port
 from loket.outreach import campaigns, posters
 from loket.outreach.models import Campaign
 from loket.regions.models import Region
@@ -117,6 +118,8 @@ def campaign_page(request: StaffRequest, pk: int) -> HttpResponse:
             if campaign.service in SERVICES
             else campaign.service,
             "funnel": campaigns.funnel(campaign),
+            # A template renamed or re-categorised since creation: the job skips the campaign; say so.
+            "refused": port.template_refusal(campaign.template, purpose=port.Purpose.BULK),
             "posters": campaigns.by_poster(campaign),
             "places": places,
             "place_kinds": [(kind, name) for kind, (_prefix, name) in campaigns.PLACES.items()],
