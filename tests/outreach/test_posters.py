@@ -144,3 +144,26 @@ def test_the_funnel_reads_delivered_read_and_replied_from_status_webhooks(superv
     assert row.delivered_at and row.read_at and row.replied_at and row.case_id is None
     # Campaigns' posters render for the whole kecamatan too.
     assert posters.poster_for(campaign, "kecamatan", BALARAJA).token == "KEC-360301"
+
+
+def test_berhenti_between_the_campaign_run_and_the_send_stops_the_message(fake_graph):
+    say(TYPED["KIA"])
+    earlier = Case.objects.get()
+    Case.objects.filter(pk=earlier.pk).update(created_at=timezone.now() - dt.timedelta(days=40))
+    preferences.answer(earlier.resident, agreed=True, via="button", message_ref="wamid.T")
+    make_campaign()
+    monday = timezone.localtime() - dt.timedelta(days=7)
+    monday = (monday - dt.timedelta(days=monday.weekday())).replace(hour=10, minute=0)
+    with time_machine.travel(monday, tick=False):
+        assert campaigns.send_campaigns({})["sent"] == 1  # queued, not sent yet
+    deliver(text("BERHENTI", ts=1764400000 + 10**6))  # the worker handles BERHENTI, then the outbox
+    assert not [
+        s for s in fake_graph.sent_to(SITI) if s.body.get("template", {}).get("name") == "loket_kampanye_kia"
+    ]
+    row = CampaignRecipient.objects.get()
+    from loket.channels.whatsapp.models import OutboundMessage
+
+    message = OutboundMessage.objects.get(pk=row.message_ref)
+    assert message.status == "failed" and "BERHENTI" in message.last_error_details + message.last_error_title
+    with time_machine.travel(monday + dt.timedelta(hours=1), tick=False):
+        assert campaigns.send_campaigns({})["sent"] == 0
