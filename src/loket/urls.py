@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("loket.privacy.urls")),
     path("", include("loket.coverage.urls")),
     path("", include("loket.survey.urls")),
+    path("", include("loket.outreach.urls")),
     path("", include("loket.cases.urls")),
     path("", include("loket.regions.urls")),
     path("", include("loket.jobs.urls")),

@@ -47,6 +47,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "erasure": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # The satisfaction survey's report (loket.survey): anonymous figures and suggestions.
     "skm": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # Campaigns and posters (loket.outreach.campaigns): counts only, no resident's content.
+    "campaigns": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # Deliveries and messages set aside as poison (masked metadata, no message content).
     "quarantine": frozenset({Role.ADMIN}),
     # Village operators: their own form and their own submissions, nothing else

@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -127,12 +128,20 @@ def trend(request):
 
 @coverage_view
 def priorities(request):
+    priorities = tables.priorities_table(_kodes(request))
+    priorities_rows = list(priorities.rows)
+    table = _sorted(request, priorities)
     return render(
         request,
         "coverage/table_page.html",
         {
-            "table": _sorted(request, tables.priorities_table(_kodes(request))),
+            "table": table,
             "sort": request.GET.get("sort", ""),
+            # The campaign form (loket.outreach) prefilled with the top three kecamatan.
+            "campaign_link": "/console/kampanye/?"
+            + urlencode([("kecamatan", row["kode_kecamatan"]) for row in priorities_rows[:3]])
+            if priorities_rows
+            else "",
             "intro": "Urutan menurut jumlah anak yang belum punya KIA, "
             "lalu cakupan terendah: di sini sosialisasi bersama camat dan kepala desa paling berarti.",
         },

@@ -192,6 +192,19 @@ def button_choices(text: str, options: Sequence[Option]) -> Choices:
     return {"type": "button", "body": {"text": text}, "action": {"buttons": buttons}}
 
 
+@dataclass(frozen=True)
+class Progress:
+    """What became of one message the core told (by the record `tell` returned): the channel's
+    status word (`queued`, `sent`, `delivered`, `read`, `failed`, ...), when it was sent,
+    delivered, read, and when the resident first wrote back after it (None: not yet)."""
+
+    status: str
+    sent_at: dt.datetime | None = None
+    delivered_at: dt.datetime | None = None
+    read_at: dt.datetime | None = None
+    replied_at: dt.datetime | None = None
+
+
 class NoChannel(LookupError):
     """No registered channel reaches this resident (or none is registered at all)."""
 
@@ -215,6 +228,10 @@ class ResidentChannel(Protocol):
         template_name: str,
         template_params: list[Any],
     ) -> Any: ...
+
+    def progress(self, refs: Sequence[int]) -> dict[int, Progress]: ...
+
+    def template_refusal(self, name: str, *, purpose: str) -> str: ...
 
     # -- consent (asked by the channel when a request opens a case) ------------------------
     def consent_missing(self, case: Any) -> bool: ...
@@ -327,6 +344,22 @@ def tell(
         template_name=template_name,
         template_params=list(template_params or []),
     )
+
+
+def progress(refs: Iterable[int]) -> dict[int, Progress]:
+    """What became of messages told earlier, by the `pk` of the record `tell` returned
+    (a campaign's funnel: delivered, read, replied). Refs no channel knows are left out."""
+    wanted = list(refs)
+    found: dict[int, Progress] = {}
+    for channel in _channels.values():
+        found.update(channel.progress(wanted))
+    return found
+
+
+def template_refusal(name: str, *, purpose: str) -> str:
+    """Why the channel would refuse template `name` for a message of `purpose` tied to no case
+    ("" when it may carry it): e.g. a campaign (`bulk`) needs a MARKETING template."""
+    return _only().template_refusal(name, purpose=str(purpose))
 
 
 # --- answers a capability waits for ------------------------------------------------------
@@ -518,6 +551,7 @@ __all__ = [
     "NoChannel",
     "OfficerRequest",
     "Option",
+    "Progress",
     "Purpose",
     "ReviewPage",
     "ResidentChannel",

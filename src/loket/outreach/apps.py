@@ -7,7 +7,7 @@ class OutreachConfig(AppConfig):
     verbose_name = "Pengingat dan persetujuan"
 
     def ready(self) -> None:
-        from loket.outreach import question, reminders, retention  # noqa: F401  (jobs, the question)
+        from loket.outreach import campaigns, question, reminders, retention  # noqa: F401  (jobs, the question)
 
         retention.register()
         from loket.outreach.preferences import summary_line

@@ -112,3 +112,59 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} #{self.resident_id} {self.due_on}"
+
+
+class Campaign(models.Model):
+    """A supervisor's campaign for one service in the places where coverage is lowest: a
+    MARKETING template to residents who said yes to service news, and posters (click-to-chat
+    QR codes with a source token) for the places people already go. See docs/outreach.md."""
+
+    name = models.CharField(max_length=120)
+    service = models.CharField(max_length=10)
+    template = models.CharField(max_length=100, help_text="declared MARKETING template")
+    # Target: kecamatan codes ("36.03.01"), optionally narrowed to desa codes inside them.
+    kecamatan = models.JSONField(default=list)
+    desa = models.JSONField(default=list, blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "kampanye"
+        verbose_name_plural = "kampanye"
+
+    def __str__(self) -> str:
+        return f"kampanye #{self.pk} {self.name}"
+
+
+class CampaignRecipient(models.Model):
+    """One resident a campaign reached: once per campaign per person (the unique key), and what
+    followed (delivered, read, replied, a request opened, the card collected)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")
+    resident = models.ForeignKey("cases.Resident", on_delete=models.CASCADE, related_name="+")
+    kode_kecamatan = models.CharField(max_length=8, blank=True, db_index=True)
+    kode_desa = models.CharField(max_length=13, blank=True)
+    message_ref = models.BigIntegerField(
+        null=True, blank=True, help_text="the channel's record of the message"
+    )
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    collected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "resident"], name="outreach_campaign_once_per_person")
+        ]
+        verbose_name = "penerima kampanye"
+        verbose_name_plural = "penerima kampanye"
+
+    def __str__(self) -> str:
+        return f"kampanye #{self.campaign_id} → #{self.resident_id}"

@@ -39,7 +39,7 @@ from loket.domain.nik import nik_facts, strip_number
 from loket.jobs.queue import handler, periodic
 from loket.messaging import port
 from loket.outreach import events, preferences
-from loket.outreach.models import Child, Preference, Purpose, ReminderSent
+from loket.outreach.models import CampaignRecipient, Child, Preference, Purpose, ReminderSent
 from loket.scheduling.office import office_calendar
 
 SEND_JOB = "outreach.send_reminders"
@@ -182,7 +182,12 @@ def registered_text(registered: Registered) -> str:
 
 
 def sent_last_day(now: dt.datetime) -> int:
-    return ReminderSent.objects.filter(sent_at__gt=now - dt.timedelta(hours=24)).count()
+    """Outreach messages (reminders and campaigns: one shared cap) in the rolling 24 hours."""
+    since = now - dt.timedelta(hours=24)
+    return (
+        ReminderSent.objects.filter(sent_at__gt=since).count()
+        + CampaignRecipient.objects.filter(sent_at__gt=since).count()
+    )
 
 
 def _due(today: dt.date) -> list[tuple[dt.date, Child, str]]:

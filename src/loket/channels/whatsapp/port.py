@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from loket.cases.models import Resident
-from loket.channels.whatsapp import outbox
+from loket.channels.whatsapp import outbox, templates
 from loket.channels.whatsapp.conversation import same_person
 from loket.channels.whatsapp.incidents import active_incidents
 from loket.channels.whatsapp.models import (
@@ -40,6 +40,7 @@ from loket.messaging.port import (
     Heard,
     Incident,
     OfficerRequest,
+    Progress,
     ReviewPage,
     Said,
     Window,
@@ -90,6 +91,32 @@ class WhatsAppChannel:
             template_name=template_name,
             template_params=template_params,
         )
+
+    def progress(self, refs: Sequence[int]) -> dict[int, Progress]:
+        """The outbox rows' status and times, and the resident's first message after each."""
+        found: dict[int, Progress] = {}
+        for row in OutboundMessage.objects.filter(pk__in=list(refs)).only(
+            "pk", "resident_id", "status", "created_at", "sent_at", "delivered_at", "read_at"
+        ):
+            replied = (
+                InboundMessage.objects.filter(
+                    resident_id=row.resident_id, received_at__gt=row.sent_at or row.created_at
+                )
+                .order_by("received_at")
+                .values_list("received_at", flat=True)
+                .first()
+            )
+            found[row.pk] = Progress(
+                status=row.status,
+                sent_at=row.sent_at,
+                delivered_at=row.delivered_at or row.read_at,
+                read_at=row.read_at,
+                replied_at=replied,
+            )
+        return found
+
+    def template_refusal(self, name: str, *, purpose: str) -> str:
+        return templates.refusal(templates.declared_for(name), kind=purpose, tied_to_case=False, name=name)
 
     # -- consent ------------------------------------------------------------------------------
     def consent_missing(self, case: Any) -> bool:

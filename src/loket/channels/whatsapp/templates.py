@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from loket.outreach import events, question, reminders
+from loket.outreach import campaigns, events, question, reminders
 from loket.survey import invitations
 
 
@@ -147,6 +147,13 @@ DECLARED: tuple[Declared, ...] = (
         reminders.reminder_body(events.KTP_17, "{{1}}", "{{2}}"),
         ("birth date", "the 17th birthday"),
         "outreach.send_reminders, to residents who said yes to reminders",
+    ),
+    Declared(
+        campaigns.TEMPLATES["KIA"],
+        Category.MARKETING,
+        campaigns.campaign_body("{{1}}"),
+        ("the desa or kecamatan's name",),
+        "outreach.send_campaigns, a KIA campaign to residents who said yes to service news (docs/outreach.md)",
     ),
 )
 
