@@ -34,3 +34,36 @@ def admin_client(client, admin_user):
     response = admin_sign_in(client, admin_user)
     assert response.status_code == 302, response.content.decode()[:2000]
     return client
+
+
+@pytest.fixture(autouse=True)
+def _regions_after_a_flush(request):
+    """Reference regions back in place for a transactional test.
+
+    The regions are reference data a migration loads, present in every real database; a
+    transactional test (live server, threads) flushes every table when it ends, so the next
+    one would find none (names shown as codes, an operator's area empty). pytest-django runs
+    transactional tests last, so only they need this.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        (marker is not None and marker.kwargs.get("transaction"))
+        or "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from pathlib import Path
+
+        from loket.domain import regions as domain_regions
+        from loket.regions.loading import load_regions
+        from loket.regions.models import Region, RegionAlias
+
+        if not Region.objects.exists():
+            load_regions(
+                Region,
+                RegionAlias,
+                Path(domain_regions.PACKAGED_REGION_FILE),
+                domain_regions.PACKAGED_ALIAS_FILE,
+            )
+    yield
