@@ -347,3 +347,40 @@ def test_syarat_without_configuration_is_the_national_checklist(settings):
     press("Syarat & biaya")
     kia = next(line for line in last().text.splitlines() if line.startswith("• KIA:"))
     assert "KTP-el ayah" in kia and "umur 5" in kia
+
+
+# --- the kecamatan list starts with the KK's kecamatan -------------------------------------------
+
+
+def test_the_kecamatan_of_the_kk_number_is_the_first_row():
+    say("KIA")
+    say("3603011105200003")
+    say("3603172208170006")  # a KK issued in 36.03.17
+    say("BUDI SANTOSO")
+    rows = last().interactive["action"]["sections"][0]["rows"]
+    from loket.domain.regions import office_regions
+
+    wanted = next(p for p in office_regions().kecamatan if p.digits == "360317")
+    assert rows[0]["title"] == wanted.nama and rows[0]["description"] == "Sesuai nomor KK/NIK Anda"
+    # then the NIK's (Balaraja, 36.03.01), then the rest in alphabetical order
+    assert rows[1]["title"] == "Balaraja" and rows[1]["description"] == "Sesuai nomor KK/NIK Anda"
+    assert [r["title"] for r in rows[2:-1]] == sorted(r["title"] for r in rows[2:-1])
+    assert "Sesuai" not in rows[2].get("description", "")
+    press(wanted.nama)
+    assert "Desa/Kelurahan" in last().text
+
+
+def test_the_kk_number_given_as_the_nik_is_caught_before_the_request_is_made():
+    say("KIA")
+    say("3603012208170006")  # the KK number, typed for the NIK (a valid-looking NIK)
+    say("3603012208170006")
+    say("BUDI SANTOSO")
+    press("Balaraja")
+    press("Sentul")
+    press("Benar")
+    out = last()
+    assert "NIK dan Nomor KK yang Anda tulis sama" in out.text and "Ketik NIK anak" in out.text
+    assert Case.objects.count() == 0
+    say("3603011105200003")
+    press("Benar")
+    assert Case.objects.get().fields == parse(TYPED["KIA"]).fields

@@ -245,6 +245,12 @@ def choice_value(question_: Question, text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+def kecamatan_hinted(answers: dict[str, object]) -> tuple[str, ...]:
+    """Kecamatan codes (6 digits) the answers' KK number and NIK begin with."""
+    numbers = [str(answers.get(key) or "") for key in ("no_kk", "nik")]
+    return tuple(n[:6] for n in numbers if len(n) == 16 and n.isdigit())
+
+
 def places_for(
     question_: Question, answers: dict[str, object], regions: RegionIndex | None = None
 ) -> list[Place]:
@@ -252,7 +258,11 @@ def places_for(
     chosen kecamatan, in alphabetical order."""
     regions = regions or office_regions()
     if question_.kind == "kecamatan":
-        return sorted(regions.kecamatan, key=lambda p: p.nama)
+        # The kecamatan the KK number (else the NIK) was issued in comes first: most families
+        # find theirs on the first page instead of paging through thirty names.
+        hinted = kecamatan_hinted(answers)
+        rank = {code: n for n, code in reversed(list(enumerate(hinted)))}
+        return sorted(regions.kecamatan, key=lambda p: (rank.get(p.digits, len(hinted)), p.nama))
     kecamatan = regions.match_kecamatan(str(answers.get("kecamatan") or "")).place
     if kecamatan is None:
         return []

@@ -251,8 +251,15 @@ def offer_places(
     pages = max(1, -(-len(places) // PAGE))
     page = page % pages
     shown = places[page * PAGE : (page + 1) * PAGE] if len(places) > PAGE + 1 else places[: PAGE + 1]
+    hinted = flow.kecamatan_hinted(conv.answers) if q.kind == "kecamatan" else ()
     options = [
-        Option(f"place:{p.kode}", p.nama, "Kelurahan" if p.level == "kelurahan" else p.level.capitalize())
+        Option(
+            f"place:{p.kode}",
+            p.nama,
+            "Sesuai nomor KK/NIK Anda"
+            if p.digits in hinted
+            else ("Kelurahan" if p.level == "kelurahan" else p.level.capitalize()),
+        )
         for p in shown
     ]
     if len(places) > PAGE + 1:
