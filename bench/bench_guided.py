@@ -344,8 +344,13 @@ def _shown(sent) -> str:
     return "\n".join(p for p in parts if p)
 
 
+TRACE = os.environ.get("BENCH_TRACE", "")  # "guided:3": print what resident 3 reads on that path
+
+
 def _read(person: Resident, outcome: Outcome, replies: list) -> str:
     text = "\n".join(_shown(s) for s in replies)
+    if TRACE and TRACE.split(":")[-1] == str(person.n) and replies:
+        print(f"--- {len(text)} characters read\n{text}")
     outcome.received += len(replies)
     outcome.seconds += WAIT_SECONDS + len(text) * person.profile.read_char
     return text

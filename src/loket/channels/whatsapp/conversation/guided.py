@@ -258,7 +258,8 @@ def offer_places(
             p.nama,
             "Sesuai nomor KK/NIK Anda"
             if p.digits in hinted
-            else ("Kelurahan" if p.level == "kelurahan" else p.level.capitalize()),
+            # The question names the kecamatan already; a desa list tells desa from kelurahan.
+            else ("" if p.level == "kecamatan" else "Kelurahan" if p.level == "kelurahan" else "Desa"),
         )
         for p in shown
     ]
