@@ -393,3 +393,21 @@ def test_the_guided_acknowledgement_does_not_repeat_the_data_just_confirmed():
     assert "Yang kami catat" not in ack and "satu per satu" in ack
     say("#KIA#3603035512180003#3603031203150007#SITI AMINAH#PASIR BOLANG#TIGARAKSA")
     assert "Yang kami catat" in last().text  # typed: what we read is said back
+
+
+def test_a_wrong_answer_is_explained_with_what_was_received():
+    say("KIA")
+    say("36030111052000")
+    out = last().text
+    assert "Yang kami terima: 36030111052000." in out and "NIK harus 16 angka" in out
+    assert out.rstrip().endswith("Ketik NIK anak (16 angka):")
+    say("BATAL")
+    say("KIA 360301110520000")  # a new start with the service word: the same
+    assert "Yang kami terima: 360301110520000." in last().text
+
+
+def test_a_service_word_instead_of_a_birth_date_starts_that_service():
+    ingatkan()
+    say("KIA")
+    assert "NIK anak" in last().text and GuidedConversation.objects.get().service == "KIA"
+    assert children() == []

@@ -26,6 +26,7 @@ from loket.channels.whatsapp.conversation.keywords import Applies
 from loket.channels.whatsapp.conversation.shared import OnDemand, reply
 from loket.channels.whatsapp.conversation.wording import progress_lines, wrong_number_text
 from loket.channels.whatsapp.models import GuidedConversation, PhoneNumber
+from loket.domain.calendar import parse_date
 from loket.domain.intake import SERVICES, Service, canonical_message, parse
 from loket.domain.intake import guided as flow
 from loket.domain.intake.fields import JENIS
@@ -218,7 +219,7 @@ def start(
             label = flow.question(service, key).words.split(" (")[0]
             intro += f" {label} {checked.value} sudah kami catat."
         else:
-            intro += "\n\n" + " ".join(p.text for p in checked.problems)
+            intro += "\n\n" + explained(checked, digits)
     ask(conv, before=intro)
 
 
@@ -288,6 +289,11 @@ def summary(conv: GuidedConversation, *, before: str = "") -> None:
 def answer_text(conv: GuidedConversation, text: str, resident: Resident, number: PhoneNumber | None) -> None:
     """A typed message while a conversation is open (keywords and `#…#` already routed)."""
     if conv.step == Step.REMIND_DATE:
+        if parse_date(text) is None and flow.services_named(text):
+            # Not a date but a service ("KIA"): the resident changed their mind.
+            end(conv)
+            begin(resident, number, text, source="")
+            return
         remind.answer_date(conv, text)
         return
     if conv.step == Step.QUESTION:
@@ -489,7 +495,7 @@ def _typed_answer(conv: GuidedConversation, q: flow.Question, text: str, *, chos
     if checked.ok:
         _accept(conv, q.key, str(checked.value), checked.extra)
         return
-    explanation = " ".join(p.text for p in checked.problems)
+    explanation = explained(checked, text)
     if q.place and len(checked.candidates) > 1:
         questions = flow.questions(service)
         offer_places(
@@ -503,6 +509,16 @@ def _typed_answer(conv: GuidedConversation, q: flow.Question, text: str, *, chos
         return
     conv.pending = {}
     ask(conv, before=explanation)
+
+
+def explained(checked: flow.Checked, said: str) -> str:
+    """The problems of an answer, with what was received when the text does not quote it."""
+    text = " ".join(p.text for p in checked.problems)
+    said = " ".join(said.split())
+    if said and said.upper() not in text.upper():
+        shown = said if len(said) <= 40 else said[:39] + "…"
+        text = f"Yang kami terima: {shown}. {text}"
+    return text
 
 
 def _accept(conv: GuidedConversation, key: str, value: str, extra: dict) -> None:
