@@ -398,7 +398,7 @@ def typed(person: Resident, phone: Phone) -> Outcome:
             return outcome
         outcome.seconds += RECHECK_SECONDS
         kept = set()
-        for slip in errors:
+        for slip in sorted(errors):  # sorted: the draws do not follow the set's hash order
             if slip in HARMLESS:
                 continue
             named = any(word in reply for word in NAMES[slip])
@@ -531,7 +531,7 @@ def guided(person: Resident, phone: Phone, service: str = "KIA") -> Outcome:
                 return outcome
             outcome.seconds += RECHECK_SECONDS
             kept = {s for s in errors_by_field.get(asked, set()) if s not in HARMLESS}
-            kept = {s for s in kept if person.rng.random() >= person.profile.fix_named}
+            kept = {s for s in sorted(kept) if person.rng.random() >= person.profile.fix_named}
             errors_by_field[asked] = _slips(person, kept, first=False)
         else:
             repeats = 0
