@@ -411,3 +411,13 @@ def test_a_service_word_instead_of_a_birth_date_starts_that_service():
     say("KIA")
     assert "NIK anak" in last().text and GuidedConversation.objects.get().service == "KIA"
     assert children() == []
+
+
+def test_an_unanswered_which_request_question_expires_to_the_officer(fake_graph):
+    two_waiting()
+    deliver(photo(fake_graph, jpeg(), ts=next(_clock)))
+    GuidedConversation.objects.update(asked_at=timezone.now() - dt.timedelta(hours=5))
+    guided.expire_idle({})
+    assert "tetap kami simpan" in last().text
+    assert Document.objects.get().case is None and Conversation.objects.get().needs_officer
+    assert GuidedConversation.objects.get().step == ""
