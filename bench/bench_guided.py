@@ -175,6 +175,7 @@ class Outcome:
     received: int = 0
     seconds: float = 0.0
     lost: str = ""  # why a guided conversation was left unfinished
+    correct: bool = False  # completed with exactly the intended NIK, KK, name, desa, kecamatan
     extra: dict = field(default_factory=dict)
 
 
@@ -343,8 +344,13 @@ def _shown(sent) -> str:
     return "\n".join(p for p in parts if p)
 
 
+TRACE = os.environ.get("BENCH_TRACE", "")  # "guided:3": print what resident 3 reads on that path
+
+
 def _read(person: Resident, outcome: Outcome, replies: list) -> str:
     text = "\n".join(_shown(s) for s in replies)
+    if TRACE and TRACE.split(":")[-1] == str(person.n) and replies:
+        print(f"--- {len(text)} characters read\n{text}")
     outcome.received += len(replies)
     outcome.seconds += WAIT_SECONDS + len(text) * person.profile.read_char
     return text
@@ -362,6 +368,23 @@ def _tap(person: Resident, outcome: Outcome, taps: int = 1) -> None:
 # --- (a) the typed format ------------------------------------------------------------------
 
 
+def _check(outcome: Outcome, person: Resident, reply: str) -> None:
+    """Completed: does the request carry what the resident meant (a swapped NIK/KK, or a
+    place confirmed by mistake, completes with the wrong data)?"""
+    from loket.cases.models import Case
+
+    outcome.completed = True
+    number = REQUEST_NUMBER.search(reply)
+    case = Case.objects.filter(request_number=number.group(0)).first() if number else None
+    fields = (case.fields or {}) if case else {}
+    intent = person.intent
+    meant = {"nik": intent.nik, "no_kk": intent.no_kk, "nama": intent.nama}
+    outcome.correct = all(str(fields.get(k, "")).upper() == v.upper() for k, v in meant.items()) and (
+        _norm(str(fields.get("desa", ""))) == _norm(intent.desa)
+        and _norm(str(fields.get("kecamatan", ""))) == _norm(intent.kecamatan)
+    )
+
+
 def typed(person: Resident, phone: Phone) -> Outcome:
     outcome = Outcome()
     errors = _slips(person, set(), first=True)
@@ -371,11 +394,11 @@ def typed(person: Resident, phone: Phone) -> Outcome:
         _tap(person, outcome)  # send
         reply = _read(person, outcome, phone.text(message))
         if REQUEST_NUMBER.search(reply):
-            outcome.completed = True
+            _check(outcome, person, reply)
             return outcome
         outcome.seconds += RECHECK_SECONDS
         kept = set()
-        for slip in errors:
+        for slip in sorted(errors):  # sorted: the draws do not follow the set's hash order
             if slip in HARMLESS:
                 continue
             named = any(word in reply for word in NAMES[slip])
@@ -396,6 +419,8 @@ FIELD_WORDS = [
     ("desa", re.compile(r"\bdesa\b|\bkelurahan\b", re.I)),
     ("kecamatan", re.compile(r"\bkecamatan\b", re.I)),
 ]
+PROPOSED = re.compile(r"\*([^*]+)\*\?")  # a name the conversation asks to confirm
+DENY = re.compile(r"^\s*(bukan|tidak|ubah)\b", re.I)
 CONFIRM = re.compile(r"^\s*(benar|ya\b|saya setuju|setuju|lanjut|kirim)", re.I)
 YES_NO = re.compile(r"\b(balas|ketik|jawab)\s+\*?ya\b", re.I)
 
@@ -445,7 +470,7 @@ def guided(person: Resident, phone: Phone, service: str = "KIA") -> Outcome:
     while outcome.sent < MAX_SENT:
         text = _read(person, outcome, replies)
         if REQUEST_NUMBER.search(text):
-            outcome.completed = True
+            _check(outcome, person, text)
             return outcome
         if not replies:
             outcome.lost = "no answer"
@@ -460,6 +485,10 @@ def guided(person: Resident, phone: Phone, service: str = "KIA") -> Outcome:
             buttons = [b.get("reply", {}) for b in inter.get("action", {}).get("buttons", [])]
             wanted = _norm(getattr(person.intent, asked, "")) if asked else ""
             choice = next((b for b in buttons if wanted and _norm(b.get("title", "")) == wanted), None)
+            proposed = PROPOSED.search(question.text)
+            if choice is None and wanted and proposed and _norm(proposed.group(1)) != wanted:
+                # "Maksud Anda Desa/Kelurahan *X*?" and X is not their village: they say no.
+                choice = next((b for b in buttons if DENY.match(b.get("title", ""))), None)
             choice = choice or next((b for b in buttons if CONFIRM.match(b.get("title", ""))), None)
             if choice is None:
                 outcome.lost = "no button to press"
@@ -498,11 +527,11 @@ def guided(person: Resident, phone: Phone, service: str = "KIA") -> Outcome:
         if asked == last_field:
             repeats += 1
             if repeats >= person.profile.patience - 1:
-                outcome.lost = "gave up (asked again and again)"
+                outcome.lost = f"gave up (asked again and again for {asked})"
                 return outcome
             outcome.seconds += RECHECK_SECONDS
             kept = {s for s in errors_by_field.get(asked, set()) if s not in HARMLESS}
-            kept = {s for s in kept if person.rng.random() >= person.profile.fix_named}
+            kept = {s for s in sorted(kept) if person.rng.random() >= person.profile.fix_named}
             errors_by_field[asked] = _slips(person, kept, first=False)
         else:
             repeats = 0
@@ -575,7 +604,8 @@ def _summary(label: str, outcomes: list[Outcome]) -> None:
     print(
         f"{label}: completed {len(done)}/{len(outcomes)} ({share:.0%}); per completed request "
         f"{sent:.1f} messages sent + {received:.1f} received; {minutes_done:.1f} simulated minutes "
-        f"for a completed request, {minutes_all:.1f} counting the time of those who gave up"
+        f"for a completed request, {minutes_all:.1f} counting the time of those who gave up; "
+        f"{sum(o.correct for o in done)}/{len(done)} completed with the intended data"
     )
 
 

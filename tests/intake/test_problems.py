@@ -30,6 +30,10 @@ CASES = {
     "no_kk_date_future": (kia(no_kk="3603030112260007"), [("no_kk_date_future", "no_kk")]),
     "no_kk_serial_zero": (kia(no_kk="3603031203150000"), [("no_kk_serial_zero", "no_kk")]),
     "kia_age_17": (kia(nik="3603037011090003"), [("kia_age_17", "nik")]),
+    "nik_same_as_no_kk": (
+        kia(nik="3603031203150007", no_kk="3603031203150007"),
+        [("nik_same_as_no_kk", "nik")],
+    ),
     "name_has_digits": (kia(nama="SITI AMINAH 2"), [("name_has_digits", "nama")]),
     "name_invalid_characters": (kia(nama="SITI, AMINAH"), [("name_invalid_characters", "nama")]),
     "name_too_short": (kk(nama="A"), [("name_too_short", "nama_kepala_keluarga")]),

@@ -129,7 +129,7 @@ def requests(draw):
     place = draw(st.sampled_from(DESA))
     values = {
         "nik": draw(nik_numbers(child=service.child)),
-        "no_kk": draw(kk_numbers()),
+        "no_kk": draw(kk_numbers()),  # drawn apart, but may equal the NIK: made different below
         "nama": draw(names),
         "nama_kepala_keluarga": draw(names),
         "desa": place.nama,
@@ -139,6 +139,8 @@ def requests(draw):
         "no_skpwni": draw(st.from_regex(r"SKPWNI/[0-9]{4}/[0-9]{8}/[0-9]{4}", fullmatch=True)),
         "keperluan": draw(free_text),
     }
+    if values["no_kk"] == values["nik"]:  # a NIK typed as the KK number is `nik_same_as_no_kk`
+        values["no_kk"] = values["no_kk"][:-4] + f"{int(values['no_kk'][-4:]) % 9999 + 1:04d}"
     return service, {f.key: values[f.key] for f in service.fields}
 
 

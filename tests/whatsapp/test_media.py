@@ -117,7 +117,12 @@ def test_a_file_naming_a_request_number_joins_that_case_not_the_latest(fake_grap
     deliver(photo(fake_graph, jpeg(), caption=f"akta {first.request_number.lower()}"))
     assert Document.objects.get().case == first
     deliver(photo(fake_graph, jpeg((9, 9, 9))))
-    assert Document.objects.order_by("pk").last().case == second  # most recently active
+    # No caption, two requests waiting: the resident is asked which (docs/guided.md), no guess.
+    assert Document.objects.order_by("pk").last().case is None
+    assert any("untuk yang mana" in m.text for m in OutboundMessage.objects.all())
+    assert {first.request_number, second.request_number} <= set(
+        " ".join(m.text for m in OutboundMessage.objects.all()).split()
+    )
 
 
 def test_a_file_without_any_waiting_case_is_kept_for_an_officer(fake_graph):

@@ -66,11 +66,22 @@ def _captions(key: str) -> tuple[str, ...]:
     return kind.captions if kind else (key.replace("_", " ").upper(),)
 
 
-def _keys(case) -> list[str]:
-    override = settings.LOKET_CHECKLIST_OVERRIDES.get(case.service)
+def configured(service: str) -> bool:
+    """Whether the office replaced the national list of `service` (LOKET_CHECKLIST_<SERVICE>)."""
+    return bool(settings.LOKET_CHECKLIST_OVERRIDES.get(service))
+
+
+def office_keys(service: str, fields: dict, derived: dict) -> list[str]:
+    """The checklist keys of a request of `service`: the office's list when configured, else
+    the national rule for these fields (what a resident is told before asking, too)."""
+    override = settings.LOKET_CHECKLIST_OVERRIDES.get(service)
     if override:
         return [key for key in override if key in ALL_KINDS]
-    return [kind.key for kind in required_documents(case.service, case.fields or {}, case.derived or {})]
+    return [kind.key for kind in required_documents(service, fields, derived)]
+
+
+def _keys(case) -> list[str]:
+    return office_keys(case.service, case.fields or {}, case.derived or {})
 
 
 def checklist_for(case, documents: list | None = None) -> list[ChecklistItem]:

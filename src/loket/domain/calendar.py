@@ -13,6 +13,7 @@ Dates the package marks as estimates (Islamic holidays before the decree) count 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,6 +59,38 @@ def long_date(day: dt.date, *, weekday: bool = True) -> str:
     '15 Desember 2018' (a birth date, as a resident writes it)."""
     text = f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
     return f"{DAY_NAMES[day.weekday()]}, {text}" if weekday else text
+
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})$")
+_WORDED_DATE = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date as a resident types it: '05-03-2021', '5/3/2021', '5.3.2021', '5 Maret 2021',
+    '5 mar 2021' (Bahasa month names, full or short, any case). None when it is no date
+    (or no real one: '31-02-2021')."""
+    words = " ".join(str(text or "").split()).strip().rstrip(".")
+    found = _NUMERIC_DATE.match(words)
+    if found:
+        day, month, year = (int(g) for g in found.groups())
+    else:
+        found = _WORDED_DATE.match(words)
+        if not found:
+            return None
+        name = found.group(2).lower()
+        months = [m.lower() for m in MONTH_NAMES]
+        shorts = [m.lower() for m in SHORT_MONTH_NAMES]
+        if name in months:
+            month = months.index(name) + 1
+        elif name in shorts:
+            month = shorts.index(name) + 1
+        else:
+            return None
+        day, year = int(found.group(1)), int(found.group(3))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def short_date(day: dt.date) -> str:

@@ -39,7 +39,7 @@ from loket.domain.nik import nik_facts, strip_number
 from loket.jobs.queue import handler, periodic
 from loket.messaging import port
 from loket.outreach import events, preferences
-from loket.outreach.models import CampaignRecipient, Child, Preference, Purpose, ReminderSent
+from loket.outreach.models import CampaignRecipient, Child, ConsentEvent, Preference, Purpose, ReminderSent
 from loket.scheduling.office import office_calendar
 
 SEND_JOB = "outreach.send_reminders"
@@ -140,6 +140,19 @@ class NotAChild(ValueError):
     """`str()` says in Bahasa Indonesia why the date cannot be a child's birth date."""
 
 
+def check_birth_date(birth_date: dt.date) -> None:
+    """Before asking anything more (the guided "Ingatkan saya"): raises `NotAChild` for a date
+    in the future or a person already 17 or older (nothing left to remind of)."""
+    today = timezone.localdate()
+    if birth_date > today:
+        raise NotAChild("Tanggal lahir belum lewat. Mohon periksa kembali tanggalnya.")
+    if events.event_day(birth_date, events.KTP_17) <= today:
+        raise NotAChild(
+            f"Anak yang lahir {long_date(birth_date, weekday=False)} sudah berusia 17 tahun atau lebih; "
+            "tidak ada pengingat KIA atau KTP-el lagi."
+        )
+
+
 def register_child(
     resident: Any, birth_date: dt.date, *, via: str = "guided", message_ref: str = ""
 ) -> Registered:
@@ -157,11 +170,19 @@ def register_child(
         )
     with transaction.atomic():
         preferences.opt_in_reminders(resident, via=via, message_ref=message_ref)
-        child, _ = Child.objects.get_or_create(
+        child, created = Child.objects.get_or_create(
             resident=resident,
             key=f"lahir:{birth_date.isoformat()}",
             defaults={"birth_date": birth_date, "source": Child.Source.ASKED},
         )
+        if created:  # which child is not recorded in the audit: the event says one was added
+            ConsentEvent.objects.create(
+                resident=resident,
+                action=ConsentEvent.Action.CHILD_ADDED,
+                purposes=[str(Purpose.REMINDER)],
+                via=via,
+                message_ref=message_ref[:200],
+            )
     days = [(e, d) for e in events.EVENTS if (d := events.event_day(birth_date, e)) + grace >= today]
     return Registered(child, days)
 

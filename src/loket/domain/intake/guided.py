@@ -78,6 +78,31 @@ def prefilled(service: Service, text: str) -> dict[str, str]:
     return answers
 
 
+# A number as long as a NIK or KK, give or take a slip (a digit dropped, an O for a 0).
+_SAID_NUMBER = re.compile(r"(?<![0-9A-Z])[0-9O]{14,18}(?![0-9A-Z])", re.IGNORECASE)
+
+
+def _numbers(text: str) -> list[str]:
+    return [n for n in _SAID_NUMBER.findall(normalise_text(text)) if sum(c.isdigit() for c in n) >= 12]
+
+
+def said_number(service: Service, text: str) -> tuple[str, str] | None:
+    """(field key, number) when a sentence naming the service carries one NIK-long number:
+    "KIA 3603011105200003" answers the KIA's NIK question (checked as typed)."""
+    numbers = _numbers(text)
+    nik = next((spec for spec in service.fields if spec.kind == "nik"), None)
+    if len(numbers) != 1 or nik is None:
+        return None
+    return nik.key, numbers[0]
+
+
+def typed_without_separators(text: str) -> bool:
+    """A request typed with spaces instead of `#` ("KIA 3603… 3603… BUDI …"): it names one
+    service and carries two NIK-long numbers. It is a typed attempt (the parser explains the
+    format), not a sentence that starts the guided conversation."""
+    return len(services_named(text)) == 1 and len(_numbers(text)) >= 2
+
+
 # --- the questions ------------------------------------------------------------------------------
 
 # Fields answered by choosing: (value, title on a button). The values are the typed format's.
@@ -220,6 +245,12 @@ def choice_value(question_: Question, text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+def kecamatan_hinted(answers: dict[str, object]) -> tuple[str, ...]:
+    """Kecamatan codes (6 digits) the answers' KK number and NIK begin with."""
+    numbers = [str(answers.get(key) or "") for key in ("no_kk", "nik")]
+    return tuple(n[:6] for n in numbers if len(n) == 16 and n.isdigit())
+
+
 def places_for(
     question_: Question, answers: dict[str, object], regions: RegionIndex | None = None
 ) -> list[Place]:
@@ -227,7 +258,11 @@ def places_for(
     chosen kecamatan, in alphabetical order."""
     regions = regions or office_regions()
     if question_.kind == "kecamatan":
-        return sorted(regions.kecamatan, key=lambda p: p.nama)
+        # The kecamatan the KK number (else the NIK) was issued in comes first: most families
+        # find theirs on the first page instead of paging through thirty names.
+        hinted = kecamatan_hinted(answers)
+        rank = {code: n for n, code in reversed(list(enumerate(hinted)))}
+        return sorted(regions.kecamatan, key=lambda p: (rank.get(p.digits, len(hinted)), p.nama))
     kecamatan = regions.match_kecamatan(str(answers.get("kecamatan") or "")).place
     if kecamatan is None:
         return []

@@ -70,6 +70,10 @@ PROBLEMS: dict[str, str] = {
         "Menurut NIK, anak ini lahir {date} dan sudah berumur {age} tahun. KIA hanya untuk anak di bawah "
         "17 tahun: sekarang waktunya membuat KTP-el (kirim ke {ktp_number} dengan format {ktp_format})."
     ),
+    "nik_same_as_no_kk": (
+        "NIK dan Nomor KK yang Anda tulis sama ({value}). Nomor KK ada di bagian atas Kartu Keluarga; "
+        "NIK ada di baris nama orangnya. Mohon periksa lagi NIK."
+    ),
     # --- names -----------------------------------------------------------------------------
     "name_has_digits": "{words} tidak boleh berisi angka. Yang Anda tulis: {value}.",
     "name_invalid_characters": (

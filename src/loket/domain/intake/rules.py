@@ -46,3 +46,11 @@ def pemula_under_17(draft: Draft) -> None:
     age = numbers.age_on(born, draft.today)
     if age < 17:
         draft.warn("ktp_pemula_under_17", "nik", age=age, date=long_date(born, weekday=False))
+
+
+def nik_not_no_kk(draft: Draft) -> None:
+    """The same number as NIK and as KK number: one of them was copied from the wrong line of
+    the card (most often the KK number typed as the NIK). Never both (a KK number is not a NIK)."""
+    nik, no_kk = draft.fields.get("nik"), draft.fields.get("no_kk")
+    if nik and no_kk and str(nik) == str(no_kk) and not any(p.field == "nik" for p in draft.problems):
+        draft.problems.append(problem("nik_same_as_no_kk", "nik", value=nik))

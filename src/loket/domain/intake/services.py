@@ -111,7 +111,7 @@ SERVICES: dict[str, Service] = {
             short_name="KTP-el",
             officer_rank=2,
             demo_weight=25,
-            rules=(rules.pemula_under_17,),
+            rules=(rules.pemula_under_17, rules.nik_not_no_kk),
             phrases=("E KTP", "EKTP", "KTP ELEKTRONIK"),
         ),
         Service(
@@ -125,7 +125,7 @@ SERVICES: dict[str, Service] = {
             officer_rank=1,
             demo_weight=40,
             child=True,
-            rules=(rules.kia_child_under_17,),
+            rules=(rules.kia_child_under_17, rules.nik_not_no_kk),
             phrases=("KARTU ANAK", "KARTU IDENTITAS ANAK"),
         ),
         Service(

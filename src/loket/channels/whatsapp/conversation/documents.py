@@ -67,3 +67,10 @@ def file_to_guided_case(resident: Resident) -> tuple[Case, str] | None:
     if found is None:
         return case, ""
     return case, found[0].key
+
+
+def files_awaiting_pick(resident: Resident | None) -> set[int]:
+    """Documents (ids) the resident is being asked to assign to one of several requests."""
+    row = GuidedConversation.objects.filter(resident=resident, step=GuidedConversation.Step.PICK_CASE).first()
+    files = (row.pending or {}).get("files") if row is not None else None
+    return {int(pk) for pk in files} if isinstance(files, list) else set()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from loket.cases import document_files
 from loket.cases.models import OPEN_STATES, Case, Document, Resident, State
 from loket.channels.whatsapp import media
-from loket.channels.whatsapp.conversation import documents
+from loket.channels.whatsapp.conversation import documents, guided
 from loket.channels.whatsapp.conversation.identity import same_person
 from loket.channels.whatsapp.conversation.shared import REQUEST_NUMBER, OnDemand, content_of, hand_to_officer
 from loket.channels.whatsapp.conversation.wording import progress_lines
@@ -26,6 +26,24 @@ ACKNOWLEDGE_FILES = "whatsapp.acknowledge_files"
 
 def case_for_file(message: InboundMessage, resident: Resident, caption: str) -> Case | None:
     """The case a file belongs to: named in the caption, the quoted reply, else the latest waiting."""
+    named = named_case(message, resident, caption)
+    if named is not None:
+        return named
+    waiting = waiting_cases(resident)
+    return waiting[0] if waiting else None
+
+
+def waiting_cases(resident: Resident) -> list[Case]:
+    """This address's requests waiting for files, the latest first (at most ten: one list)."""
+    return list(
+        Case.objects.filter(
+            resident=resident, state__in=[State.WAITING_DOCUMENTS, State.NEEDS_CORRECTION]
+        ).order_by("-updated_at", "-pk")[:10]
+    )
+
+
+def named_case(message: InboundMessage, resident: Resident, caption: str) -> Case | None:
+    """The open case a file names: a request number in the caption, or the message it replies to."""
     mine = Case.objects.filter(resident__in=same_person(resident))
     named = REQUEST_NUMBER.search(caption.upper())
     if named:
@@ -37,11 +55,7 @@ def case_for_file(message: InboundMessage, resident: Resident, caption: str) -> 
         case = _case_of_quoted(quoted, mine)
         if case:
             return case
-    return (
-        mine.filter(resident=resident, state__in=[State.WAITING_DOCUMENTS, State.NEEDS_CORRECTION])
-        .order_by("-updated_at", "-pk")
-        .first()
-    )
+    return None
 
 
 def _case_of_quoted(wamid: str, mine: QuerySet[Case]) -> Case | None:
@@ -62,6 +76,7 @@ def receive_file(message: InboundMessage, conversation: Conversation | OnDemand)
     assert resident is not None  # only a resident's messages are routed here
     body = content_of(message)
     caption = str(body.get("caption") or "")
+    ask_among: list[Case] = []
     if message.type in ("image", "document"):
         kind = kind_from_caption(caption) or kind_from_caption(str(body.get("filename") or ""))
         asked = (
@@ -75,8 +90,14 @@ def receive_file(message: InboundMessage, conversation: Conversation | OnDemand)
             case, label = asked
             kind = KINDS.get(label)
         else:
-            case = case_for_file(message, resident, caption)
-        if case is None:
+            case = named_case(message, resident, caption)
+            if case is None:
+                waiting = waiting_cases(resident)
+                if len(waiting) >= 2 and guided.may_ask_which(resident):
+                    ask_among = waiting  # several wait and nothing says which: ask, never guess
+                else:
+                    case = waiting[0] if waiting else None
+        if case is None and not ask_among:
             hand_to_officer(conversation)  # no case to join: an officer files it
     else:
         # Voice notes and videos are kept for an officer, not filed as a required document.
@@ -91,6 +112,8 @@ def receive_file(message: InboundMessage, conversation: Conversation | OnDemand)
         source_message_id=message.wamid[:128],
     )
     message.document = document
+    if ask_among:
+        guided.which_request_for_file(resident, ask_among, document)
     queue.enqueue(
         DOWNLOAD_MEDIA, {"message_id": message.pk}, key=f"wa-media:{message.wamid}"[:200], priority=4
     )
@@ -147,7 +170,13 @@ def files_acknowledgement(messages: list[InboundMessage]) -> tuple[str, Case | N
     for m in stored:
         by_case.setdefault(m.document.case_id if m.document else None, []).append(m)
     last_case = None
+    awaiting_pick = documents.files_awaiting_pick(messages[0].resident) if messages else set()
     for case_id, group in by_case.items():
+        if case_id is None and all(m.document and m.document.pk in awaiting_pick for m in group):
+            lines.append(
+                f"Kami terima {len(group)} berkas. Mohon pilih untuk permohonan yang mana pada pesan kami sebelumnya."
+            )
+            continue
         if case_id is None:
             lines.append(f"Kami terima {len(group)} berkas. Petugas akan memeriksa dan mencatatnya.")
             continue

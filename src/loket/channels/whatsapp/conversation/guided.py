@@ -16,15 +16,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from loket.cases.models import Case, Resident, State
-from loket.channels.whatsapp.conversation import documents, intake
+from loket.cases import checklist
+from loket.cases.models import Case, Document, Resident, State
+from loket.cases.opening import file_received
+from loket.channels.whatsapp.conversation import documents, intake, remind
 from loket.channels.whatsapp.conversation.choices import Option, offer, pressed, session_for, typed_choice
 from loket.channels.whatsapp.conversation.identity import same_person
 from loket.channels.whatsapp.conversation.keywords import Applies
 from loket.channels.whatsapp.conversation.shared import OnDemand, reply
-from loket.channels.whatsapp.conversation.wording import wrong_number_text
+from loket.channels.whatsapp.conversation.wording import progress_lines, wrong_number_text
 from loket.channels.whatsapp.models import GuidedConversation, PhoneNumber
-from loket.domain.checklists import required_documents
+from loket.domain.calendar import parse_date
 from loket.domain.intake import SERVICES, Service, canonical_message, parse
 from loket.domain.intake import guided as flow
 from loket.domain.intake.fields import JENIS
@@ -37,7 +39,9 @@ queue.periodic(EXPIRE_GUIDED, 300)
 # Steps where a question about a request is open (they expire with a note).
 ASKING = (Step.QUESTION, Step.CONFIRM_PLACE, Step.SUMMARY, Step.CHANGE)
 # Steps a resident can be in that wait for a choice.
-CHOOSING = (Step.MENU, Step.CONFIRM_PLACE, Step.SUMMARY, Step.CHANGE, Step.PICK_CASE)
+CHOOSING = (Step.MENU, Step.CONFIRM_PLACE, Step.SUMMARY, Step.CHANGE, Step.PICK_CASE, Step.REMIND_CONSENT)
+# "Ingatkan saya": the birth date, then consent to reminders (conversation/remind.py).
+REMINDING = (Step.REMIND_DATE, Step.REMIND_CONSENT)
 # Places per list page: nine names and the "Lainnya ›" row.
 PAGE = 9
 MORE = "Lainnya ›"
@@ -72,7 +76,10 @@ def current(resident: Resident) -> GuidedConversation | None:
 
 
 def end(conv: GuidedConversation, *, step: str = Step.IDLE) -> None:
-    """Forget the answers (personal data lives only on a case) and close the conversation."""
+    """Forget the answers (personal data lives only on a case) and close the conversation.
+    Files still waiting for the resident to say which request they belong to go to an officer."""
+    if conv.step == Step.PICK_CASE and conv.pending.get("files"):
+        _files_to_officer(conv.resident)
     conv.step, conv.key, conv.answers, conv.pending, conv.choices = step, "", {}, {}, []
     if step == Step.IDLE:
         conv.service, conv.case, conv.source = "", None, "guided"
@@ -87,6 +94,17 @@ def expire(conv: GuidedConversation) -> None:
             f"Pengisian permohonan {service.keyword} kami hentikan karena lama tidak ada balasan; "
             "data yang belum selesai tidak kami simpan. Ketik MENU untuk mulai lagi kapan saja.",
         )
+    elif conv.step == Step.PICK_CASE and conv.pending.get("files"):
+        reply(
+            conv.resident,
+            "Berkas yang Anda kirim tetap kami simpan; petugas akan mencatatnya ke permohonan yang sesuai.",
+        )
+    elif conv.step in REMINDING:
+        reply(
+            conv.resident,
+            "Pengingat belum kami catat karena lama tidak ada balasan. Ketik MENU lalu pilih "
+            "Ingatkan saya untuk mengulang.",
+        )
     end(conv)
 
 
@@ -95,7 +113,7 @@ def expire_idle(payload: dict) -> None:
     """Periodic: conversations left unanswered past LOKET_WA_GUIDED_IDLE_MINUTES end politely."""
     since = timezone.now() - idle_limit()
     for pk in GuidedConversation.objects.filter(
-        step__in=[*ASKING, Step.MENU, Step.PICK_CASE], asked_at__lt=since
+        step__in=[*ASKING, *REMINDING, Step.MENU, Step.PICK_CASE], asked_at__lt=since
     ).values_list("pk", flat=True)[:500]:
         with transaction.atomic():
             conv = (
@@ -110,7 +128,7 @@ def expire_idle(payload: dict) -> None:
 
 def open_questions(conv: GuidedConversation | None) -> tuple[Applies, ...]:
     """The keyword table's questions this conversation has open (a yes/no question)."""
-    if conv is not None and conv.step in (Step.CONFIRM_PLACE, Step.SUMMARY):
+    if conv is not None and conv.step in (Step.CONFIRM_PLACE, Step.SUMMARY, Step.REMIND_CONSENT):
         return (Applies.YES_NO_QUESTION,)
     return ()
 
@@ -129,6 +147,7 @@ def show_menu(resident: Resident, number: PhoneNumber | None = None, *, intro: s
         Option("syarat", "Syarat & biaya", "Dokumen yang perlu disiapkan; semua gratis", "Lainnya"),
         Option("petugas", "Bicara dengan petugas", "Pesan Anda dibaca petugas", "Lainnya"),
         Option("aduan", "Pengaduan", "Sampaikan keluhan atau saran", "Lainnya"),
+        Option("ingat", "Ingatkan saya", "Pengingat KIA (usia 5) dan KTP-el (usia 17) anak", "Lainnya"),
     ]
     body = (intro + "\n\n" if intro else "") + (
         "Halo, ini layanan WhatsApp Dukcapil. Mau mengurus apa? Semua layanan gratis."
@@ -139,22 +158,30 @@ def show_menu(resident: Resident, number: PhoneNumber | None = None, *, intro: s
 
 
 def requirements_text() -> str:
-    """Syarat & biaya: the documents per service (the national checklist) and that it is free."""
+    """Syarat & biaya: the documents per service (the office's checklist: its configured list,
+    else the national rule; `cases.checklist`) and that it is free."""
     lines = ["Semua layanan Dukcapil GRATIS, tanpa biaya. Siapkan foto dokumen ini:"]
     for service in SERVICES.values():
-        base = required_documents(service.keyword, {}, {})
+        base = checklist.office_keys(service.keyword, {}, {})
         extra: list[str] = []
-        if service.child:
-            photo = [
-                k for k in required_documents(service.keyword, {}, {"perlu_foto": True}) if k not in base
-            ]
-            extra += [f"{documents.lower_first(k.label)} (umur 5 th ke atas)" for k in photo]
-        if any(spec.kind == "jenis" for spec in service.fields):
-            for jenis in JENIS:
-                for kind in required_documents(service.keyword, {"jenis": jenis}, {}):
-                    if kind not in base:
-                        extra.append(f"{documents.lower_first(kind.label)} (bila {jenis.lower()})")
-        names = [k.label for k in base] + extra
+        if not checklist.configured(service.keyword):  # the national rule's conditional items
+            if service.child:
+                photo = [
+                    k
+                    for k in checklist.office_keys(service.keyword, {}, {"perlu_foto": True})
+                    if k not in base
+                ]
+                extra += [
+                    f"{documents.lower_first(checklist.kind_label(k))} (umur 5 th ke atas)" for k in photo
+                ]
+            if any(spec.kind == "jenis" for spec in service.fields):
+                for jenis in JENIS:
+                    for key in checklist.office_keys(service.keyword, {"jenis": jenis}, {}):
+                        if key not in base:
+                            extra.append(
+                                f"{documents.lower_first(checklist.kind_label(key))} (bila {jenis.lower()})"
+                            )
+        names = [checklist.kind_label(k) for k in base] + extra
         lines.append(f"• {service.keyword}: " + ", ".join(names) + ".")
     lines.append("Ketik MENU untuk memilih layanan.")
     return "\n".join(lines)
@@ -177,11 +204,22 @@ def start(
     conv.service, conv.source = service.keyword, source or "guided"
     conv.answers = flow.prefilled(service, said) if said else {}
     total = len(flow.questions(service))
-    # One message: what happens, then the first question.
+    # One message: what happens, (a NIK given with the service word, checked), the first question.
     intro = (
         f"Baik, kita isi permohonan {service.name} bersama: {total} pertanyaan, satu per satu. "
         "Ketik BATAL untuk berhenti."
     )
+    given = flow.said_number(service, said) if said else None
+    if given is not None:
+        key, digits = given
+        checked = flow.check(service, key, digits, conv.answers)
+        if checked.ok:
+            conv.answers[key] = str(checked.value)
+            conv.answers.update(checked.extra)
+            label = flow.question(service, key).words.split(" (")[0]
+            intro += f" {label} {checked.value} sudah kami catat."
+        else:
+            intro += "\n\n" + explained(checked, digits)
     ask(conv, before=intro)
 
 
@@ -214,8 +252,16 @@ def offer_places(
     pages = max(1, -(-len(places) // PAGE))
     page = page % pages
     shown = places[page * PAGE : (page + 1) * PAGE] if len(places) > PAGE + 1 else places[: PAGE + 1]
+    hinted = flow.kecamatan_hinted(conv.answers) if q.kind == "kecamatan" else ()
     options = [
-        Option(f"place:{p.kode}", p.nama, "Kelurahan" if p.level == "kelurahan" else p.level.capitalize())
+        Option(
+            f"place:{p.kode}",
+            p.nama,
+            "Sesuai nomor KK/NIK Anda"
+            if p.digits in hinted
+            # The question names the kecamatan already; a desa list tells desa from kelurahan.
+            else ("" if p.level == "kecamatan" else "Kelurahan" if p.level == "kelurahan" else "Desa"),
+        )
         for p in shown
     ]
     if len(places) > PAGE + 1:
@@ -242,6 +288,14 @@ def summary(conv: GuidedConversation, *, before: str = "") -> None:
 
 def answer_text(conv: GuidedConversation, text: str, resident: Resident, number: PhoneNumber | None) -> None:
     """A typed message while a conversation is open (keywords and `#…#` already routed)."""
+    if conv.step == Step.REMIND_DATE:
+        if parse_date(text) is None and flow.services_named(text):
+            # Not a date but a service ("KIA"): the resident changed their mind.
+            end(conv)
+            begin(resident, number, text, source="")
+            return
+        remind.answer_date(conv, text)
+        return
     if conv.step == Step.QUESTION:
         service = SERVICES[conv.service]
         q = flow.question(service, conv.key)
@@ -322,10 +376,14 @@ def choose(conv: GuidedConversation, value: str, resident: Resident, number: Pho
     elif conv.step == Step.PICK_CASE:
         from loket.channels.whatsapp.conversation.requests import case_status
 
+        files = conv.pending.pop("files", None)
         end(conv)
         case = Case.objects.filter(
             pk=int(value.removeprefix("case:")), resident__in=same_person(resident)
         ).first()
+        if files:
+            file_to(case, files, resident)
+            return
         reply(
             resident,
             case_status(case) if case else "Permohonan itu tidak kami temukan. Ketik STATUS.",
@@ -333,6 +391,8 @@ def choose(conv: GuidedConversation, value: str, resident: Resident, number: Pho
         )
     elif conv.step == Step.SUMMARY:
         submit(conv, resident) if value == "yes" else _offer_changes(conv)
+    elif conv.step == Step.REMIND_CONSENT:
+        remind.answer_consent(conv, value == "yes")
     elif conv.step == Step.CHANGE:
         key = value.removeprefix("edit:")
         conv.answers.pop(key, None)
@@ -381,6 +441,8 @@ def _menu_choice(
     elif value == "petugas":
         requests.want_officer(resident, OnDemand(resident))
         wait_for_officer(conv)
+    elif value == "ingat":
+        remind.begin(conv)
     elif value == "aduan":
         talk = _conversation(resident)
         talk.needs_officer, talk.officer_requested_at = True, timezone.now()
@@ -433,7 +495,7 @@ def _typed_answer(conv: GuidedConversation, q: flow.Question, text: str, *, chos
     if checked.ok:
         _accept(conv, q.key, str(checked.value), checked.extra)
         return
-    explanation = " ".join(p.text for p in checked.problems)
+    explanation = explained(checked, text)
     if q.place and len(checked.candidates) > 1:
         questions = flow.questions(service)
         offer_places(
@@ -447,6 +509,16 @@ def _typed_answer(conv: GuidedConversation, q: flow.Question, text: str, *, chos
         return
     conv.pending = {}
     ask(conv, before=explanation)
+
+
+def explained(checked: flow.Checked, said: str) -> str:
+    """The problems of an answer, with what was received when the text does not quote it."""
+    text = " ".join(p.text for p in checked.problems)
+    said = " ".join(said.split())
+    if said and said.upper() not in text.upper():
+        shown = said if len(said) <= 40 else said[:39] + "…"
+        text = f"Yang kami terima: {shown}. {text}"
+    return text
 
 
 def _accept(conv: GuidedConversation, key: str, value: str, extra: dict) -> None:
@@ -501,10 +573,13 @@ def ask_next_document(case: Case) -> None:
 # --- several requests ---------------------------------------------------------------------------
 
 
-def pick_case(resident: Resident, cases: list[Case], body: str) -> None:
-    """Ask which request: one row per open request (WhatsApp allows ten)."""
+def pick_case(resident: Resident, cases: list[Case], body: str, *, files: list[int] | None = None) -> None:
+    """Ask which request: one row per open request (WhatsApp allows ten). With `files`: which
+    request these documents (ids) belong to."""
     conv = session_for(resident)
     end(conv)
+    if files:
+        conv.pending = {"files": files}
     options = [
         Option(
             f"case:{c.pk}",
@@ -516,6 +591,63 @@ def pick_case(resident: Resident, cases: list[Case], body: str) -> None:
     offer(conv, body, options, list_button="Pilih permohonan")
     conv.step = Step.PICK_CASE
     conv.save()
+
+
+def may_ask_which(resident: Resident) -> bool:
+    """Whether a file may be answered with "which request?": not while the resident is in the
+    middle of a request's questions or of another question (those answers would be lost)."""
+    step = GuidedConversation.objects.filter(resident=resident).values_list("step", flat=True).first()
+    return step in (None, Step.IDLE, Step.MENU, Step.PICK_CASE, Step.OFFICER)
+
+
+def which_request_for_file(resident: Resident, cases: list[Case], document: Document) -> None:
+    """A file with no caption naming a request while several wait (and no document is being
+    asked for): ask which request, once for the files sent together."""
+    conv = session_for(resident)
+    if conv.step == Step.PICK_CASE and conv.pending.get("files"):
+        conv.pending = {"files": [*conv.pending["files"], document.pk]}
+        conv.save(update_fields=["pending"])
+        return
+    pick_case(
+        resident,
+        cases,
+        "Berkas Anda kami terima. Ada beberapa permohonan yang menunggu dokumen: berkas ini untuk yang mana?",
+        files=[document.pk],
+    )
+
+
+def file_to(case: Case | None, files: list[int], resident: Resident) -> None:
+    """The files the resident assigned to `case` (a request still waiting for documents) join it."""
+    if case is None or case.state not in documents.WAITING:
+        _files_to_officer(resident)
+        reply(
+            resident,
+            "Permohonan itu tidak sedang menunggu dokumen. Berkas Anda tetap kami simpan; petugas akan "
+            "mencatatnya. Ketik STATUS untuk melihat permohonan Anda.",
+        )
+        return
+    joined = 0
+    for document in Document.objects.filter(
+        pk__in=files, case__isnull=True, resident__in=same_person(resident)
+    ):
+        document.case = case
+        document.save(update_fields=["case"])
+        joined += 1
+        if checklist.document_counts(document):
+            file_received(document)  # downloaded already: the completeness rule decides now
+    case.refresh_from_db()
+    lines = [
+        f"Baik, {joined} berkas kami catat untuk permohonan {case.request_number}.",
+        *progress_lines(case),
+    ]
+    reply(resident, "\n".join(lines), case=case)
+
+
+def _files_to_officer(resident: Resident) -> None:
+    talk = _conversation(resident)
+    if not talk.needs_officer:
+        talk.needs_officer = True
+        talk.save(update_fields=["needs_officer"])
 
 
 # --- where a message starts ----------------------------------------------------------------------

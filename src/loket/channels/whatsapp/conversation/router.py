@@ -161,9 +161,10 @@ def route_text(
         return
     if conv is None and port.answer_text(resident, text):
         return  # a question the core asked (the survey) was waiting for this text
-    if looks_typed(text):
+    hashed = looks_typed(text)
+    if hashed or guided.flow.typed_without_separators(text):
         result = parse(text)
-        if result.service is None:
+        if result.service is None and hashed:
             guided.show_menu(resident, number, intro="Pesan Anda belum berisi permohonan yang kami kenali.")
             return
         if conv is not None and result.ok:

@@ -94,10 +94,12 @@ def acknowledgement(
 ) -> str:
     """The answer to a request: its number, what we understood, what to send, the turn.
 
-    `one_by_one` (a guided request): the documents are asked for next, one at a time."""
+    `one_by_one` (a guided request): the data is not repeated (the resident confirmed it in
+    the summary a moment ago), the documents are asked for next, one at a time."""
     head = "Permohonan Anda kami terima." if created else "Permohonan Anda kami perbarui."
     lines = [head, f"Nomor permohonan: *{case.request_number}*", ""]
-    understood = understood_lines(case.service, case.fields)
+    # A guided request's data was confirmed in the summary just before: not repeated.
+    understood = [] if one_by_one else understood_lines(case.service, case.fields)
     if understood:
         lines += ["Yang kami catat:", *understood, ""]
     lines += [f"Catatan: {w}" for w in warnings]

@@ -27,6 +27,8 @@ class GuidedConversation(models.Model):
         DOCUMENTS = "documents", "Meminta dokumen"
         PICK_CASE = "pick_case", "Memilih permohonan"
         OFFICER = "officer", "Menunggu petugas"
+        REMIND_DATE = "remind_date", "Tanggal lahir untuk pengingat"
+        REMIND_CONSENT = "remind_consent", "Persetujuan pengingat"
 
     resident = models.OneToOneField("cases.Resident", on_delete=models.CASCADE, related_name="guided")
     service = models.CharField(max_length=10, blank=True)
