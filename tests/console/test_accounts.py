@@ -56,3 +56,15 @@ def test_the_demo_prints_every_account_with_its_secret_and_is_idempotent(setting
     assert demo.totp_secret(TOTPDevice.objects.get(user__username="petugas.kia")) in text
     assert Case.objects.count() == 4
     assert {c.state for c in Case.objects.all()} >= {"queued", "waiting_documents", "approved"}
+
+
+def test_staff_add_without_a_terminal_prints_a_one_time_password_that_signs_in(monkeypatch):
+    # A script or provisioning tool has no terminal to ask on: no prompt that would hang or
+    # crash, a strong temporary password printed once instead.
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    out = io.StringIO()
+    call_command("staff", "add", "kader", "--role", "operator", "--kecamatan", "36.03.03", stdout=out)
+    (line,) = [line for line in out.getvalue().splitlines() if "sandi sementara" in line]
+    password = line.rsplit(" ", 1)[-1]
+    user = StaffProfile.objects.get(user__username="kader").user
+    assert len(password) >= 12 and user.check_password(password)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+import secrets
+import sys
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -86,7 +88,13 @@ class Command(BaseCommand):
             raise CommandError("Petugas verifikasi butuh minimal satu layanan (--services KIA).")
         if get_user_model().objects.filter(username=username).exists():
             raise CommandError(f"Pengguna {username} sudah ada.")
-        password = options["password"] or getpass.getpass("Sandi: ")
+        password, generated = options["password"], False
+        if not password and sys.stdin.isatty():
+            password = getpass.getpass("Sandi: ")
+        elif not password:
+            # No terminal to ask on (a script, a provisioning tool): a strong one-time password,
+            # printed once below; the person changes it after signing in.
+            password, generated = secrets.token_urlsafe(12), True
         if len(password) < 8:
             raise CommandError("Sandi minimal 8 karakter.")
         with transaction.atomic():
@@ -96,6 +104,8 @@ class Command(BaseCommand):
             )
             device = TOTPDevice.objects.create(user=user, name="konsol", confirmed=True)
         self._print(user, device)
+        if generated:
+            self.stdout.write(f"  sandi sementara (sekali tampil, segera ganti): {password}")
 
     def _print(self, user, device):
         profile = user.staff
