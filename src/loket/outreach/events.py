@@ -5,8 +5,8 @@
 - `ktp_17`: on the 17th birthday the same NIK continues on the KTP-el, after in-person
   biometric recording.
 
-Source: ../shared/reference/adminduk-domain.md §2.2 (Permendagri 2/2016) and §3.2 (UU 24/2013
-Pasal 63). A 29 February birthday falls on 1 March in common years (`domain.nik.anniversary`).
+Source: Permendagri 2/2016 on the KIA, and UU 24/2013 Pasal 63 on the KTP-el (the facts and
+their sources are written down in docs/outreach.md, "Reminders about children"). A 29 February birthday falls on 1 March in common years (`domain.nik.anniversary`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ The list an office must get approved in WhatsApp Manager (docs/whatsapp.md, betw
 `templates:begin`/`templates:end` markers) is generated from `DECLARED` by `loket whatsapp
 templates --markdown`; a test fails when the two differ.
 
-Categories (../shared/reference/whatsapp-cloud-api.md §6.3, §8): UTILITY is for a follow-up
+Categories (Meta's template categories and pricing rules, written down in docs/whatsapp.md,
+"Templates"): UTILITY is for a follow-up
 on a specific request of the resident and names it (the request number); MARKETING for
 anything else Loket writes first (reminders about things not yet requested, campaigns);
 AUTHENTICATION for one-time codes, which Loket never sends. `refusal` applies the rule to a
