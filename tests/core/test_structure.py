@@ -121,3 +121,19 @@ def test_the_sql_scan_sees_strings_and_f_strings():
     assert _writes_sql('X = f"UPDATE {t} SET a = 1"', "s.py")
     assert _writes_sql("X = (\n  'INSERT INTO t '\n  'VALUES (1)'\n)", "s.py")
     assert not _writes_sql('X = "Select a service"', "s.py")
+
+
+def test_the_project_stands_alone_and_never_reads_the_shared_folder():
+    # The workspace's reference folder is not shipped: facts are copied into docs/ and
+    # src/loket/data/ with their attribution, and code cites primary sources.
+    outside = ".." + "/shared"
+    root = SRC.parent.parent
+    found = [
+        str(path.relative_to(root))
+        for folder in ("src", "tests", "bench", "docs")
+        for path in (root / folder).rglob("*")
+        if path.is_file()
+        and path.suffix in {".py", ".md", ".html", ".txt", ".toml", ".csv", ".js", ".css"}
+        and outside in path.read_text(errors="replace")
+    ]
+    assert found == []
