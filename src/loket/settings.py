@@ -171,8 +171,38 @@ STATIC_ROOT = Path(envstr("LOKET_STATIC_DIR", str(DATA_DIR / "static"))).resolve
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request when it is missing
 MEDIA_ROOT = Path(envstr("LOKET_MEDIA_DIR", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = "/media/"  # never served publicly: documents go through access-checked views
+# Files Loket writes (residents' documents, receipts and documents it sends) go through
+# Django's default storage: the media folder above, or with LOKET_S3_BUCKET a private bucket
+# on any S3-compatible service (loket.core.storage; docs/operations.md, "Files on
+# S3-compatible storage"). Credentials: the standard AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+# (or an instance role), read by boto3. No fallback to the local disk when the bucket fails.
+LOKET_S3_BUCKET = envstr("LOKET_S3_BUCKET")
+LOKET_S3_ENDPOINT_URL = envstr("LOKET_S3_ENDPOINT_URL")
+LOKET_S3_REGION = envstr("LOKET_S3_REGION")
+LOKET_S3_PREFIX = envstr("LOKET_S3_PREFIX").strip("/")
+LOKET_DOCUMENT_MAX_MB = envint("LOKET_DOCUMENT_MAX_MB", 10)
+FILE_STORAGE = (
+    {
+        "BACKEND": "loket.core.s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": LOKET_S3_BUCKET,
+            "endpoint_url": LOKET_S3_ENDPOINT_URL or None,
+            "region_name": LOKET_S3_REGION or None,
+            "location": LOKET_S3_PREFIX,
+            # A file read back (a download, a send, a re-check) stays in memory up to this
+            # size rather than in a temporary file on the local disk.
+            "max_memory_size": (LOKET_DOCUMENT_MAX_MB + 1) * 1024 * 1024,
+            # SigV4, and path-style addressing for a custom endpoint (MinIO, Ceph, moto
+            # answer it without wildcard DNS).
+            "signature_version": "s3v4",
+            "addressing_style": "path" if LOKET_S3_ENDPOINT_URL else None,
+        },
+    }
+    if LOKET_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGE,
     # Hashed names and brotli/gzip copies written by `collectstatic` (`loket serve` runs it).
     "staticfiles": {"BACKEND": "loket.core.staticfiles.StaticStorage"},
 }
@@ -226,11 +256,11 @@ LOKET_WA_API_VERSION = envstr("LOKET_WA_API_VERSION", "v26.0")
 LOKET_WA_MAX_BODY_BYTES = envint("LOKET_WA_MAX_BODY_BYTES", 4 * 1024 * 1024)
 LOKET_WA_MEDIA_ATTEMPTS = envint("LOKET_WA_MEDIA_ATTEMPTS", 5)
 # Residents' files (docs/operations.md): only these types, within these limits, count
-# toward a checklist; anything else is kept for an officer, flagged, and the resident told.
+# toward a checklist; anything else is kept for an officer, flagged, and the resident told
+# (their size limit, LOKET_DOCUMENT_MAX_MB, sits with the file storage above).
 LOKET_DOCUMENT_TYPES = envlist(
     "LOKET_DOCUMENT_TYPES", "image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf"
 )
-LOKET_DOCUMENT_MAX_MB = envint("LOKET_DOCUMENT_MAX_MB", 10)
 LOKET_DOCUMENT_MAX_PIXELS = envint("LOKET_DOCUMENT_MAX_PIXELS", 50_000_000)
 LOKET_DOCUMENT_PDF_MAX_PAGES = envint("LOKET_DOCUMENT_PDF_MAX_PAGES", 20)  # 0: no limit
 LOKET_WA_ACK_DELAY_SECONDS = envint("LOKET_WA_ACK_DELAY_SECONDS", 4)

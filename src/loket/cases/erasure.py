@@ -18,6 +18,7 @@ from __future__ import annotations
 from django.db import models, transaction
 
 from loket.cases.models import OPEN_STATES, Resident
+from loket.core.storage import delete_files
 
 
 class ResidentHasOpenCase(Exception):
@@ -74,7 +75,7 @@ def erase_resident(resident: Resident) -> dict[str, int]:
             _add(deleted, per_model)
         _, per_model = locked.delete()
         _add(deleted, per_model)
-        transaction.on_commit(lambda: _remove_files(files))
+        transaction.on_commit(lambda: delete_files(name for _, name in files))
     return deleted
 
 
@@ -82,8 +83,3 @@ def _add(total: dict[str, int], more: dict[str, int]) -> None:
     for label, count in more.items():
         if count:
             total[label] = total.get(label, 0) + count
-
-
-def _remove_files(files: list[tuple[models.FileField, str]]) -> None:
-    for field, name in files:
-        field.storage.delete(name)

@@ -14,15 +14,20 @@ executable, HTML, SVG, a broken image ...) is only ever a download: `attachment`
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from loket.cases.models import Case, Document
 from loket.console import audit
 from loket.console.access import StaffRequest, case_for, console_view, may, residents_for
 from loket.console.queue import touch
+from loket.core.storage import STORAGE_ERRORS
+
+log = logging.getLogger(__name__)
 
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "application/pdf"})
 
@@ -31,14 +36,30 @@ def shown_inline(document: Document) -> bool:
     return document.status != Document.Status.REFUSED and document.mime_type in INLINE_TYPES
 
 
-def document_response(document: Document) -> FileResponse:
+def document_response(document: Document) -> HttpResponse:
+    """The file streamed through Django from the storage (the media folder or the private
+    bucket; why not a presigned URL: `loket.core.storage`). From a bucket the whole object
+    is fetched (into memory) before the first byte goes out, so a storage failure is a clean
+    503, never half a file."""
     inline = shown_inline(document)
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.mime_type if inline else "application/octet-stream",
-        as_attachment=not inline,
-        filename=f"dokumen-{document.pk}" if inline else f"dokumen-{document.pk}-ditolak.bin",
-    )
+    try:
+        stored = document.file.open("rb")
+        response = FileResponse(
+            stored,
+            content_type=document.mime_type if inline else "application/octet-stream",
+            as_attachment=not inline,
+            filename=f"dokumen-{document.pk}" if inline else f"dokumen-{document.pk}-ditolak.bin",
+        )
+    except FileNotFoundError:
+        raise Http404("Berkas tidak ditemukan di penyimpanan.") from None
+    except STORAGE_ERRORS as exc:
+        log.error("document %s: storage failed (%s)", document.pk, type(exc).__name__)
+        return HttpResponse(
+            "Penyimpanan berkas sedang tidak dapat dihubungi. Coba lagi sebentar lagi.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": "30", "Cache-Control": "no-store"},
+        )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -54,7 +75,7 @@ def unfiled_documents(request: StaffRequest) -> QuerySet[Document]:
 
 @console_view("document")
 @xframe_options_sameorigin  # the PDF viewer on the case page embeds it; other sites still cannot
-def document_file(request: StaffRequest, doc: int, pk: int | None = None) -> FileResponse:
+def document_file(request: StaffRequest, doc: int, pk: int | None = None) -> HttpResponse:
     """A case's file (`pk` given), or an unfiled one for the officer deciding where it belongs."""
     case: Case | None = None
     if pk is None:

@@ -3,6 +3,7 @@ from django.conf import settings
 
 from loket.core.health import register_quarantine_source
 from loket.core.metrics import register_metrics_collector
+from loket.core.storage import file_storage  # noqa: F401  (registers the file storage's check)
 from loket.domain import regions
 from loket.domain.intake import services
 

@@ -9,18 +9,16 @@ kinds and sizes (rows marked "dihapus (retensi)"), and the consent dates.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from loket.cases.models import CLOSED_STATES, OPEN_STATES, Case, Correction, Document, Resident
+from loket.core.storage import delete_files
 from loket.privacy import retention
 from loket.privacy.models import ErasureRequest
 from loket.privacy.retention import Cutoffs, Kind, chunks
 from loket.scheduling.models import HandOver
-
-log = logging.getLogger(__name__)
 
 # After a confirmed erasure the resident's address is kept this long, so that the
 # confirmation can still be sent to them.
@@ -54,16 +52,8 @@ def remove_documents(qs: QuerySet, limits: Cutoffs) -> int:
             file="", caption=limits.mark, sha256="", correction_note="", purged_at=limits.now
         )
     names = [name for _, name in rows if name]
-    transaction.on_commit(lambda: delete_files(Document.file.field.storage, names))
+    transaction.on_commit(lambda: delete_files(names))
     return len(rows)
-
-
-def delete_files(storage, names: list[str]) -> None:
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError as exc:  # logged without the name: it holds a case id only, but keep it short
-            log.error("could not delete a purged file: %s", type(exc).__name__)
 
 
 # --- requests -------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from django.db.models import Q, QuerySet
 
 from loket.channels.whatsapp import outbox
 from loket.channels.whatsapp.models import Delivery, GuidedConversation, InboundMessage, OutboundMessage
+from loket.core.storage import delete_files
 from loket.privacy import retention, rights
-from loket.privacy.case_data import delete_files
 from loket.privacy.retention import Cutoffs, Kind, chunks
 
 UNSENT = [OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING, OutboundMessage.Status.HELD]
@@ -60,7 +60,7 @@ def remove_replies(qs: QuerySet, limits: Cutoffs) -> int:
         )
     names = [name for _, name in rows if name]
     if names:
-        transaction.on_commit(lambda: delete_files(OutboundMessage.document.field.storage, names))
+        transaction.on_commit(lambda: delete_files(names))
     return len(rows)
 
 

@@ -7,10 +7,11 @@ approved on it. Files that pass are left as they are (not re-encoded again).
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from loket.cases import document_files
 from loket.cases.models import Document
+from loket.core.storage import STORAGE_ERRORS
 
 
 class Command(BaseCommand):
@@ -30,10 +31,12 @@ class Command(BaseCommand):
             try:
                 with document.file.open("rb") as fh:
                     data = fh.read()
-            except OSError:
+            except FileNotFoundError:
                 missing += 1
                 self.stderr.write(f"dokumen #{document.pk}: berkas tidak ditemukan di penyimpanan")
                 continue
+            except STORAGE_ERRORS as exc:  # the bucket or disk failing: stop, nothing is judged on it
+                raise CommandError(f"Penyimpanan berkas tidak dapat dibaca ({type(exc).__name__}).") from exc
             verdict = document_files.check(data)
             if verdict.accepted:
                 passed += 1
