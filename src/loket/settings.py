@@ -181,23 +181,35 @@ LOKET_S3_ENDPOINT_URL = envstr("LOKET_S3_ENDPOINT_URL")
 LOKET_S3_REGION = envstr("LOKET_S3_REGION")
 LOKET_S3_PREFIX = envstr("LOKET_S3_PREFIX").strip("/")
 LOKET_DOCUMENT_MAX_MB = envint("LOKET_DOCUMENT_MAX_MB", 10)
-FILE_STORAGE = (
-    {
+
+
+def s3_storage(bucket: str, *, endpoint_url: str = "", region: str = "", prefix: str = "", max_mb: int = 10) -> dict:
+    """The default storage on a private bucket (loket.core.s3; the tests build theirs here too)."""
+    return {
         "BACKEND": "loket.core.s3.PrivateS3Storage",
         "OPTIONS": {
-            "bucket_name": LOKET_S3_BUCKET,
-            "endpoint_url": LOKET_S3_ENDPOINT_URL or None,
-            "region_name": LOKET_S3_REGION or None,
-            "location": LOKET_S3_PREFIX,
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "location": prefix.strip("/"),
             # A file read back (a download, a send, a re-check) stays in memory up to this
             # size rather than in a temporary file on the local disk.
-            "max_memory_size": (LOKET_DOCUMENT_MAX_MB + 1) * 1024 * 1024,
-            # SigV4, and path-style addressing for a custom endpoint (MinIO, Ceph, moto
-            # answer it without wildcard DNS).
-            "signature_version": "s3v4",
-            "addressing_style": "path" if LOKET_S3_ENDPOINT_URL else None,
+            "max_memory_size": (max_mb + 1) * 1024 * 1024,
+            # Path-style addressing for a custom endpoint: MinIO, Ceph and moto answer it
+            # without wildcard DNS.
+            "addressing_style": "path" if endpoint_url else None,
         },
     }
+
+
+FILE_STORAGE = (
+    s3_storage(
+        LOKET_S3_BUCKET,
+        endpoint_url=LOKET_S3_ENDPOINT_URL,
+        region=LOKET_S3_REGION,
+        prefix=LOKET_S3_PREFIX,
+        max_mb=LOKET_DOCUMENT_MAX_MB,
+    )
     if LOKET_S3_BUCKET
     else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 )

@@ -3,7 +3,6 @@ from django.conf import settings
 
 from loket.core.health import register_quarantine_source
 from loket.core.metrics import register_metrics_collector
-from loket.core.storage import file_storage  # noqa: F401  (registers the file storage's check)
 from loket.domain import regions
 from loket.domain.intake import services
 
@@ -18,6 +17,9 @@ class CoreConfig(AppConfig):
         # The job queue sits below the core (it imports nothing from it), so the core
         # registers the queue's figures into its own registries.
         from loket.jobs import metrics  # models are loaded only now
+
+        # The file storage's `loket check` and its delete job (it imports the job queue's models).
+        from loket.core import storage  # noqa: F401
 
         register_quarantine_source(metrics.QUARANTINE_SOURCE, metrics.failed_count)
         register_metrics_collector("jobs", metrics.collect)
