@@ -183,7 +183,9 @@ LOKET_S3_PREFIX = envstr("LOKET_S3_PREFIX").strip("/")
 LOKET_DOCUMENT_MAX_MB = envint("LOKET_DOCUMENT_MAX_MB", 10)
 
 
-def s3_storage(bucket: str, *, endpoint_url: str = "", region: str = "", prefix: str = "", max_mb: int = 10) -> dict:
+def s3_storage(
+    bucket: str, *, endpoint_url: str = "", region: str = "", prefix: str = "", max_mb: int = 10
+) -> dict:
     """The default storage on a private bucket (loket.core.s3; the tests build theirs here too)."""
     return {
         "BACKEND": "loket.core.s3.PrivateS3Storage",

@@ -85,7 +85,7 @@ class Bucket:
     def __init__(self, server: S3Server, name: str) -> None:
         self.server, self.name = server, name
 
-    def keys(self) -> list[str]:
+    def objects(self) -> list[str]:
         listing = self.server.client().list_objects_v2(Bucket=self.name)
         return sorted(item["Key"] for item in listing.get("Contents", []))
 

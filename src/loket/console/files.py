@@ -19,6 +19,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from loket.cases.models import Case, Document
@@ -36,7 +37,7 @@ def shown_inline(document: Document) -> bool:
     return document.status != Document.Status.REFUSED and document.mime_type in INLINE_TYPES
 
 
-def document_response(document: Document) -> HttpResponse:
+def document_response(document: Document) -> HttpResponseBase:
     """The file streamed through Django from the storage (the media folder or the private
     bucket; why not a presigned URL: `loket.core.storage`). From a bucket the whole object
     is fetched (into memory) before the first byte goes out, so a storage failure is a clean
@@ -75,7 +76,7 @@ def unfiled_documents(request: StaffRequest) -> QuerySet[Document]:
 
 @console_view("document")
 @xframe_options_sameorigin  # the PDF viewer on the case page embeds it; other sites still cannot
-def document_file(request: StaffRequest, doc: int, pk: int | None = None) -> HttpResponse:
+def document_file(request: StaffRequest, doc: int, pk: int | None = None) -> HttpResponseBase:
     """A case's file (`pk` given), or an unfiled one for the officer deciding where it belongs."""
     case: Case | None = None
     if pk is None:

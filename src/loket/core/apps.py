@@ -16,10 +16,9 @@ class CoreConfig(AppConfig):
         configure_domain()
         # The job queue sits below the core (it imports nothing from it), so the core
         # registers the queue's figures into its own registries.
-        from loket.jobs import metrics  # models are loaded only now
-
         # The file storage's `loket check` and its delete job (it imports the job queue's models).
         from loket.core import storage  # noqa: F401
+        from loket.jobs import metrics  # models are loaded only now
 
         register_quarantine_source(metrics.QUARANTINE_SOURCE, metrics.failed_count)
         register_metrics_collector("jobs", metrics.collect)
