@@ -17,11 +17,13 @@ import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.db import OperationalError
 from django.utils import timezone
 
 from loket.cases import checklist
 from loket.cases.erasure import erase_resident
 from loket.cases.models import Document, State
+from loket.channels.whatsapp import inbound_jobs
 from loket.channels.whatsapp.models import InboundMessage, OutboundMessage
 from loket.console.models import AuditEntry, Role
 from loket.core.storage import DELETE_FILES, storage_problem
@@ -297,3 +299,24 @@ def test_loket_check_is_quiet_about_a_reachable_bucket_and_the_local_disk(bucket
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     }
     assert storage_problem() == ""
+
+
+def test_a_database_failure_after_the_upload_leaves_no_orphan_object_and_retries(
+    bucket, fake_graph, monkeypatch
+):
+    deliver(text(KIA_BUDI, ts=1764400000))
+    real_store = inbound_jobs._store
+
+    def database_gone(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(inbound_jobs, "_store", database_gone)
+    deliver(photo(fake_graph, jpeg((7, 7, 7)), caption="AKTA", ts=1764400020))
+    assert bucket.objects() == []  # the uploaded copy was removed again
+    assert InboundMessage.objects.get(type="image").media_state == "pending"
+
+    monkeypatch.setattr(inbound_jobs, "_store", real_store)
+    Job.objects.filter(name="whatsapp.download_media").update(run_after=timezone.now())
+    work()
+    document = Document.objects.get()
+    assert bucket.objects() == [f"berkas/{document.file.name}"] and checklist.document_counts(document)

@@ -1,7 +1,7 @@
 """A resident's file onto a `Document`, through the one check (`loket.domain.files`).
 
 Every path that gives a Document a file (the WhatsApp media download, the demo data) goes
-through `check` then `keep`: an accepted file is stored as its clean copy (a re-encoded
+through `check` then `keep` (or its two halves, `store` then `record`): an accepted file is stored as its clean copy (a re-encoded
 image, a verified PDF) and counts; anything else is stored as an opaque `.bin` for an
 officer, marked REFUSED with its reason, and never counts (`checklist.document_counts`).
 """
@@ -37,8 +37,25 @@ def check(data: bytes) -> files.Verdict:
 
 def keep(document: Document, verdict: files.Verdict, *, stem: str) -> None:
     """Store the verdict's bytes as the document's file and record the verdict (not saved)."""
+    record(document, verdict, store(document, verdict, stem=stem))
+
+
+def store(document: Document, verdict: files.Verdict, *, stem: str) -> str:
+    """Write the verdict's bytes to the storage, in the document's folder; the stored name.
+
+    Disk or network work (a bucket answers in tens of milliseconds): the download job calls
+    it before taking any row lock, then `record`s the name inside its transaction.
+    """
     name = f"{stem}.{verdict.extension}" if verdict.accepted else f"ditolak-{stem}.bin"
-    document.file.save(name, ContentFile(verdict.data), save=False)
+    field = document.file.field
+    return field.storage.save(
+        field.generate_filename(document, name), ContentFile(verdict.data), max_length=field.max_length
+    )
+
+
+def record(document: Document, verdict: files.Verdict, stored_name: str) -> None:
+    """The stored file and the verdict on it, on the document (not saved)."""
+    document.file.name = stored_name
     document.mime_type = verdict.mime_type[:100]
     document.size = len(verdict.data)
     if verdict.accepted:

@@ -25,6 +25,7 @@ from loket.cases import document_files
 from loket.cases.opening import file_received
 from loket.channels.whatsapp import conversation, incidents, ingest, media, outbox
 from loket.channels.whatsapp.models import Conversation, InboundMessage, Incident
+from loket.core.storage import delete_files
 from loket.domain import files
 from loket.jobs import queue
 
@@ -117,20 +118,35 @@ def download_media(payload: dict) -> None:
         raise queue.RetryLater(wait, str(exc)) from None
     # The token worked for this download: a token incident (from a send or a download) is over.
     incidents.close_incidents(Incident.Kind.TOKEN)
+    stored = ""
     try:
-        # Sniff, open, re-encode: CPU work on hostile input, done before any row is locked.
+        # Sniff, open, re-encode: CPU work on hostile input; then the bytes go to the storage
+        # (a bucket answers in tens of milliseconds): both before any row is locked.
         verdict = document_files.check(fetched.data)
-        _store(pk, fetched, verdict)
+        document = message.document
+        assert document is not None  # a pending file has its document (filing)
+        stored = document_files.store(
+            document, verdict, stem=f"{document.label or message.type}-{message.pk}"
+        )
+        if not _store(pk, fetched, verdict, stored):
+            delete_files([stored])  # another run stored this file first: ours is a spare copy
     except Exception as exc:
-        # Storage or database trouble: the same bounded retries as a failed download.
+        # Storage or database trouble: the same bounded retries as a failed download. A file
+        # written before the database failed is no one's: it goes (the retry writes anew).
         log.exception("media of message %s could not be stored", pk)
+        if stored:
+            try:
+                delete_files([stored])
+            except Exception as cleanup:  # the database is down too: the orphan stays, counted by nothing
+                log.warning("media of message %s: spare file not removed (%s)", pk, type(cleanup).__name__)
         if message.media_attempts >= settings.LOKET_WA_MEDIA_ATTEMPTS:
             _give_up(pk, f"storage: {type(exc).__name__}")
             return
         raise queue.RetryLater(queue.backoff(message.media_attempts), "storage failed") from None
 
 
-def _store(pk: int, fetched: media.Fetched, verdict: files.Verdict) -> None:
+def _store(pk: int, fetched: media.Fetched, verdict: files.Verdict, stored: str) -> bool:
+    """Record the stored file on the document, if the message still waits for it (True)."""
     with transaction.atomic():
         message = (
             InboundMessage.objects.select_for_update(of=("self",))
@@ -138,10 +154,10 @@ def _store(pk: int, fetched: media.Fetched, verdict: files.Verdict) -> None:
             .get(pk=pk)
         )
         if message.media_state != InboundMessage.Media.PENDING:
-            return
+            return False
         document, resident = message.document, message.resident
         assert document is not None and resident is not None  # a pending file has both (filing)
-        document_files.keep(document, verdict, stem=f"{document.label or message.type}-{message.pk}")
+        document_files.record(document, verdict, stored)
         document.sha256 = fetched.sha256  # of the bytes as received (Meta's digest)
         document.save()
         message.media_state, message.media_error = InboundMessage.Media.STORED, ""
@@ -153,6 +169,7 @@ def _store(pk: int, fetched: media.Fetched, verdict: files.Verdict) -> None:
         if document.case_id and verdict.accepted:
             file_received(document)
         conversation.schedule_acknowledgement(resident)
+    return True
 
 
 def _give_up(pk: int, reason: str, *, refusal: tuple[str, str] | None = None) -> None:
