@@ -48,7 +48,9 @@ def _start_moto() -> tuple[subprocess.Popen, str]:
     port = _free_port()
     server = Path(sys.executable).parent / "moto_server"
     process = subprocess.Popen(
-        [str(server), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [str(server), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
