@@ -99,10 +99,11 @@ class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
         tags = []
-        if getattr(record, "request_id", ""):
-            tags.append(f"request_id={record.request_id}")
-        if getattr(record, "job_id", None) is not None:
-            tags.append(f"job={record.job_kind}#{record.job_id}")
+        request_id, job_id = getattr(record, "request_id", ""), getattr(record, "job_id", None)
+        if request_id:
+            tags.append(f"request_id={request_id}")
+        if job_id is not None:
+            tags.append(f"job={getattr(record, 'job_kind', '')}#{job_id}")
         if not tags:
             return text
         first, newline, rest = text.partition("\n")
