@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from loket.core.env import envbool, envint, envlist, envstr
 from loket.domain.intake.services import SERVICES
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and its response, carry the request id.
+    "loket.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "loket.core.csp.LoketCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -235,11 +238,26 @@ CACHES = {
 }
 
 # --- logging: no personal data (NIK, names, phone numbers) in any log line --------
+# "text" (default, for people and `make demo`) or "json" (one object per line, for a log
+# shipper: docs/operations.md). Either way each line names its request id or job, and
+# 16-digit and phone numbers are masked as a last line of defence (loket.core.logs).
+LOKET_LOG_FORMAT = envstr("LOKET_LOG_FORMAT").strip().lower() or "text"
+if LOKET_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOKET_LOG_FORMAT must be text or json, got {LOKET_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "loket.core.logs.RecordContext"}},
+    "formatters": {
+        "text": {
+            "()": "loket.core.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"()": "loket.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOKET_LOG_FORMAT, "filters": ["context"]}
+    },
     "root": {"handlers": ["console"], "level": envstr("LOKET_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from loket.jobs import context
 from loket.jobs.models import Job
 
 log = logging.getLogger(__name__)
@@ -284,7 +285,17 @@ def extend_lease(job: Job, seconds: float = LEASE.total_seconds()) -> None:
 
 
 def run(job: Job) -> str:
-    """Run one claimed job and record its outcome. Returns the new state."""
+    """Run one claimed job and record its outcome. Returns the new state.
+
+    Log lines written meanwhile name the job (id and kind: `loket.jobs.context`)."""
+    token = context.current_job.set((job.pk, job.name))
+    try:
+        return _run(job)
+    finally:
+        context.current_job.reset(token)
+
+
+def _run(job: Job) -> str:
     func = _HANDLERS.get(job.name)
     now = timezone.now
     mine = Job.objects.filter(pk=job.pk, leased_by=job.leased_by, state=Job.State.RUNNING)

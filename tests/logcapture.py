@@ -1,0 +1,34 @@
+"""The log lines as Loket's own console handler writes them (filter and formatter included).
+
+`captured_logs()` points the handler configured in `settings.LOGGING` at a buffer, in the
+JSON format, with the root logger at DEBUG, and gives back the parsed lines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+from loket.core.logs import JsonFormatter
+
+
+@contextlib.contextmanager
+def captured_logs() -> Iterator[list[dict]]:
+    root = logging.getLogger()
+    handler = next(h for h in root.handlers if h.name == "console")
+    assert isinstance(handler, logging.StreamHandler)
+    buffer = io.StringIO()
+    old_stream, old_formatter, old_level = handler.setStream(buffer), handler.formatter, root.level
+    handler.setFormatter(JsonFormatter())
+    root.setLevel(logging.DEBUG)
+    lines: list[dict] = []
+    try:
+        yield lines
+    finally:
+        handler.setStream(old_stream)
+        handler.setFormatter(old_formatter)
+        root.setLevel(old_level)
+        lines.extend(json.loads(line) for line in buffer.getvalue().splitlines() if line.strip())
