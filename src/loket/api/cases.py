@@ -23,6 +23,7 @@ from loket.api.schemas import (
     CaseItem,
     CasePage,
     CorrectionIn,
+    Day,
     HandOverIn,
     KecamatanCode,
     ProblemOut,
@@ -33,7 +34,7 @@ from loket.cases.guards import ApprovalRefused
 from loket.cases.models import Case, CaseEvent, Document, IllegalTransition, State
 from loket.cases.workflow import CorrectionItem, WorkflowError, reject, request_correction
 from loket.console import actions
-from loket.console.files import document_response
+from loket.console.files import INLINE_TYPES, document_response
 from loket.domain.masking import mask_number
 from loket.scheduling import counter, printing
 from loket.scheduling.models import Booking, Purpose
@@ -79,10 +80,10 @@ class CaseFilters(Schema):
     service: ServiceCode | None = None
     state: StateCode | None = None
     kecamatan: KecamatanCode | None = None
-    created_from: dt.date | None = Field(None, description="dibuat pada atau setelah tanggal ini")
-    created_to: dt.date | None = Field(None, description="dibuat pada atau sebelum tanggal ini")
-    updated_from: dt.date | None = None
-    updated_to: dt.date | None = None
+    created_from: Day | None = Field(None, description="dibuat pada atau setelah tanggal ini")
+    created_to: Day | None = Field(None, description="dibuat pada atau sebelum tanggal ini")
+    updated_from: Day | None = Field(None, description="diubah pada atau setelah tanggal ini")
+    updated_to: Day | None = Field(None, description="diubah pada atau sebelum tanggal ini")
     cursor: Annotated[str, Field(max_length=200)] | None = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
@@ -162,9 +163,16 @@ def case_detail(request: HttpRequest, case_id: CaseId):
 
 @router.get(
     "/cases/{case_id}/documents/{document_id}/file",
-    response={200: bytes, **READ_ERRORS, 403: ProblemOut},
+    response={**READ_ERRORS, 403: ProblemOut},
     summary="Unduh berkas dokumen",
-    openapi_extra={"responses": {200: {"description": "Berkas", "content": {"application/octet-stream": {}}}}},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Berkas (jenis aslinya bila lolos pemeriksaan berkas, selain itu octet-stream)",
+                "content": {kind: {} for kind in sorted({*INLINE_TYPES, "application/octet-stream"})},
+            }
+        }
+    },
 )
 def document_file(request: HttpRequest, case_id: CaseId, document_id: CaseId) -> HttpResponseBase:
     """Berkas dokumen lewat jalur yang sama dengan konsol (diaudit). Hanya token `personal`."""
@@ -223,7 +231,7 @@ def approve(request: HttpRequest, case_id: CaseId):
     """Setujui lewat pemeriksaan persetujuan yang sama dengan konsol; jadwal dan bukti dikirim."""
     token, case = _writable(request, case_id)
     try:
-        actions.approve(case, actor=None)
+        actions.approve(case, actor=None, source="api")
     except ApprovalRefused as exc:
         audit.record(request, token, "api_approve_refused", case=case, detail=f"{len(exc.reasons)} syarat")
         raise Problem("approval-refused", str(exc), reasons=list(exc.reasons)) from exc

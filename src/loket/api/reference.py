@@ -16,6 +16,7 @@ from loket.api.cases import READ_ERRORS, token_of
 from loket.api.problems import Problem
 from loket.api.schemas import (
     CoveragePage,
+    Day,
     NextPickupOut,
     ProblemOut,
     RegionPage,
@@ -35,7 +36,6 @@ from loket.survey import report
 
 router = Router(tags=["reference"])
 MAX_SPAN_DAYS = 366
-Day = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))]
 
 
 def _span(start: dt.date, end: dt.date) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from loket.cases.workflow import REASONS
 from loket.console.services import SERVICES
@@ -23,7 +24,19 @@ KecamatanCode = Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}\.\d{2}$
 # Free text from a client: bounded, and never a NUL (PostgreSQL refuses it in text).
 Text = Annotated[str, StringConstraints(max_length=1000, pattern=r"^[^\x00]*$")]
 ShortText = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")]
-CaseId = Annotated[int, Field(ge=1, le=2**53)]
+
+
+def _iso_day(value: object) -> object:
+    """Only `YYYY-MM-DD` (pydantic alone would read `0` as 1 January 1970)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("tanggal harus berbentuk YYYY-MM-DD")
+    if not isinstance(value, str | dt.date):
+        raise ValueError("tanggal harus berbentuk YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_day), Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))]
+CaseId = Annotated[int, Field(ge=1, le=2**53, examples=[1])]
 
 
 class ProblemOut(Schema):
