@@ -85,7 +85,9 @@ def test_reject_tells_the_resident_and_is_audited(writer):
 
 def test_reject_without_a_reason_is_422(writer):
     case = builders.case("KIA")
-    assert_problem(writer.post(f"/api/v1/cases/{case.pk}/reject", {"reason": "", "instead": ""}), 422, "validation-error")
+    assert_problem(
+        writer.post(f"/api/v1/cases/{case.pk}/reject", {"reason": "", "instead": ""}), 422, "validation-error"
+    )
 
 
 def test_correction_sends_the_case_back(writer):
@@ -106,7 +108,9 @@ def test_correction_with_an_unknown_reason_is_422(writer):
 def test_printed_then_hand_over_then_not_twice(writer):
     case = builders.case("KIA")
     assert writer.post(f"/api/v1/cases/{case.pk}/approve").status_code == 200
-    assert_problem(writer.post(f"/api/v1/cases/{case.pk}/hand-over", HAND_OVER), 409, "conflict")  # not printed
+    assert_problem(
+        writer.post(f"/api/v1/cases/{case.pk}/hand-over", HAND_OVER), 409, "conflict"
+    )  # not printed
     response = writer.post(f"/api/v1/cases/{case.pk}/printed")
     assert response.json()["state"] == State.READY_FOR_PICKUP
     assert_problem(writer.post(f"/api/v1/cases/{case.pk}/printed"), 409, "conflict")

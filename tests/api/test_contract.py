@@ -54,7 +54,9 @@ def test_unknown_or_malformed_tokens_are_401(header):
 def test_a_token_with_a_right_prefix_but_wrong_secret_is_401(make_token):
     row, _ = make_token()
     forged = f"loket_{row.prefix}_" + "b" * 43
-    assert_problem(Client().get("/api/v1/cases", headers={"Authorization": f"Bearer {forged}"}), 401, "unauthorized")
+    assert_problem(
+        Client().get("/api/v1/cases", headers={"Authorization": f"Bearer {forged}"}), 401, "unauthorized"
+    )
 
 
 def test_a_read_token_lists_cases_with_masked_numbers(reader):
@@ -88,7 +90,9 @@ def test_a_kecamatan_token_never_sees_another_kecamatan(make_token):
     assert_problem(client.get(f"/api/v1/cases/{theirs.pk}"), 404, "not-found")
     # Asking for the other kecamatan by filter gives nothing, not their cases.
     assert client.get("/api/v1/cases", kecamatan=KEC_B).json()["items"] == []
-    assert_problem(client.post(f"/api/v1/cases/{theirs.pk}/reject", {"reason": "x", "instead": "y"}), 404, "not-found")
+    assert_problem(
+        client.post(f"/api/v1/cases/{theirs.pk}/reject", {"reason": "x", "instead": "y"}), 404, "not-found"
+    )
 
 
 def test_a_service_token_sees_only_its_services(make_token):

@@ -11,11 +11,11 @@ import datetime as dt
 
 import pytest
 import schemathesis
-from schemathesis import checks
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis import checks
 
 from loket.api.tokens import issue
 from loket.api.urls import api
@@ -53,7 +53,11 @@ def seeded(db, settings):
 @settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
 )
 def test_the_api_keeps_its_schema(case, seeded):
     # Identity encoding: the WSGI transport hands schemathesis the bytes as sent, and

@@ -20,7 +20,6 @@ from loket.api.schemas import (
     ActionOut,
     CaseDetail,
     CaseId,
-    CaseItem,
     CasePage,
     CorrectionIn,
     Day,
@@ -198,7 +197,9 @@ def _writable(request: HttpRequest, case_id: int) -> tuple[ApiToken, Case]:
     return token, case
 
 
-def _done(request: HttpRequest, token: ApiToken, case: Case, action: str, detail: str, extra: str = "") -> dict:
+def _done(
+    request: HttpRequest, token: ApiToken, case: Case, action: str, detail: str, extra: str = ""
+) -> dict:
     audit.record(request, token, action, case=case, detail=extra)
     case.refresh_from_db()
     return {
@@ -213,11 +214,15 @@ def _done(request: HttpRequest, token: ApiToken, case: Case, action: str, detail
 REFUSED = (WorkflowError, IllegalTransition, counter.HandOverRefused)
 
 
-@router.post("/cases/{case_id}/correction", response={200: ActionOut, **WRITE_ERRORS}, summary="Minta perbaikan")
+@router.post(
+    "/cases/{case_id}/correction", response={200: ActionOut, **WRITE_ERRORS}, summary="Minta perbaikan"
+)
 def correction(request: HttpRequest, case_id: CaseId, body: CorrectionIn):
     """Minta pemohon mengirim ulang dokumen tertentu (permohonan harus sedang diperiksa)."""
     token, case = _writable(request, case_id)
-    items = [CorrectionItem(label=i.label, reasons=[r.value for r in i.reasons], note=i.note) for i in body.items]
+    items = [
+        CorrectionItem(label=i.label, reasons=[r.value for r in i.reasons], note=i.note) for i in body.items
+    ]
     try:
         request_correction(case, items, note=body.note, actor=None, source="api")
     except REFUSED as exc:
@@ -268,7 +273,9 @@ def mark_printed(request: HttpRequest, case_id: CaseId):
     return _done(request, token, case, "api_mark_printed", "Kartu ditandai tercetak.", f"batch={batch.pk}")
 
 
-@router.post("/cases/{case_id}/hand-over", response={200: ActionOut, **WRITE_ERRORS}, summary="Serahkan kartu")
+@router.post(
+    "/cases/{case_id}/hand-over", response={200: ActionOut, **WRITE_ERRORS}, summary="Serahkan kartu"
+)
 def hand_over(request: HttpRequest, case_id: CaseId, body: HandOverIn):
     """Serahkan kartu yang siap diambil kepada penerima yang disebut (sekali saja)."""
     token, case = _writable(request, case_id)

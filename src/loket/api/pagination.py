@@ -34,7 +34,9 @@ def read(cursor: str, kind: str, filters: Mapping[str, object]) -> int:
     except (signing.BadSignature, ValueError, TypeError):
         raise Problem("invalid-cursor") from None
     if not isinstance(last_pk, int) or made_for != fingerprint(kind, filters):
-        raise Problem("invalid-cursor", "Kursor ini dibuat untuk daftar atau saringan lain. Mulai lagi dari awal.")
+        raise Problem(
+            "invalid-cursor", "Kursor ini dibuat untuk daftar atau saringan lain. Mulai lagi dari awal."
+        )
     return last_pk
 
 

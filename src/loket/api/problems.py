@@ -39,14 +39,18 @@ PROBLEMS: dict[str, ProblemType] = {
     p.code: p
     for p in [
         ProblemType("bad-request", 400, "Bad request", "Permintaan tidak dapat dibaca."),
-        ProblemType("invalid-cursor", 400, "Invalid cursor", "Kursor halaman tidak sah. Mulai lagi dari awal."),
+        ProblemType(
+            "invalid-cursor", 400, "Invalid cursor", "Kursor halaman tidak sah. Mulai lagi dari awal."
+        ),
         ProblemType(
             "unauthorized",
             401,
             "Unauthorized",
             "Token tidak ada, tidak dikenal, atau sudah dicabut. Kirim header 'Authorization: Bearer <token>'.",
         ),
-        ProblemType("insufficient-scope", 403, "Insufficient scope", "Token ini tidak berwenang untuk tindakan ini."),
+        ProblemType(
+            "insufficient-scope", 403, "Insufficient scope", "Token ini tidak berwenang untuk tindakan ini."
+        ),
         ProblemType(
             "personal-scope-required",
             403,
@@ -54,18 +58,30 @@ PROBLEMS: dict[str, ProblemType] = {
             "Berkas dan data pribadi hanya untuk token dengan cakupan 'personal'.",
         ),
         ProblemType("not-found", 404, "Not found", "Tidak ditemukan."),
-        ProblemType("method-not-allowed", 405, "Method not allowed", "Metode ini tidak tersedia di alamat ini."),
-        ProblemType("conflict", 409, "Conflict", "Permohonan tidak dalam status yang sesuai untuk tindakan ini."),
+        ProblemType(
+            "method-not-allowed", 405, "Method not allowed", "Metode ini tidak tersedia di alamat ini."
+        ),
+        ProblemType(
+            "conflict", 409, "Conflict", "Permohonan tidak dalam status yang sesuai untuk tindakan ini."
+        ),
         ProblemType(
             "approval-refused", 409, "Approval refused", "Permohonan belum memenuhi syarat untuk disetujui."
         ),
         ProblemType("validation-error", 422, "Validation error", "Isian permintaan tidak sah."),
         ProblemType(
-            "rate-limited", 429, "Too many requests", "Terlalu banyak permintaan. Coba lagi setelah beberapa saat."
+            "rate-limited",
+            429,
+            "Too many requests",
+            "Terlalu banyak permintaan. Coba lagi setelah beberapa saat.",
         ),
-        ProblemType("server-error", 500, "Internal server error", "Terjadi kesalahan di server. Coba lagi nanti."),
         ProblemType(
-            "unavailable", 503, "Service unavailable", "Layanan sedang tidak tersedia (basis data). Coba lagi nanti."
+            "server-error", 500, "Internal server error", "Terjadi kesalahan di server. Coba lagi nanti."
+        ),
+        ProblemType(
+            "unavailable",
+            503,
+            "Service unavailable",
+            "Layanan sedang tidak tersedia (basis data). Coba lagi nanti.",
         ),
     ]
 }
@@ -139,7 +155,9 @@ class ProblemMiddleware:
             return answer
         if answer.get("Content-Type", "").startswith(CONTENT_TYPE):
             return answer
-        code = BY_STATUS.get(answer.status_code, "server-error" if answer.status_code >= 500 else "bad-request")
+        code = BY_STATUS.get(
+            answer.status_code, "server-error" if answer.status_code >= 500 else "bad-request"
+        )
         replaced = response(request, code)
         replaced.status_code = answer.status_code
         for header in ("Allow", "Retry-After"):

@@ -56,8 +56,12 @@ def working_days(request: HttpRequest, start: Day, end: Day):
 Jenis = Annotated[str, Field(pattern=r"^(PEMULA|HILANG|RUSAK)$")]
 
 
-@router.get("/calendar/next-pickup", response={200: NextPickupOut, **READ_ERRORS}, summary="Jadwal berikutnya")
-def next_pickup(request: HttpRequest, service: ServiceCode, start: Day | None = None, jenis: Jenis = "PEMULA"):
+@router.get(
+    "/calendar/next-pickup", response={200: NextPickupOut, **READ_ERRORS}, summary="Jadwal berikutnya"
+)
+def next_pickup(
+    request: HttpRequest, service: ServiceCode, start: Day | None = None, jenis: Jenis = "PEMULA"
+):
     """Jika permohonan layanan ini disetujui pada `start` (bawaan: hari ini): hari pertama
     pengambilan atau perekaman, dan sesi pertama yang masih ada tempat."""
     token = token_of(request)
@@ -103,7 +107,11 @@ def regions(request: HttpRequest, filters: Query[RegionFilters]):
         qs = qs.filter(parent__kode=filters.parent)
     criteria = filters.dict(exclude={"cursor", "limit"})
     rows, following = pagination.page(
-        qs.select_related("parent"), cursor=filters.cursor, limit=filters.limit, kind="regions", filters=criteria
+        qs.select_related("parent"),
+        cursor=filters.cursor,
+        limit=filters.limit,
+        kind="regions",
+        filters=criteria,
     )
     return {
         "items": [
@@ -178,20 +186,26 @@ def _unit(found: report.Unit) -> dict:
     }
 
 
+class SkmFilters(Window):
+    service: ServiceCode | None = None
+
+
 @router.get("/figures/skm", response={200: SkmOut, **READ_ERRORS, 403: ProblemOut}, summary="Survei kepuasan")
-def skm(request: HttpRequest, window: Query[Window], service_code: ServiceCode | None = Query(None, alias="service")):
+def skm(request: HttpRequest, window: Query[SkmFilters]):
     """Indeks kepuasan masyarakat (SKM, PermenPANRB 14/2017): keseluruhan dan per layanan."""
     token = token_of(request)
     end = window.end or today()
     start = window.start or dt.date(end.year, 1, 1)
     _span(start, end)
-    chosen = service_code.value if service_code else ""
+    chosen = window.service.value if window.service else ""
     if chosen and not token.sees_service(chosen):
         raise Problem("not-found", "Layanan tidak ditemukan.")
     if not chosen and token.services and len(token.services) == 1:
         chosen = token.services[0]
     elif not chosen and token.services:
-        raise Problem("insufficient-scope", "Token ini terbatas pada beberapa layanan: pilih satu dengan ?service=.")
+        raise Problem(
+            "insufficient-scope", "Token ini terbatas pada beberapa layanan: pilih satu dengan ?service=."
+        )
     area = frozenset(token.kecamatan) if token.kecamatan else None
     built = report.build(report.Filters(start, end, service=chosen, area=area))
     return {

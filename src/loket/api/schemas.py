@@ -36,7 +36,7 @@ def _iso_day(value: object) -> object:
 
 
 Day = Annotated[dt.date, BeforeValidator(_iso_day), Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))]
-CaseId = Annotated[int, Field(ge=1, le=2**53, examples=[1])]
+CaseId = Annotated[int, Field(ge=1, le=2**53, json_schema_extra={"example": 1})]
 
 
 class ProblemOut(Schema):

@@ -37,9 +37,15 @@ class Command(BaseCommand):
         add = action.add_parser("add", help="make a token; it is printed once, on the last line")
         add.add_argument("--name", required=True, help="unique name, e.g. siak-tigaraksa")
         add.add_argument("--scope", required=True, choices=[s.value for s in ApiToken.Scope])
-        add.add_argument("--services", nargs="+", default=[], metavar="SERVICE", help="e.g. KIA KK (default: all)")
-        add.add_argument("--kecamatan", nargs="+", default=[], metavar="CODE", help="e.g. 36.03.03 (default: all)")
-        add.add_argument("--personal", action="store_true", help="whole NIK/KK and files (LOKET_API_PERSONAL_DATA=1)")
+        add.add_argument(
+            "--services", nargs="+", default=[], metavar="SERVICE", help="e.g. KIA KK (default: all)"
+        )
+        add.add_argument(
+            "--kecamatan", nargs="+", default=[], metavar="CODE", help="e.g. 36.03.03 (default: all)"
+        )
+        add.add_argument(
+            "--personal", action="store_true", help="whole NIK/KK and files (LOKET_API_PERSONAL_DATA=1)"
+        )
         action.add_parser("list", help="every token, without secrets")
         revoke = action.add_parser("revoke", help="revoke a token by name")
         revoke.add_argument("name")
@@ -58,7 +64,9 @@ class Command(BaseCommand):
         if not name or len(name) > 80:
             raise CommandError("Nama token wajib diisi (paling panjang 80 huruf).")
         if ApiToken.objects.filter(name=name).exists():
-            raise CommandError(f"Token bernama '{name}' sudah ada. Pilih nama lain, atau cabut dulu yang lama.")
+            raise CommandError(
+                f"Token bernama '{name}' sudah ada. Pilih nama lain, atau cabut dulu yang lama."
+            )
         if options["personal"] and not settings.LOKET_API_PERSONAL_DATA:
             raise CommandError(
                 "--personal ditolak: instalasi ini tidak mengizinkan data pribadi lewat API. "
@@ -68,7 +76,9 @@ class Command(BaseCommand):
         services = [s.upper() for s in options["services"]]
         unknown = [s for s in services if s not in SERVICES]
         if unknown:
-            raise CommandError(f"Layanan tidak dikenal: {', '.join(unknown)}. Pilihan: {', '.join(SERVICES)}.")
+            raise CommandError(
+                f"Layanan tidak dikenal: {', '.join(unknown)}. Pilihan: {', '.join(SERVICES)}."
+            )
         kecamatan = options["kecamatan"]
         known = set(
             Region.objects.filter(
@@ -107,7 +117,9 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write("Belum ada token API.")
         for row in rows:
-            used = timezone.localtime(row.last_used_at).strftime("%Y-%m-%d %H:%M") if row.last_used_at else "-"
+            used = (
+                timezone.localtime(row.last_used_at).strftime("%Y-%m-%d %H:%M") if row.last_used_at else "-"
+            )
             state = "DICABUT" if row.revoked_at else "aktif"
             self.stdout.write(
                 f"{row.name}\t{state}\t{self._describe(row)}\tdipakai terakhir {used}\tloket_{row.prefix}_…"
