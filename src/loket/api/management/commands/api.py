@@ -73,6 +73,8 @@ class Command(BaseCommand):
                 "Aktifkan LOKET_API_PERSONAL_DATA=1 hanya bila kantor punya perjanjian kerja sama "
                 "(PKS) hak akses data dengan Dukcapil."
             )
+        if ApiToken.objects.filter(name=name).exists():
+            raise CommandError(f"Token bernama '{name}' sudah ada. Pilih nama lain, atau cabut dulu yang lama.")
         services = [s.upper() for s in options["services"]]
         unknown = [s for s in services if s not in SERVICES]
         if unknown:
