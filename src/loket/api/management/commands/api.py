@@ -63,10 +63,7 @@ class Command(BaseCommand):
         name = options["name"].strip()
         if not name or len(name) > 80:
             raise CommandError("Nama token wajib diisi (paling panjang 80 huruf).")
-        if ApiToken.objects.filter(name=name).exists():
-            raise CommandError(
-                f"Token bernama '{name}' sudah ada. Pilih nama lain, atau cabut dulu yang lama."
-            )
+        # Refused before anything is read or written (even without a database yet).
         if options["personal"] and not settings.LOKET_API_PERSONAL_DATA:
             raise CommandError(
                 "--personal ditolak: instalasi ini tidak mengizinkan data pribadi lewat API. "
@@ -74,7 +71,13 @@ class Command(BaseCommand):
                 "(PKS) hak akses data dengan Dukcapil."
             )
         if ApiToken.objects.filter(name=name).exists():
-            raise CommandError(f"Token bernama '{name}' sudah ada. Pilih nama lain, atau cabut dulu yang lama.")
+            raise CommandError(
+                f"Token bernama '{name}' sudah ada. Pilih nama lain, atau cabut dulu yang lama."
+            )
+        if ApiToken.objects.filter(name=name).exists():
+            raise CommandError(
+                f"Token bernama '{name}' sudah ada. Pilih nama lain, atau cabut dulu yang lama."
+            )
         services = [s.upper() for s in options["services"]]
         unknown = [s for s in services if s not in SERVICES]
         if unknown:
