@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from openapi_spec_validator import validate
 
+from loket.api.problems import PROBLEMS
 from loket.console.models import AuditEntry
 from tests.api.conftest import assert_problem
 from tests.console.builders import KEC_A, KEC_B, make_case
@@ -142,3 +145,9 @@ def test_the_rate_limit_is_per_token_and_answers_429_with_retry_after(make_token
     assert_problem(response, 429, "rate-limited")
     assert int(response["Retry-After"]) >= 1
     assert second.get("/api/v1/regions", limit=1).status_code == 200
+
+
+def test_the_docs_list_every_problem_type():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    for problem in PROBLEMS.values():
+        assert f"| `{problem.uri}` | {problem.status} |" in text
