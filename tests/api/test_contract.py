@@ -151,3 +151,12 @@ def test_the_docs_list_every_problem_type():
     text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
     for problem in PROBLEMS.values():
         assert f"| `{problem.uri}` | {problem.status} |" in text
+
+
+def test_a_problem_made_from_djangos_own_answer_keeps_the_security_headers(reader):
+    response = reader.get("/api/v1/nothing-here")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" in response
+    gzipped = reader.client.delete("/api/v1/cases", headers={**reader.headers, "Accept-Encoding": "gzip"})
+    assert gzipped.status_code == 405
+    assert gzipped.json()["type"] == "urn:loket:problem:method-not-allowed"

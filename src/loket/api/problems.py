@@ -160,9 +160,16 @@ class ProblemMiddleware:
         )
         replaced = response(request, code)
         replaced.status_code = answer.status_code
-        for header in ("Allow", "Retry-After"):
-            if header in answer:
-                replaced[header] = answer[header]
+        # Keep what the inner layers said (Allow on a 405, the security headers), not how
+        # the old body was encoded.
+        for header, value in answer.items():
+            if header.lower() not in {
+                "content-type",
+                "content-length",
+                "content-encoding",
+                "content-language",
+            }:
+                replaced[header] = value
         return replaced
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
