@@ -44,8 +44,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
-    # django-ninja: the API's framework; listed for its offline Swagger UI (static files).
-    "ninja",
     "loket.core",
     "loket.regions",
     "loket.jobs",

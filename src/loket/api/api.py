@@ -7,8 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
 
 from loket.api import problems
@@ -49,6 +51,15 @@ class LoketAPI(NinjaAPI):
         return schema
 
 
+class OfflineSwagger(DocsBase):
+    """Swagger UI from our own static files (`static/api/swagger/`, SOURCE.md there): no CDN,
+    no inline script."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        settings_ = {"url": self.get_openapi_url(api, kwargs), "layout": "BaseLayout", "deepLinking": True}
+        return render(request, "api/docs.html", {"api": api, "swagger_settings": settings_})
+
+
 api = LoketAPI(
     title="Loket API",
     version="1",
@@ -58,6 +69,7 @@ api = LoketAPI(
     ),
     auth=BearerToken(),
     urls_namespace="api",
+    docs=OfflineSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
