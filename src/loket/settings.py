@@ -56,12 +56,15 @@ INSTALLED_APPS = [
     "loket.privacy",
     "loket.outreach",
     "loket.survey",
+    "loket.api",
 ]
 
 MIDDLEWARE = [
     # First: every log line of the request, and its response, carry the request id.
     "loket.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Under /api/v1/ every error is an RFC 9457 problem (an unknown path, a 405, a crash).
+    "loket.api.problems.ProblemMiddleware",
     "loket.core.csp.LoketCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages, JSON and CSV with Django's GZip (random padding against BREACH), not
@@ -482,6 +485,13 @@ CONTENT_SECURITY_POLICY = {
 # shares (the database, or Redis when LOKET_REDIS_URL is set).
 LOKET_VERIFY_PER_MINUTE = envint("LOKET_VERIFY_PER_MINUTE", 30)
 # (end of security settings)
+
+# --- the REST API (loket.api, docs/api.md) ------------------------------------------------
+# Requests per minute per token, counted in the store every process shares (core.ratelimit).
+LOKET_API_PER_MINUTE = envint("LOKET_API_PER_MINUTE", 120)
+# Tokens with the `personal` scope (whole NIK/KK, residents' data, document files) may be made
+# only where the office has a data-access agreement (PKS) with Dukcapil.
+LOKET_API_PERSONAL_DATA = envbool("LOKET_API_PERSONAL_DATA", False)
 
 # --- coverage (loket.coverage) -----------------------------------------------------------
 # Strategic-plan KIA coverage targets in percent, per year ("2022:41,2023:90").

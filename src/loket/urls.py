@@ -11,6 +11,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("metrics", core_views.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
+    path("", include("loket.api.urls")),
     path("", include("loket.channels.whatsapp.urls")),
     path("", include("loket.scheduling.urls")),
     path("", include("loket.console.urls")),

@@ -118,6 +118,20 @@ def in_area(profile: StaffProfile, qs: QuerySet, field: str = "kode_kecamatan") 
     return qs.filter(**{f"{field}__in": profile.kecamatan}) if profile.kecamatan else qs
 
 
+def scoped_cases(
+    qs: QuerySet | None = None, *, services: list[str] | None = None, kecamatan: list[str] | None = None
+) -> QuerySet:
+    """The one filter of cases by scope, for staff (`cases_for`) and API tokens (`loket.api`):
+    `services` None means every service (an empty list: none), `kecamatan` empty the whole
+    regency. A new dimension of scope (an office) is added here, once, for both."""
+    qs = Case.objects.all() if qs is None else qs
+    if kecamatan:
+        qs = qs.filter(kode_kecamatan__in=kecamatan)
+    if services is not None:
+        qs = qs.filter(service__in=services)
+    return qs
+
+
 def cases_for(request: StaffRequest, qs: QuerySet | None = None) -> QuerySet:
     """The cases this person may see: their area, and for officers their services."""
     profile = request.staff
@@ -125,10 +139,8 @@ def cases_for(request: StaffRequest, qs: QuerySet | None = None) -> QuerySet:
         # An operator's area is where they submit, not what they may read: they see their own
         # submissions only, through `operator.submissions_for`.
         return (Case.objects.all() if qs is None else qs).none()
-    qs = in_area(profile, Case.objects.all() if qs is None else qs)
-    if profile.role == Role.OFFICER:
-        qs = qs.filter(service__in=services_of(profile))
-    return qs
+    services = services_of(profile) if profile.role == Role.OFFICER else None
+    return scoped_cases(qs, services=services, kecamatan=profile.kecamatan)
 
 
 # What the counter works on: approved cases until the card has been handed over.

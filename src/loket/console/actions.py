@@ -18,11 +18,11 @@ from loket.scheduling.approval import approve_case
 from loket.scheduling.models import Approval
 
 
-def approve(case: Case, *, actor, override_reason: str = "") -> Approval:
+def approve(case: Case, *, actor, override_reason: str = "", source: str = "console") -> Approval:
     """Approve: the guard checks the case, scheduling allocates the pickup date and sends the
     receipt (one transaction). Raises ApprovalRefused with what is missing."""
     try:
-        return approve_case(case, actor=actor, source="console", override_reason=override_reason)
+        return approve_case(case, actor=actor, source=source, override_reason=override_reason)
     except NoRoom as exc:
         raise WorkflowError(
             str(exc) or "Tidak ada jadwal pengambilan yang kosong. Hubungi supervisor."

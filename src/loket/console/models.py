@@ -98,6 +98,16 @@ ACTION_LABELS = {
     "operator_consent_sent": "Permintaan persetujuan dikirim ke orang tua/wali",
     "paper_consent_accept": "Menerima persetujuan tertulis (kertas)",
     "paper_consent_refuse": "Menolak persetujuan tertulis (kertas)",
+    # Calls of the REST API (loket.api): no staff account, the token named in the detail.
+    "api_list_cases": "API: daftar permohonan (NIK/KK utuh)",
+    "api_view_case": "API: membuka permohonan",
+    "api_view_document": "API: mengunduh dokumen",
+    "api_correction": "API: meminta perbaikan",
+    "api_approve": "API: menyetujui",
+    "api_approve_refused": "API: persetujuan ditolak pemeriksaan",
+    "api_reject": "API: menolak",
+    "api_mark_printed": "API: menandai kartu tercetak",
+    "api_hand_over": "API: menyerahkan kartu",
 }
 
 

@@ -27,6 +27,7 @@ def hand_over(
     recipient_name: str,
     identity_document: str,
     identity_number_end: str = "",
+    source: str = "console",
 ) -> HandOver:
     """Record who handed the card to whom, when; the case becomes collected."""
     if relation not in HandOver.Relation.values:
@@ -71,7 +72,7 @@ def hand_over(
         case.move_to(
             State.COLLECTED,
             actor=officer,
-            source="console",
+            source=source,
             note="kartu diserahkan di loket",
             through=State.COLLECTED,
         )

@@ -82,7 +82,7 @@ def export_xlsx(day: dt.date, cases: QuerySet | None = None) -> bytes:
 
 
 def mark_printed(
-    day: dt.date, booking_ids: list[int], cases: QuerySet | None = None, actor=None
+    day: dt.date, booking_ids: list[int], cases: QuerySet | None = None, actor=None, source: str = "console"
 ) -> PrintBatch | None:
     """The cards are printed: the cases become ready for pickup and each resident is told."""
     with transaction.atomic():
@@ -98,7 +98,7 @@ def mark_printed(
             case.move_to(
                 State.READY_FOR_PICKUP,
                 actor=actor,
-                source="console",
+                source=source,
                 note=f"dicetak, batch {batch.pk}",
                 through=State.READY_FOR_PICKUP,
             )
