@@ -98,6 +98,11 @@ ACTION_LABELS = {
     "operator_consent_sent": "Permintaan persetujuan dikirim ke orang tua/wali",
     "paper_consent_accept": "Menerima persetujuan tertulis (kertas)",
     "paper_consent_refuse": "Menolak persetujuan tertulis (kertas)",
+    "hooks_view": "Membuka langganan webhook",
+    "hooks_create": "Membuat langganan webhook",
+    "hooks_deactivate": "Menonaktifkan langganan webhook",
+    "hooks_ping": "Mengirim webhook uji",
+    "hooks_retry": "Mengirim ulang webhook yang gagal",
 }
 
 
