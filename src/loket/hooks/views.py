@@ -29,14 +29,32 @@ def _kecamatan() -> dict[str, str]:
     return dict(mine.order_by("nama").values_list("kode", "nama"))
 
 
+def _area(request: StaffRequest) -> dict[str, str]:
+    """The kecamatan this administrator may subscribe to: theirs, or the whole office's."""
+    everything = _kecamatan()
+    if request.staff.kecamatan:
+        return {k: everything.get(k, k) for k in request.staff.kecamatan}
+    return everything
+
+
+def _visible(request: StaffRequest) -> list[Subscription]:
+    """Subscriptions this administrator manages: a kecamatan administrator only those limited
+    to (some of) their kecamatan, like the staff page's accounts."""
+    rows = list(Subscription.objects.select_related("created_by"))
+    area = set(request.staff.kecamatan or [])
+    if area:
+        rows = [s for s in rows if s.kecamatan and set(s.kecamatan) <= area]
+    return rows
+
+
 def _page(
     request: StaffRequest, *, created: Subscription | None = None, draft=None, error: str = "", status=200
 ):
-    rows = list(Subscription.objects.select_related("created_by"))
+    rows = _visible(request)
     health = subscriptions.health(rows)
-    kecamatan = _kecamatan()
+    kecamatan = _area(request)
     failures = (
-        EventDelivery.objects.filter(status=EventDelivery.Status.FAILED)
+        EventDelivery.objects.filter(status=EventDelivery.Status.FAILED, subscription__in=[s.pk for s in rows])
         .select_related("subscription", "case")
         .order_by("-failed_at", "-pk")[:RECENT_FAILURES]
     )
@@ -54,8 +72,7 @@ def _page(
         "draft": draft,
         "error": error,
     }
-    response = render(request, "hooks/webhooks.html", context, status=status)
-    return response
+    return render(request, "hooks/webhooks.html", context, status=status)
 
 
 @console_view("hooks")
@@ -77,9 +94,11 @@ def create(request: StaffRequest) -> HttpResponse:
         kecamatan=request.POST.getlist("kecamatan"),
         personal=request.POST.get("personal") == "1",
     )
+    if request.staff.kecamatan and not draft.kecamatan:
+        draft.kecamatan = list(request.staff.kecamatan)  # never wider than the person's own area
     try:
         subscription = subscriptions.create(
-            draft, created_by=request.user, known_services=list(SERVICES), known_kecamatan=list(_kecamatan())
+            draft, created_by=request.user, known_services=list(SERVICES), known_kecamatan=list(_area(request))
         )
     except subscriptions.Refused as exc:
         return _page(request, draft=draft, error=str(exc), status=400)
@@ -93,8 +112,8 @@ def create(request: StaffRequest) -> HttpResponse:
     return _page(request, created=subscription)
 
 
-def _subscription(pk: int) -> Subscription:
-    subscription = Subscription.objects.filter(pk=pk).first()
+def _subscription(request: StaffRequest, pk: int) -> Subscription:
+    subscription = next((s for s in _visible(request) if s.pk == pk), None)
     if subscription is None:
         raise Http404("Langganan tidak ditemukan.")
     return subscription
@@ -103,7 +122,7 @@ def _subscription(pk: int) -> Subscription:
 @console_view("hooks")
 @require_POST
 def deactivate(request: StaffRequest, pk: int) -> HttpResponse:
-    subscription = _subscription(pk)
+    subscription = _subscription(request, pk)
     if subscriptions.deactivate(subscription):
         audit.record(request, "hooks_deactivate", detail=f"langganan #{pk}")
         messages.success(request, f"Langganan “{subscription.name}” dinonaktifkan; tidak ada kiriman baru.")
@@ -113,7 +132,7 @@ def deactivate(request: StaffRequest, pk: int) -> HttpResponse:
 @console_view("hooks")
 @require_POST
 def ping(request: StaffRequest, pk: int) -> HttpResponse:
-    subscription = _subscription(pk)
+    subscription = _subscription(request, pk)
     if not subscription.active:
         messages.error(request, "Langganan ini sudah nonaktif.")
         return redirect("hooks:page")
@@ -128,7 +147,7 @@ def ping(request: StaffRequest, pk: int) -> HttpResponse:
 @console_view("hooks")
 @require_POST
 def retry(request: StaffRequest, pk: int) -> HttpResponse:
-    subscription = _subscription(pk)
+    subscription = _subscription(request, pk)
     delivery = request.POST.get("delivery", "")
     chosen = EventDelivery.objects.filter(subscription=subscription)
     if delivery:
