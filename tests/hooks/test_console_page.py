@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from loket.cases.models import State
 from loket.console.models import AuditEntry, Role
@@ -59,7 +62,9 @@ def test_without_a_session_the_page_asks_to_sign_in(client) -> None:
     assert response.status_code == 302 and response["Location"].startswith("/console/login/")
 
 
-def test_an_administrator_creates_a_subscription_and_sees_its_secret_once(client, admin, receiver: Receiver) -> None:
+def test_an_administrator_creates_a_subscription_and_sees_its_secret_once(
+    client, admin, receiver: Receiver
+) -> None:
     page = client.get(URL)
     assert page.status_code == 200 and "Belum ada langganan" in page.content.decode()
     response = client.post(f"{URL}baru/", _form(receiver.url))
@@ -68,7 +73,11 @@ def test_an_administrator_creates_a_subscription_and_sees_its_secret_once(client
     body = response.content.decode()
     assert subscription.secret in body and "tidak akan ditampilkan lagi" in body
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
-    assert (subscription.kecamatan, subscription.events, subscription.created_by) == ([KEC_A], [CHANGED], admin)
+    assert (subscription.kecamatan, subscription.events, subscription.created_by) == (
+        [KEC_A],
+        [CHANGED],
+        admin,
+    )
     again = client.get(URL).content.decode()
     assert subscription.secret not in again and "SIAK Tigaraksa" in again and "Tigaraksa" in again
     assert _actions() == ["hooks_view", "hooks_create", "hooks_view"]
@@ -100,7 +109,9 @@ def test_ping_deactivate_and_resend_from_the_page(client, admin, receiver: Recei
     assert client.post(f"{URL}{subscription.pk}/uji/").status_code == 302
     drain()
     [(headers, raw)] = receiver.received
-    assert headers["x-loket-event"] == "ping" and signing.verify(raw, headers["x-loket-signature"], subscription.secret)
+    assert headers["x-loket-event"] == "ping" and signing.verify(
+        raw, headers["x-loket-signature"], subscription.secret
+    )
 
     # A receiver that answered 500 twice: failed, shown with its error, sent again by hand.
     receiver.answers = [500, 500]
@@ -155,10 +166,6 @@ def test_a_kecamatan_administrator_manages_only_their_own_area(client, receiver)
 
 
 def test_loket_hooks_list_shows_health_and_never_the_secret(receiver: Receiver) -> None:
-    from io import StringIO
-
-    from django.core.management import call_command
-
     out = StringIO()
     call_command("hooks", "list", stdout=out)
     assert "No webhook subscriptions" in out.getvalue()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from loket.cases.models import State
 from loket.console.services import SERVICES
 from loket.hooks import signing, subscriptions, targets
-from loket.hooks.delivery import DELIVER_JOB, backoff
+from loket.hooks.delivery import DELIVER_JOB, backoff, deliver
 from loket.hooks.models import EventDelivery, Subscription
 from loket.jobs import queue
 from loket.jobs.models import Job
@@ -43,7 +43,9 @@ def receiver(local):
         yield record
 
 
-def subscribe(url, *, events=(CHANGED,), services=(), kecamatan=(), personal=False, name="SIAK") -> Subscription:
+def subscribe(
+    url, *, events=(CHANGED,), services=(), kecamatan=(), personal=False, name="SIAK"
+) -> Subscription:
     draft = subscriptions.Draft(name, url, list(events), list(services), list(kecamatan), personal)
     return subscriptions.create(draft, known_services=list(SERVICES), known_kecamatan=[KEC_A, KEC_B])
 
@@ -71,7 +73,9 @@ def test_a_state_change_is_posted_once_signed_with_the_subscription_secret(recei
     assert headers["x-loket-signature"] == expected
     assert signing.verify(raw, headers["x-loket-signature"], subscription.secret)
     assert not signing.verify(raw, headers["x-loket-signature"], subscription.secret + "x")
-    assert not signing.verify(raw.replace(b"queued", b"collected"), headers["x-loket-signature"], subscription.secret)
+    assert not signing.verify(
+        raw.replace(b"queued", b"collected"), headers["x-loket-signature"], subscription.secret
+    )
 
     body = json.loads(raw)
     delivery = EventDelivery.objects.get()
@@ -298,7 +302,9 @@ def test_a_worker_dying_on_the_last_attempt_fails_the_delivery(receiver: Receive
     job = Job.objects.get(name=DELIVER_JOB)
     # Claimed by workers that died every time: the lease runs out on the last attempt.
     Job.objects.filter(pk=job.pk).update(
-        state=Job.State.RUNNING, attempts=job.max_attempts, lease_until=timezone.now() - dt.timedelta(seconds=1)
+        state=Job.State.RUNNING,
+        attempts=job.max_attempts,
+        lease_until=timezone.now() - dt.timedelta(seconds=1),
     )
     queue.reclaim_expired()
     delivery = EventDelivery.objects.get()
@@ -311,8 +317,6 @@ def test_a_delivery_run_twice_is_sent_once(receiver: Receiver) -> None:
     subscribe(receiver.url)
     make_case(state=State.QUEUED)
     delivery = EventDelivery.objects.get()
-    from loket.hooks.delivery import deliver
-
     assert deliver({"delivery": delivery.pk}) == "delivered"
     assert deliver({"delivery": delivery.pk}) == "nothing to do"
     assert len(receiver.received) == 1

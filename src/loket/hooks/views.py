@@ -54,7 +54,9 @@ def _page(
     health = subscriptions.health(rows)
     kecamatan = _area(request)
     failures = (
-        EventDelivery.objects.filter(status=EventDelivery.Status.FAILED, subscription__in=[s.pk for s in rows])
+        EventDelivery.objects.filter(
+            status=EventDelivery.Status.FAILED, subscription__in=[s.pk for s in rows]
+        )
         .select_related("subscription", "case")
         .order_by("-failed_at", "-pk")[:RECENT_FAILURES]
     )
@@ -98,7 +100,10 @@ def create(request: StaffRequest) -> HttpResponse:
         draft.kecamatan = list(request.staff.kecamatan)  # never wider than the person's own area
     try:
         subscription = subscriptions.create(
-            draft, created_by=request.user, known_services=list(SERVICES), known_kecamatan=list(_area(request))
+            draft,
+            created_by=request.user,
+            known_services=list(SERVICES),
+            known_kecamatan=list(_area(request)),
         )
     except subscriptions.Refused as exc:
         return _page(request, draft=draft, error=str(exc), status=400)
