@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -409,3 +410,39 @@ def test_a_subscription_is_checked_before_it_is_made(local) -> None:
         known_kecamatan=[KEC_A],
     )
     assert made.name == "SIAK Cisoka" and made.secret.startswith("whsec_") and len(made.secret) > 40
+
+
+def test_the_verification_snippet_in_the_docs_accepts_a_real_delivery_and_refuses_forgeries(
+    receiver: Receiver,
+) -> None:
+    """docs/webhooks.md's receiver code, run as written against what the receiver got."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "webhooks.md").read_text()
+    section = docs.split("## Verifying a delivery", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(code, "docs/webhooks.md", "exec"), namespace)  # noqa: S102 - our own docs, under test
+    subscription = subscribe(receiver.url)
+    make_case(state=State.QUEUED)
+    drain()
+    [(lowered, raw)] = receiver.received
+    namespace["SECRET"] = subscription.secret.encode()
+    headers = {"X-Loket-Signature": lowered["x-loket-signature"]}
+    seen: set[str] = set()
+
+    def seen_before(delivery_id: str) -> bool:
+        if delivery_id in seen:
+            return True
+        seen.add(delivery_id)
+        return False
+
+    verify = namespace["verify"]
+    assert verify(raw, headers, seen_before)["delivery_id"] == lowered["x-loket-delivery"]
+    assert verify(raw, headers, seen_before) is None  # the same delivery again: a duplicate
+    with pytest.raises(ValueError, match="bad signature"):
+        verify(raw.replace(b'"queued"', b'"rejected"'), headers, seen_before)
+    # A body signed correctly but recorded long ago (a replay) is refused on its time.
+    old = json.loads(raw)
+    old["sent_at"] = "2026-01-01T00:00:00Z"
+    replay = signing.encode(old)
+    with pytest.raises(ValueError, match="stale"):
+        verify(replay, {"X-Loket-Signature": signing.signature(replay, subscription.secret)}, seen_before)
