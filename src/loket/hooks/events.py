@@ -24,15 +24,22 @@ CASE_CREATED = "case.created"
 STATE_CHANGED = "case.state_changed"
 
 
+def _active() -> list[Subscription]:
+    # One small query per state change; none of the case's own unless someone subscribes.
+    return list(Subscription.objects.filter(active=True))
+
+
 def record(
-    event: str, case: Case, *, occurred_at: dt.datetime, change: dict | None = None
+    event: str,
+    case: Case,
+    *,
+    occurred_at: dt.datetime,
+    change: dict | None = None,
+    active: list[Subscription] | None = None,
 ) -> list[EventDelivery]:
     """Record this event of `case` for every active subscription that wants it."""
-    wanted = [
-        s
-        for s in Subscription.objects.filter(active=True)
-        if s.wants(event, case.service, case.kode_kecamatan)
-    ]
+    candidates = _active() if active is None else active
+    wanted = [s for s in candidates if s.wants(event, case.service, case.kode_kecamatan)]
     if not wanted:
         return []
     event_id = uuid.uuid4()
@@ -66,6 +73,9 @@ def record(
 def case_event(sender, instance: CaseEvent, created: bool, raw: bool = False, **kwargs) -> None:
     if not created or raw or instance.from_state == instance.to_state:
         return  # a note on the case (a file, consent) is no state change
+    active = _active()
+    if not active:
+        return
     case = Case.objects.get(pk=instance.case_id)
     change = {
         "from": instance.from_state,
@@ -75,7 +85,7 @@ def case_event(sender, instance: CaseEvent, created: bool, raw: bool = False, **
         # older sequence after a newer one for the same case (a manual retry) keeps the newer.
         "sequence": instance.pk,
     }
-    record(STATE_CHANGED, case, occurred_at=instance.at, change=change)
+    record(STATE_CHANGED, case, occurred_at=instance.at, change=change, active=active)
 
 
 @receiver(post_save, sender=Case, dispatch_uid="hooks.case_created")
