@@ -18,6 +18,7 @@ class Receiver:
     url: str = ""
     answers: list[int] = field(default_factory=list)  # statuses to answer, in turn; then 200
     delay: float = 0.0  # seconds to wait before answering (a slow receiver)
+    huge_body: bool = False  # answer 200 with a body announced as 1 GB, sent slowly
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
 
@@ -40,6 +41,18 @@ def running_receiver() -> Iterator[Receiver]:
             if record.delay:
                 time.sleep(record.delay)
             status = record.answers.pop(0) if record.answers else 200
+            if record.huge_body:
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Length", str(10**9))
+                    self.end_headers()
+                    for _ in range(100):  # ~10 s of trickle unless the sender hangs up
+                        self.wfile.write(b"x" * 65536)
+                        self.wfile.flush()
+                        time.sleep(0.1)
+                except OSError:
+                    pass  # the sender hung up after the headers: as it should
+                return
             try:
                 self.send_response(status)
                 self.send_header("Content-Length", "2")

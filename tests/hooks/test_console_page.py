@@ -120,6 +120,8 @@ def test_ping_deactivate_and_resend_from_the_page(client, admin, receiver: Recei
     failed = EventDelivery.objects.get(status="failed")
     page = client.get(URL).content.decode()
     assert "Kiriman gagal" in page and failed.case.request_number in page and "HTTP 500" in page
+    # A number no row can have is "nothing to resend", not an error.
+    assert client.post(f"{URL}{subscription.pk}/ulang/", {"delivery": "9" * 40}).status_code == 302
     assert client.post(f"{URL}{subscription.pk}/ulang/", {"delivery": failed.pk}).status_code == 302
     drain()
     failed.refresh_from_db()
@@ -133,6 +135,7 @@ def test_ping_deactivate_and_resend_from_the_page(client, admin, receiver: Recei
     assert [a for a in _actions() if a != "hooks_view"] == [
         "hooks_create",
         "hooks_ping",
+        "hooks_retry",  # the number no row has: audited too, with n=0
         "hooks_retry",
         "hooks_deactivate",
     ]

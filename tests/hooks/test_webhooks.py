@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -446,3 +447,14 @@ def test_the_verification_snippet_in_the_docs_accepts_a_real_delivery_and_refuse
     replay = signing.encode(old)
     with pytest.raises(ValueError, match="stale"):
         verify(replay, {"X-Loket-Signature": signing.signature(replay, subscription.secret)}, seen_before)
+
+
+def test_a_receiver_answering_an_endless_body_is_not_read(receiver: Receiver) -> None:
+    """Only the status counts: a huge or trickling body neither fills memory nor holds the worker."""
+    receiver.huge_body = True
+    subscribe(receiver.url)
+    make_case(state=State.QUEUED)
+    started = time.monotonic()
+    drain()
+    assert time.monotonic() - started < 5
+    assert EventDelivery.objects.get().status == "delivered"

@@ -104,7 +104,9 @@ def post(target: targets.Target, data: bytes, headers: dict[str, str]) -> tuple[
             request = client.build_request(
                 "POST", target.pinned_url, content=data, headers=headers, extensions=extensions
             )
-            response = client.send(request)
+            # Only the status line and headers are read: a receiver's body, however big, is not.
+            response = client.send(request, stream=True)
+            response.close()
     except httpx.TimeoutException:
         return None, "waktu habis menunggu jawaban"
     except httpx.HTTPError as exc:

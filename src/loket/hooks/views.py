@@ -156,7 +156,7 @@ def retry(request: StaffRequest, pk: int) -> HttpResponse:
     delivery = request.POST.get("delivery", "")
     chosen = EventDelivery.objects.filter(subscription=subscription)
     if delivery:
-        chosen = chosen.filter(pk=int(delivery) if delivery.isdigit() else 0)
+        chosen = chosen.filter(pk=int(delivery) if delivery.isdigit() and len(delivery) < 16 else 0)
     count = subscriptions.retry(chosen)
     audit.record(request, "hooks_retry", detail=f"langganan #{pk} kiriman={delivery or 'semua'} n={count}")
     if count:
