@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "loket.scheduling",
     "loket.console",
     "loket.coverage",
+    "loket.hooks",
     "loket.privacy",
     "loket.outreach",
     "loket.survey",
@@ -280,6 +281,18 @@ LOKET_REGION_ALIAS_FILE = envstr("LOKET_REGION_ALIAS_FILE")
 LOKET_ALERT_WEBHOOK_URL = envstr("LOKET_ALERT_WEBHOOK_URL")
 LOKET_ALERT_WEBHOOK_SECRET = envstr("LOKET_ALERT_WEBHOOK_SECRET")
 
+# --- events out: signed webhooks (loket.hooks; docs/webhooks.md) ----------------------
+# Personal data (NIK/KK, names) leaves Loket only for offices with a data-access agreement
+# (PKS) with Dukcapil: the same switch as the REST API's `personal` tokens.
+LOKET_API_PERSONAL_DATA = envbool("LOKET_API_PERSONAL_DATA", False)
+# Webhook targets must be https:// and resolve to public addresses (no SSRF into the office
+# network). These networks (CIDR, comma-separated) are allowed anyway, http:// included:
+# e.g. "10.20.0.0/16" for a SIAK bridge on the office LAN, "127.0.0.1/32" for a local test.
+LOKET_HOOKS_ALLOWED_NETWORKS = envlist("LOKET_HOOKS_ALLOWED_NETWORKS", "")
+# Attempts per delivery (capped exponential backoff with jitter: docs/webhooks.md).
+LOKET_HOOKS_MAX_ATTEMPTS = envint("LOKET_HOOKS_MAX_ATTEMPTS", 12)
+LOKET_HOOKS_TIMEOUT_SECONDS = envint("LOKET_HOOKS_TIMEOUT_SECONDS", 10)
+
 # --- WhatsApp Cloud API -------------------------------------------------------------
 LOKET_WA_APP_SECRET = envstr("LOKET_WA_APP_SECRET")
 LOKET_WA_VERIFY_TOKEN = envstr("LOKET_WA_VERIFY_TOKEN")
@@ -361,6 +374,8 @@ LOKET_METRICS_TOKEN = envstr("LOKET_METRICS_TOKEN")
 LOKET_RETAIN_DOCUMENTS_DAYS = envint("LOKET_RETAIN_DOCUMENTS_DAYS", 90)
 LOKET_RETAIN_MESSAGES_DAYS = envint("LOKET_RETAIN_MESSAGES_DAYS", 180)
 LOKET_RETAIN_DELIVERIES_DAYS = envint("LOKET_RETAIN_DELIVERIES_DAYS", 30)
+# Webhook deliveries sent out (loket.hooks): their payload snapshots, from creation.
+LOKET_RETAIN_HOOK_DELIVERIES_DAYS = envint("LOKET_RETAIN_HOOK_DELIVERIES_DAYS", 30)
 # The privacy notice's version: bump it on a material change; residents are asked again.
 LOKET_PRIVACY_NOTICE_VERSION = envstr("LOKET_PRIVACY_NOTICE_VERSION", "2026-11")
 # (end of personal data settings)

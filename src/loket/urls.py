@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("loket.scheduling.urls")),
     path("", include("loket.console.urls")),
     path("", include("loket.privacy.urls")),
+    path("", include("loket.hooks.urls")),
     path("", include("loket.coverage.urls")),
     path("", include("loket.survey.urls")),
     path("", include("loket.outreach.urls")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -16,6 +17,7 @@ from loket.cases.models import Case, Document, Resident, State, next_request_num
 from loket.channels.whatsapp import envelopes
 from loket.channels.whatsapp.models import Delivery, QuarantinedItem
 from loket.console.models import StaffProfile
+from loket.hooks.models import EventDelivery, Subscription
 from tests import approvable
 
 KEC_A = "36.03.03"  # Tigaraksa
@@ -158,4 +160,31 @@ def quarantined_item():
         reason="oversized_id",
         error="Poison: id has 256 characters (at most 200)",
         metadata={"jenis": "text"},
+    )
+
+
+def subscription(kecamatan=(KEC_A,)) -> Subscription:
+    """A webhook subscription (loket.hooks) to case state changes in these kecamatan."""
+    return Subscription.objects.create(
+        name="SIAK Tigaraksa",
+        url="https://8.8.8.8/loket",
+        secret="whsec_test",
+        events=["case.state_changed"],
+        kecamatan=list(kecamatan),
+    )
+
+
+def failed_delivery(to: Subscription, case: Case) -> EventDelivery:
+    """A delivery the receiver kept refusing: failed, shown on /console/webhooks/."""
+    return EventDelivery.objects.create(
+        subscription=to,
+        event="case.state_changed",
+        event_id=uuid.uuid4(),
+        case=case,
+        payload={"event": "case.state_changed"},
+        status=EventDelivery.Status.FAILED,
+        attempts=12,
+        last_status_code=503,
+        last_error="gagal 12x; terakhir: HTTP 503",
+        failed_at=timezone.now(),
     )

@@ -22,6 +22,7 @@ from tests.console.builders import (
     quarantined_delivery,
     quarantined_item,
     sign_in,
+    subscription,
 )
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,11 @@ URLS = [
     ("quarantine_delivery_discard", "post", "/console/karantina/kiriman/{qd}/buang/", {Role.ADMIN}, False),
     ("quarantine_item_retry", "post", "/console/karantina/item/{qi}/ulang/", {Role.ADMIN}, False),
     ("quarantine_item_discard", "post", "/console/karantina/item/{qi}/buang/", {Role.ADMIN}, False),
+    # Webhooks out (loket.hooks; {hook}: a subscription within the person's kecamatan).
+    ("hooks", "get", "/console/webhooks/", {Role.ADMIN}, False),
+    ("hooks_ping", "post", "/console/webhooks/{hook}/uji/", {Role.ADMIN}, False),
+    ("hooks_retry", "post", "/console/webhooks/{hook}/ulang/", {Role.ADMIN}, False),
+    ("hooks_deactivate", "post", "/console/webhooks/{hook}/nonaktifkan/", {Role.ADMIN}, False),
 ]
 BOOKED = "booked"  # approved through scheduling: a pickup booking with a receipt
 # The state each URL's cases are in (default: in review, assigned to the person).
@@ -146,6 +152,7 @@ def _url(pattern, case):
         day=booking.day.isoformat() if "{day}" in pattern else "",
         qd=quarantined_delivery().pk if "{qd}" in pattern else "",
         qi=quarantined_item().pk if "{qi}" in pattern else "",
+        hook=subscription().pk if "{hook}" in pattern else "",
     )
 
 

@@ -26,11 +26,13 @@ from tests.browser_csp import needs_chromium, watched_browser
 from tests.console.builders import (
     KEC_A,
     add_document,
+    failed_delivery,
     make_case,
     make_staff,
     quarantined_delivery,
     quarantined_item,
     sign_in,
+    subscription,
 )
 from tests.coverage.builders import run_import
 from tests.scheduling import builders as scheduling_builders
@@ -76,6 +78,7 @@ def test_console_coverage_and_public_pages_pass_axe_and_fit_a_phone(live_server,
     add_document(case, "kk", mime="application/pdf", content=b"%PDF-1.4\n%%EOF\n")
     quarantined_delivery()
     quarantined_item()
+    failed_delivery(subscription(), case)
     approved = scheduling_builders.case("KIA", name="SITI AMINAH")
     approve_case(approved)
     token = receipts.token_for(approved.bookings.get().receipts.get())
@@ -109,7 +112,7 @@ def test_console_coverage_and_public_pages_pass_axe_and_fit_a_phone(live_server,
     kader = make_staff("kader-pasir", Role.OPERATOR)
     StaffProfile.objects.filter(user=kader).update(desa=["36.03.03.2002"])
     operator_pages = ["/console/operator/", "/console/operator/baru/", "/console/operator/baru/KIA/"]
-    admin_pages = ["/console/staf/", "/console/karantina/"]
+    admin_pages = ["/console/staf/", "/console/karantina/", "/console/webhooks/"]
     public_pages = [f"/v/{token}", "/console/login/"]
 
     shots = Path(os.environ["LOKET_SCREENSHOTS"]) if os.environ.get("LOKET_SCREENSHOTS") else None

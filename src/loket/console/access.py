@@ -51,6 +51,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "campaigns": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # Deliveries and messages set aside as poison (masked metadata, no message content).
     "quarantine": frozenset({Role.ADMIN}),
+    "hooks": frozenset({Role.ADMIN}),
     # Village operators: their own form and their own submissions, nothing else
     # (`loket.console.operator`); `cases_for` gives them no case at all.
     "operator": frozenset({Role.OPERATOR}),

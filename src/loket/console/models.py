@@ -108,6 +108,11 @@ ACTION_LABELS = {
     "api_reject": "API: menolak",
     "api_mark_printed": "API: menandai kartu tercetak",
     "api_hand_over": "API: menyerahkan kartu",
+    "hooks_view": "Membuka langganan webhook",
+    "hooks_create": "Membuat langganan webhook",
+    "hooks_deactivate": "Menonaktifkan langganan webhook",
+    "hooks_ping": "Mengirim webhook uji",
+    "hooks_retry": "Mengirim ulang webhook yang gagal",
 }
 
 

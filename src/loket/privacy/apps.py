@@ -7,6 +7,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Data pribadi"
 
     def ready(self) -> None:
-        # The kinds this app purges itself (files, requests, residents); other capabilities
+        # The kinds this app purges itself (files, requests, residents, and the webhook
+        # deliveries of `loket.hooks`, which sits below it); other capabilities
         # register theirs from their own ready().
-        from loket.privacy import case_data  # noqa: F401
+        from loket.privacy import case_data, hook_deliveries  # noqa: F401

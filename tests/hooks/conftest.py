@@ -1,0 +1,1 @@
+from tests.console.fixtures import console_settings  # noqa: F401
