@@ -1,7 +1,7 @@
 """schemathesis against the live schema, in process (WSGI), with a write token and seeded
 cases: no server error, every response as the schema says (status, content type, body).
 
-Budget: MAX_EXAMPLES per operation (15 operations); the whole module takes well under
+Budget: MAX_EXAMPLES per operation (14 operations); the whole module takes well under
 90 s on SQLite (see the report in docs/api.md). Marked slow; part of `make test`.
 """
 
