@@ -211,8 +211,15 @@ def _run(args, rates, data_dir, processes, loket, process_class, base_env, free_
     graph = process_class("fake-graph", ["fake-graph", "--port", str(graph_port)], env, logs)
     processes.append(graph)
     web_ports = [free_port() for _ in range(args.serves)]
+    # Each serve collects static files into its own folder, as on its own machine (two
+    # `collectstatic` runs into one folder at once trip over each other's files).
     serves = [
-        process_class(f"serve-{i + 1}", ["serve", "--port", str(port)], env, logs)
+        process_class(
+            f"serve-{i + 1}",
+            ["serve", "--port", str(port)],
+            {**env, "LOKET_STATIC_DIR": str(Path(data_dir) / f"static-{i + 1}")},
+            logs,
+        )
         for i, port in enumerate(web_ports)
     ]
     workers = [process_class(f"worker-{i + 1}", ["worker"], env, logs) for i in range(args.workers)]
