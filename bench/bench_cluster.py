@@ -7,7 +7,8 @@ would), in steps of rising rate. Per step it prints requests/s end to end (repli
 Graph API over the time from the first post to the last reply), reply p50/p99 (webhook POST
 to the fake receiving the reply), and per valid request: CPU of each process kind (from
 /proc/<pid>/stat utime+stime of each process group), PostgreSQL's CPU and its time spent
-executing statements (`pg_stat_database.active_time`), transactions, WAL and database growth.
+executing statements (`pg_stat_database.active_time`), transactions, WAL and database growth;
+PostgreSQL CPU counts only the backends of the benchmark's database (the server may be shared).
 The highest step that kept up (every request answered, p99 under 2 s, at least 95% of the
 offered rate) is the rate this machine sustains. Not a test: `docs/operations.md` keeps the
 figures and the extrapolation to a national installation.
@@ -106,6 +107,28 @@ class Step:
             and self.p99 < TARGET_P99
             and self.e2e >= 0.95 * self.rate
         )
+
+
+def _backend_cpu(url: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving the benchmark's database (the server is
+    shared: other databases' backends are not ours to count)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        pids = [
+            row[0]
+            for row in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ]
+        own = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    tick = os.sysconf("SC_CLK_TCK")
+    cpu = {}
+    for pid in pids:
+        if pid == own:
+            continue
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return cpu
 
 
 def _database_counters(url: str) -> dict[str, float]:
@@ -211,8 +234,15 @@ def _run(args, rates, data_dir, processes, loket, process_class, base_env, free_
     graph = process_class("fake-graph", ["fake-graph", "--port", str(graph_port)], env, logs)
     processes.append(graph)
     web_ports = [free_port() for _ in range(args.serves)]
+    # Each serve collects static files into its own folder, as on its own machine (two
+    # `collectstatic` runs into one folder at once trip over each other's files).
     serves = [
-        process_class(f"serve-{i + 1}", ["serve", "--port", str(port)], env, logs)
+        process_class(
+            f"serve-{i + 1}",
+            ["serve", "--port", str(port)],
+            {**env, "LOKET_STATIC_DIR": str(Path(data_dir) / f"static-{i + 1}")},
+            logs,
+        )
         for i, port in enumerate(web_ports)
     ]
     workers = [process_class(f"worker-{i + 1}", ["worker"], env, logs) for i in range(args.workers)]
@@ -303,7 +333,7 @@ def _step(
 
     kinds = {"loket serve": serves, "loket worker": workers, "fake Graph API": [graph]}
     cpu_before = {kind: sum(_cpu(session=p.pid) for p in group) for kind, group in kinds.items()}
-    postgres_before, db_before = _cpu(command="postgres"), _database_counters(database_url)
+    postgres_before, db_before = _backend_cpu(database_url), _database_counters(database_url)
     machine_before, own_before = _machine_cpu(), time.process_time()
     begin_wall, begin = time.time(), time.monotonic()
     threads = []
@@ -327,7 +357,12 @@ def _step(
             break
         time.sleep(0.5)
     cpu = {kind: sum(_cpu(session=p.pid) for p in group) - cpu_before[kind] for kind, group in kinds.items()}
-    cpu["PostgreSQL"] = _cpu(command="postgres") - postgres_before
+    # Backends that ended during the step are missed; Loket's processes keep theirs
+    # (LOKET_DB_CONN_MAX_AGE), so these are the few `loket` commands of the set-up.
+    postgres_after = _backend_cpu(database_url)
+    cpu["PostgreSQL"] = sum(
+        seconds - postgres_before.get(pid, 0.0) for pid, seconds in postgres_after.items()
+    )
     cpu["load generator"] = time.process_time() - own_before
     db_after = _database_counters(database_url)
     busy, whole = (a - b for a, b in zip(_machine_cpu(), machine_before, strict=True))
