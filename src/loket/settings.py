@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "loket.cases",
     "loket.channels.whatsapp",
     "loket.scheduling",
+    "loket.precheck",
     "loket.console",
     "loket.coverage",
     "loket.privacy",
@@ -436,3 +437,13 @@ LOKET_COVERAGE_NO_SHOW_DAYS = envint("LOKET_COVERAGE_NO_SHOW_DAYS", 14)
 # Coverage figures whose period ended more than this many months ago carry a stale-data warning.
 LOKET_COVERAGE_STALE_MONTHS = envint("LOKET_COVERAGE_STALE_MONTHS", 12)
 # (end of coverage settings)
+
+# --- document pre-checks: the job and the console (loket.precheck; docs/precheck.md) ------
+# One reading's hard limits (a child process is killed past them): seconds, well inside a
+# job's 60-second lease, and its address space in MB (the OCR engine needs about a gigabyte).
+LOKET_PRECHECK_SECONDS = envint("LOKET_PRECHECK_SECONDS", 20)
+LOKET_PRECHECK_MEMORY_MB = envint("LOKET_PRECHECK_MEMORY_MB", 2048)
+# The child's photo background colours the office requires ("merah", "biru", "putih",
+# several comma-separated). Empty (the default): no background rule, sources disagree.
+LOKET_PRECHECK_BACKGROUND = envstr("LOKET_PRECHECK_BACKGROUND")
+# (end of document pre-check settings)

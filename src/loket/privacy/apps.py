@@ -9,4 +9,4 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         # The kinds this app purges itself (files, requests, residents); other capabilities
         # register theirs from their own ready().
-        from loket.privacy import case_data  # noqa: F401
+        from loket.privacy import case_data, readings  # noqa: F401
