@@ -50,12 +50,12 @@ INSTALLED_APPS = [
     "loket.cases",
     "loket.channels.whatsapp",
     "loket.scheduling",
-    "loket.precheck",
     "loket.console",
     "loket.coverage",
     "loket.privacy",
     "loket.outreach",
     "loket.survey",
+    "loket.precheck",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +270,11 @@ LOKET_WA_WEBHOOK_SILENCE_MINUTES = envint("LOKET_WA_WEBHOOK_SILENCE_MINUTES", 12
 # model label.field of the stored raw deliveries, read by the webhook-silence alert
 LOKET_WA_WEBHOOK_CLOCK = envstr("LOKET_WA_WEBHOOK_CLOCK", "whatsapp.Delivery.received_at")
 # (end of WhatsApp settings)
+
+# --- document pre-checks (loket.precheck, docs/precheck.md) ----------------------------
+# The OCR engine: "rapidocr" (ships its models in the wheel), "tesseract" (Debian's, with
+# tesseract-ocr-ind) or "none" (every number check then reports not_checked).
+LOKET_PRECHECK_OCR = envstr("LOKET_PRECHECK_OCR", "rapidocr")
 
 # --- intake (loket.domain.intake) ----------------------------------------------------
 # The office WhatsApp number residents send each service to ("KIA=0856...,KK=0812...";

@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class PrecheckConfig(AppConfig):
     name = "loket.precheck"
     label = "precheck"
-    verbose_name = "Pemeriksaan dokumen otomatis"
+    verbose_name = "Pre-check dokumen"
