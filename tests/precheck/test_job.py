@@ -20,7 +20,7 @@ from loket.precheck.tasks import READ_JOB, SUMMARY_JOB
 from tests import hostile_files
 from tests.console.builders import KEC_A, add_document, make_case, make_staff, sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # each reading starts the OCR engine in a child
 KINDS = [READ_JOB, SUMMARY_JOB]
 
 
@@ -34,21 +34,20 @@ def reading_jobs() -> list[Job]:
 
 def test_a_counted_document_is_read_once_however_often_it_is_saved(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        case = make_case(state=State.QUEUED)
-    assert len(reading_jobs()) == 4  # akta, two KTP-el, KK
+        case = make_case(state=State.QUEUED, docs=("kk",))
+    assert len(reading_jobs()) == 1
     kk = case.documents.get(label="kk")
     with django_capture_on_commit_callbacks(execute=True):
         kk.save()  # saved again (a status, a caption): the same file, the same job
         kk.save()
-    assert len(reading_jobs()) == 4
+    assert len(reading_jobs()) == 1
     run_prechecks()
     assert DocumentReading.objects.filter(document=kk).count() == 1
     # A job run twice (a lost lease, a duplicate): still one reading.
     Job.objects.filter(name=READ_JOB).update(state=Job.State.PENDING, attempts=0)
     run_prechecks()
     assert DocumentReading.objects.filter(document=kk).count() == 1
-    assert DocumentReading.objects.count() == 4
-    assert set(DocumentReading.objects.values_list("status", flat=True)) == {DocumentReading.Status.DONE}
+    assert DocumentReading.objects.get().status == DocumentReading.Status.DONE
     assert CaseCheck.objects.filter(case=case).exists()
 
 
@@ -87,8 +86,8 @@ def test_a_resend_is_read_again(django_capture_on_commit_callbacks):
 
 @pytest.mark.parametrize(
     "content",
-    [hostile_files.BROKEN_PDF, hostile_files.HTML, hostile_files.truncated_jpeg(), hostile_files.polyglot()],
-    ids=["broken-pdf", "html", "truncated-jpeg", "polyglot"],
+    [hostile_files.BROKEN_PDF, hostile_files.truncated_jpeg(), hostile_files.polyglot()],
+    ids=["broken-pdf", "truncated-jpeg", "polyglot"],
 )
 def test_a_hostile_file_ends_failed_with_a_reason_and_the_case_stays_workable(
     client, content, django_capture_on_commit_callbacks
@@ -130,7 +129,7 @@ def test_a_reading_over_its_memory_ends_failed(settings, django_capture_on_commi
     assert run_prechecks().failed == 0
     reading = DocumentReading.objects.get(document=doc)
     assert reading.status == DocumentReading.Status.FAILED
-    assert reading.error, "a reason for the officer"
+    assert "memori" in reading.error or reading.error.startswith("Pembaca")
 
 
 def test_a_job_that_fails_for_good_leaves_the_reading_failed_not_pending(django_capture_on_commit_callbacks):
@@ -148,13 +147,13 @@ def test_a_job_that_fails_for_good_leaves_the_reading_failed_not_pending(django_
 
 def test_a_precheck_never_writes_to_the_resident(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        case = make_case(state=State.QUEUED)
+        case = make_case(state=State.QUEUED, docs=())
         add_document(case, "pas_foto", content=hostile_files.jpeg(size=(300, 400)))
         add_document(case, "akta_kelahiran", content=hostile_files.BROKEN_PDF, mime="application/pdf")
     before = OutboundMessage.objects.count()
     states = dict(Case.objects.values_list("pk", "state"))
     run_prechecks()
-    assert DocumentReading.objects.count() == 6
+    assert DocumentReading.objects.count() == 2
     assert OutboundMessage.objects.count() == before
     assert (
         not Job.objects.filter(name__startswith="whatsapp.")

@@ -1,8 +1,9 @@
 """The child process of `isolated.run`: read one file from stdin, print its reading as JSON.
 
-Runs alone (`python -m loket.precheck.child CONTENT_TYPE MAX_SECONDS MAX_PIXELS`), without
-Django, so the worker never loads the OCR engine or decodes a hostile file itself. On an
-error it prints only the error's type to stderr (the message may quote the file) and exits 2.
+Runs alone (`python -m loket.precheck.child CONTENT_TYPE MAX_SECONDS MAX_PIXELS ENGINE`),
+without Django's settings (the parent passes them), so the worker never loads the OCR
+engine or decodes a hostile file itself. On an error it prints only the error's type to
+stderr (the message may quote the file), or the one file check's refusal, and exits 2.
 """
 
 from __future__ import annotations
@@ -12,17 +13,23 @@ import json
 import sys
 
 from loket.precheck.background import background_colour
-from loket.precheck.reading import read_document
+from loket.precheck.reading import UnreadableFile, read_document
+
+# How the child marks a reason fit to show as it is (the one file check's refusal).
+REFUSED = "refused: "
 
 
 def main(argv: list[str]) -> int:
-    content_type, seconds, max_pixels = argv[0], float(argv[1]), int(argv[2])
+    content_type, seconds, max_pixels, engine = argv[0], float(argv[1]), int(argv[2]), argv[3]
     data = sys.stdin.buffer.read()
     try:
         # The engine's own limit a little inside the parent's hard one.
         reading = read_document(
-            data, content_type, max_seconds=max(seconds - 1.0, 0.5), max_pixels=max_pixels
+            data, content_type, max_seconds=max(seconds - 1.0, 0.5), max_pixels=max_pixels, engine=engine
         )
+    except UnreadableFile as exc:  # refused by the one file check: its reason names no content
+        print(f"{REFUSED}{exc.detail}", file=sys.stderr)
+        return 2
     except Exception as exc:  # noqa: BLE001 - every failure becomes a reason, never a traceback
         print(type(exc).__name__, file=sys.stderr)
         return 2

@@ -18,6 +18,10 @@ from dataclasses import dataclass
 
 from loket.domain.precheck import Reading
 
+# The child's marker of a reason fit to show (child.REFUSED; not imported: the child loads
+# the OCR engine, the worker must not).
+REFUSED = "refused: "
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -29,7 +33,9 @@ class Outcome:
     background: str = ""  # the photo's background colour (background.py), "" if not an image
 
 
-def run(data: bytes, content_type: str, *, seconds: float, memory_mb: int, max_pixels: int) -> Outcome:
+def run(
+    data: bytes, content_type: str, *, seconds: float, memory_mb: int, max_pixels: int, engine: str
+) -> Outcome:
     """Read `data` in a child process; never raises for anything the file can cause."""
 
     def limit() -> None:  # runs in the child before it starts Python
@@ -41,7 +47,15 @@ def run(data: bytes, content_type: str, *, seconds: float, memory_mb: int, max_p
 
     # One core per reading: the engines' thread pools would otherwise take every core.
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    command = [sys.executable, "-m", "loket.precheck.child", content_type, str(seconds), str(max_pixels)]
+    command = [
+        sys.executable,
+        "-m",
+        "loket.precheck.child",
+        content_type,
+        str(seconds),
+        str(max_pixels),
+        engine,
+    ]
     try:
         done = subprocess.run(  # noqa: S603 - our own module, fixed arguments
             command, input=data, capture_output=True, timeout=seconds, preexec_fn=limit, env=env, check=False
@@ -64,6 +78,8 @@ def _why(returncode: int, stderr: bytes) -> str:
     if returncode < 0:
         return f"Pembaca berhenti (sinyal {-returncode}): berkas terlalu berat atau rusak."
     last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+    if last[0].startswith(REFUSED):
+        return f"Berkas ditolak pemeriksaan berkas: {last[0].removeprefix(REFUSED)}"[:200]
     kind = last[0].split(":", 1)[0][:60]
     if "MemoryError" in kind:
         return "Berkas terlalu berat untuk dibaca (batas memori)."
