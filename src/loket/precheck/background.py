@@ -23,13 +23,14 @@ def background_colour(data: bytes) -> str:
     except Exception:  # noqa: BLE001 - not an image (a PDF): no background to name
         return ""
     edge = max(1, int(64 * BORDER))
+    rgb = list(small.getdata())  # (r, g, b) tuples, row by row
     pixels = [
-        small.getpixel((x, y))
+        rgb[y * 64 + x]
         for x in range(64)
         for y in range(64)
         if x < edge or y < edge or x >= 64 - edge or y >= 64 - edge
     ]
-    r, g, b = (sum(p[i] for p in pixels) / len(pixels) for i in range(3))  # type: ignore[index]
+    r, g, b = (sum(p[i] for p in pixels) / len(pixels) for i in range(3))
     if min(r, g, b) > 200:
         return "putih"
     if r > 120 and r > 1.6 * g and r > 1.6 * b:

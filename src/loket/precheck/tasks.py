@@ -62,8 +62,8 @@ def _failed_for_good(payload: dict, error: str) -> None:
     """The job failed on every attempt (its worker killed each time, a database error): the
     reading says so instead of staying "belum diperiksa" for ever."""
     DocumentReading.objects.filter(
-        document_id=payload.get("document"),
-        file_key=payload.get("file", ""),
+        document_id=int(payload.get("document") or 0),
+        file_key=str(payload.get("file") or ""),
         status=DocumentReading.Status.PENDING,
     ).update(
         status=DocumentReading.Status.FAILED,
