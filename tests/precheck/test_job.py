@@ -32,7 +32,9 @@ def reading_jobs() -> list[Job]:
     return list(Job.objects.filter(name=READ_JOB).order_by("pk"))
 
 
-def test_a_counted_document_is_read_once_however_often_it_is_saved(django_capture_on_commit_callbacks):
+def test_a_counted_document_is_read_once_however_often_it_is_saved(
+    client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         case = make_case(state=State.QUEUED, docs=("kk",))
     assert len(reading_jobs()) == 1
@@ -47,8 +49,18 @@ def test_a_counted_document_is_read_once_however_often_it_is_saved(django_captur
     Job.objects.filter(name=READ_JOB).update(state=Job.State.PENDING, attempts=0)
     run_prechecks()
     assert DocumentReading.objects.filter(document=kk).count() == 1
-    assert DocumentReading.objects.get().status == DocumentReading.Status.DONE
-    assert CaseCheck.objects.filter(case=case).exists()
+    reading = DocumentReading.objects.get()
+    assert reading.status == DocumentReading.Status.DONE and reading.engine == "rapidocr"
+    # The file is a blank 16×16 JPEG: read by the real engine, nothing legible. No match is
+    # claimed on it: the KK number is "tidak terbaca", never ✔.
+    assert reading.numbers == [] and not reading.readable
+    assert CaseCheck.objects.get(case=case).verdict != CaseCheck.Verdict.MATCH
+    sign_in(client, make_staff("petugas", Role.OFFICER, services=["KIA"], kecamatan=[KEC_A]))
+    page = client.get(f"/console/permohonan/{case.pk}/").content.decode()
+    block = " ".join(page.split(f'id="precheck-{kk.pk}"')[1].split("</div>")[0].split())
+    assert "✔" not in block and "cocok" not in block
+    assert 'Nomor KK: <span class="warn">tidak terbaca</span>' in block
+    assert "tulisan tidak terbaca" in block
 
 
 def test_refused_unfiled_or_fileless_documents_are_not_read(django_capture_on_commit_callbacks):
