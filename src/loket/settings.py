@@ -446,7 +446,7 @@ LOKET_COVERAGE_STALE_MONTHS = envint("LOKET_COVERAGE_STALE_MONTHS", 12)
 # --- document pre-checks: the job and the console (loket.precheck; docs/precheck.md) ------
 # One reading's hard limits (a child process is killed past them): seconds, well inside a
 # job's 60-second lease, and its address space in MB (the OCR engine needs about a gigabyte).
-LOKET_PRECHECK_SECONDS = envint("LOKET_PRECHECK_SECONDS", 20)
+LOKET_PRECHECK_SECONDS = envint("LOKET_PRECHECK_SECONDS", 30)
 LOKET_PRECHECK_MEMORY_MB = envint("LOKET_PRECHECK_MEMORY_MB", 2048)
 # The child's photo background colours the office requires ("merah", "biru", "putih",
 # several comma-separated). Empty (the default): no background rule, sources disagree.

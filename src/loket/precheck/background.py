@@ -23,7 +23,8 @@ def background_colour(data: bytes) -> str:
     except Exception:  # noqa: BLE001 - not an image (a PDF): no background to name
         return ""
     edge = max(1, int(64 * BORDER))
-    rgb = list(small.getdata())  # (r, g, b) tuples, row by row
+    raw = small.tobytes()  # r, g, b bytes, row by row
+    rgb = [tuple(raw[i : i + 3]) for i in range(0, len(raw), 3)]
     pixels = [
         rgb[y * 64 + x]
         for x in range(64)
