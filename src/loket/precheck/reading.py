@@ -24,9 +24,10 @@ from loket.domain.precheck import Reading, classify, numbers_in
 from loket.precheck import ocr
 from loket.precheck.quality import photo_quality
 
-# A phone photo of a document reads as well at ~2.4 megapixels as at 12, in a fraction of
-# the time; the largest OCR input.
-MAX_PIXELS = 2_400_000
+# A phone photo of a document reads as well at ~1.3 megapixels as at 12 (the KK's smallest
+# print is still ~14 px high), in a fraction of the time: the largest OCR input
+# (docs/precheck.md has the measurements).
+MAX_PIXELS = 1_300_000
 MAX_SECONDS = 20.0
 MAX_PDF_PAGES = 2
 # Files above these limits are refused before any decoding (the one file check).
