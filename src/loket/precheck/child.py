@@ -1,6 +1,6 @@
 """The child process of `isolated.run`: read one file from stdin, print its reading as JSON.
 
-Runs alone (`python -m loket.precheck.child CONTENT_TYPE MAX_SECONDS MAX_PIXELS ENGINE`),
+Runs alone (`python -m loket.precheck.child CONTENT_TYPE MAX_SECONDS ENGINE`),
 without Django's settings (the parent passes them), so the worker never loads the OCR
 engine or decodes a hostile file itself. On an error it prints only the error's type to
 stderr (the message may quote the file), or the one file check's refusal, and exits 2.
@@ -20,13 +20,12 @@ REFUSED = "refused: "
 
 
 def main(argv: list[str]) -> int:
-    content_type, seconds, max_pixels, engine = argv[0], float(argv[1]), int(argv[2]), argv[3]
+    content_type, seconds, engine = argv[0], float(argv[1]), argv[2]
     data = sys.stdin.buffer.read()
     try:
-        # The engine's own limit a little inside the parent's hard one.
-        reading = read_document(
-            data, content_type, max_seconds=max(seconds - 1.0, 0.5), max_pixels=max_pixels, engine=engine
-        )
+        # The reading's own time budget a little inside the parent's hard limit; its pixel
+        # budget is the reading's own (reading.MAX_PIXELS).
+        reading = read_document(data, content_type, max_seconds=max(seconds - 1.0, 0.5), engine=engine)
     except UnreadableFile as exc:  # refused by the one file check: its reason names no content
         print(f"{REFUSED}{exc.detail}", file=sys.stderr)
         return 2

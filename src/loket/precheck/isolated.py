@@ -1,6 +1,6 @@
 """Read one document in a child process, bounded in time and memory.
 
-The worker runs `python -m loket.precheck.child CONTENT_TYPE MAX_SECONDS MAX_PIXELS`
+The worker runs `python -m loket.precheck.child CONTENT_TYPE MAX_SECONDS ENGINE`
 with the file's bytes on stdin; the child prints the reading as one JSON object. A
 hostile file that crashes the decoder or the OCR engine, eats memory (the address space is
 capped) or hangs (killed at the deadline) ends the child, never the worker: the parent
@@ -33,9 +33,7 @@ class Outcome:
     background: str = ""  # the photo's background colour (background.py), "" if not an image
 
 
-def run(
-    data: bytes, content_type: str, *, seconds: float, memory_mb: int, max_pixels: int, engine: str
-) -> Outcome:
+def run(data: bytes, content_type: str, *, seconds: float, memory_mb: int, engine: str) -> Outcome:
     """Read `data` in a child process; never raises for anything the file can cause."""
 
     def limit() -> None:  # runs in the child before it starts Python
@@ -53,7 +51,6 @@ def run(
         "loket.precheck.child",
         content_type,
         str(seconds),
-        str(max_pixels),
         engine,
     ]
     try:

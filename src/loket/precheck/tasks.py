@@ -89,7 +89,6 @@ def read_document_job(payload: dict) -> str:
         document.mime_type or "application/octet-stream",
         seconds=settings.LOKET_PRECHECK_SECONDS,
         memory_mb=settings.LOKET_PRECHECK_MEMORY_MB,
-        max_pixels=settings.LOKET_DOCUMENT_MAX_PIXELS,
         engine=settings.LOKET_PRECHECK_OCR,
     )
     fields: dict = {"status": outcome.status, "error": outcome.error[:200], "finished_at": timezone.now()}
