@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "loket.outreach",
     "loket.survey",
     "loket.api",
+    "loket.precheck",
 ]
 
 MIDDLEWARE = [
@@ -348,6 +349,11 @@ LOKET_WA_WEBHOOK_SILENCE_MINUTES = envint("LOKET_WA_WEBHOOK_SILENCE_MINUTES", 12
 LOKET_WA_WEBHOOK_CLOCK = envstr("LOKET_WA_WEBHOOK_CLOCK", "whatsapp.Delivery.received_at")
 # (end of WhatsApp settings)
 
+# --- document pre-checks (loket.precheck, docs/precheck.md) ----------------------------
+# The OCR engine: "rapidocr" (ships its models in the wheel), "tesseract" (Debian's, with
+# tesseract-ocr-ind) or "none" (every number check then reports not_checked).
+LOKET_PRECHECK_OCR = envstr("LOKET_PRECHECK_OCR", "rapidocr")
+
 # --- intake (loket.domain.intake) ----------------------------------------------------
 # The office WhatsApp number residents send each service to ("KIA=0856...,KK=0812...";
 # only those that differ from the defaults). The domain reads the variable itself so
@@ -523,3 +529,13 @@ LOKET_COVERAGE_NO_SHOW_DAYS = envint("LOKET_COVERAGE_NO_SHOW_DAYS", 14)
 # Coverage figures whose period ended more than this many months ago carry a stale-data warning.
 LOKET_COVERAGE_STALE_MONTHS = envint("LOKET_COVERAGE_STALE_MONTHS", 12)
 # (end of coverage settings)
+
+# --- document pre-checks: the job and the console (loket.precheck; docs/precheck.md) ------
+# One reading's hard limits (a child process is killed past them): seconds, well inside a
+# job's 60-second lease, and its address space in MB (the OCR engine needs about a gigabyte).
+LOKET_PRECHECK_SECONDS = envint("LOKET_PRECHECK_SECONDS", 30)
+LOKET_PRECHECK_MEMORY_MB = envint("LOKET_PRECHECK_MEMORY_MB", 2048)
+# The child's photo background colours the office requires ("merah", "biru", "putih",
+# several comma-separated). Empty (the default): no background rule, sources disagree.
+LOKET_PRECHECK_BACKGROUND = envstr("LOKET_PRECHECK_BACKGROUND")
+# (end of document pre-check settings)

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from loket.cases.models import State
+from loket.cases.models import Case, State
 from loket.console.models import Role, StaffProfile
 from loket.domain import regions as domain_regions
+from loket.precheck.checks import summarise
 from loket.regions.loading import load_regions
 from loket.regions.models import Region, RegionAlias
 from loket.scheduling import receipts
@@ -35,6 +36,7 @@ from tests.console.builders import (
     subscription,
 )
 from tests.coverage.builders import run_import
+from tests.precheck.builders import documents_of, read
 from tests.scheduling import builders as scheduling_builders
 
 DATA = Path(__file__).resolve().parents[2] / "src" / "loket" / "data"
@@ -76,6 +78,14 @@ def test_console_coverage_and_public_pages_pass_axe_and_fit_a_phone(live_server,
     case = make_case(state=State.IN_REVIEW, assigned_to=supervisor, kecamatan=KEC_A)
     add_document(case, "", content=photo(), caption="foto dari HP")  # a file not yet labelled
     add_document(case, "kk", mime="application/pdf", content=b"%PDF-1.4\n%%EOF\n")
+    # What the automated pre-check read, beside the documents: a difference side by side, a
+    # match, an unreadable file, one not read yet (loket.precheck).
+    docs = documents_of(case)
+    read(docs["kk"], kind="kk", numbers=["3603031203159999", case.subject])
+    read(docs["ktp_ayah"], kind="ktp", numbers=["3603031505880001"])
+    read(docs["ktp_ibu"], kind="", status="failed", error="Berkas tidak dapat dibaca (OSError).")
+    for queued in Case.objects.all():
+        summarise(queued)
     quarantined_delivery()
     quarantined_item()
     failed_delivery(subscription(), case)
@@ -86,6 +96,7 @@ def test_console_coverage_and_public_pages_pass_axe_and_fit_a_phone(live_server,
     supervisor_pages = [
         "/console/",
         "/console/antrean/KIA/",
+        "/console/antrean/KIA/?urut=cocok",
         f"/console/permohonan/{case.pk}/",
         "/console/kotak-masuk/",
         "/console/laporan/",

@@ -9,7 +9,8 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Case as Choose
+from django.db.models import Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,6 +53,8 @@ from loket.console.queue import CaseNotTakeable, ReviewLimitReached, take_case, 
 from loket.console.services import SERVICES
 from loket.domain.masking import mask_number
 from loket.messaging import port
+from loket.precheck.checks import case_checks
+from loket.precheck.models import CaseCheck
 from loket.regions.models import Region
 from loket.scheduling import receipts
 from loket.scheduling.approval import planned_session
@@ -60,6 +63,15 @@ from loket.scheduling.office import calendar_warning_text, calendar_warnings, lo
 from loket.scheduling.receipts import current_receipt
 
 QUEUE_STATES = [State.QUEUED, State.IN_REVIEW, State.NEEDS_CORRECTION, State.WAITING_DOCUMENTS]
+# The queue's orders (`?urut=`): oldest first (the default, and always the order of "Ambil
+# berikutnya"), or complete cases whose pre-checks all match first (docs/precheck.md).
+SORTS = {"": "Terlama dulu", "cocok": "Lengkap & cocok dulu"}
+PRECHECK_RANK = {
+    CaseCheck.Verdict.MATCH: 0,
+    CaseCheck.Verdict.PENDING: 1,
+    CaseCheck.Verdict.ATTENTION: 2,
+    CaseCheck.Verdict.INCOMPLETE: 3,
+}
 WAITING_FILTERS = {
     "1j": ("lebih dari 1 jam", 1),
     "1h": ("lebih dari 1 hari", 24),
@@ -118,7 +130,7 @@ def home(request):
 
 
 def _filtered_queue(request, service: str):
-    qs = cases_for(request).filter(service=service).select_related("assigned_to")
+    qs = cases_for(request).filter(service=service).select_related("assigned_to", "precheck")
     f = request.GET
     state = f.get("state") or ""
     qs = qs.filter(state=state) if state in State.values else qs.filter(state__in=QUEUE_STATES)
@@ -135,6 +147,13 @@ def _filtered_queue(request, service: str):
         qs = qs.filter(assigned_to=request.user)
     elif assigned == "belum":
         qs = qs.filter(assigned_to__isnull=True)
+    if f.get("urut") == "cocok":
+        rank = Choose(
+            *[When(precheck__verdict=verdict, then=Value(n)) for verdict, n in PRECHECK_RANK.items()],
+            default=Value(len(PRECHECK_RANK)),  # not summarised yet
+            output_field=IntegerField(),
+        )
+        return qs.annotate(precheck_rank=rank).order_by("precheck_rank", "created_at", "pk")
     return qs.order_by("created_at", "pk")
 
 
@@ -170,6 +189,7 @@ def queue(request, service: str):
         "states": [(s.value, s.label) for s in QUEUE_STATES],
         "kecamatan_choices": [(k, names.get(k, k)) for k in area],
         "waiting_choices": [(k, v[0]) for k, v in WAITING_FILTERS.items()],
+        "sort_choices": list(SORTS.items()),
         "f": request.GET,
     }
     template = "console/_queue_rows.html" if request.htmx else "console/queue.html"
@@ -234,8 +254,13 @@ def case_page(request, pk: int):
     case = case_for(request, pk)
     audit.record(request, "view_case", case=case)
     touch(case, request.user)
-    checklist = checklist_for(case)
+    documents = list(case.documents.all())
+    checklist = checklist_for(case, documents)
     listed = {doc.pk for item in checklist for doc in item.documents}
+    # What the pre-check read on each counted document, beside it in the gallery (numbers in
+    # full: this page is where they appear, audited). A help for the officer, never a decision.
+    for checked in case_checks(case, documents):
+        checked.document.precheck = checked  # type: ignore[attr-defined]  # for the template
     context = {
         "case": case,
         "field_rows": field_rows(case),
@@ -248,8 +273,8 @@ def case_page(request, pk: int):
         else None,
         "warnings": [explain_warning(w) for w in case.warnings or []],
         "checklist": checklist,
-        "documents": list(case.documents.all()),
-        "unlisted": [doc for doc in case.documents.all() if doc.pk not in listed],
+        "documents": documents,
+        "unlisted": [doc for doc in documents if doc.pk not in listed],
         "duplicates": duplicates_for(case),
         "conversation": conversation_for(case),
         "window": reply_window(case.resident),

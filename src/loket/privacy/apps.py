@@ -10,4 +10,4 @@ class PrivacyConfig(AppConfig):
         # The kinds this app purges itself (files, requests, residents, and the webhook
         # deliveries of `loket.hooks`, which sits below it); other capabilities
         # register theirs from their own ready().
-        from loket.privacy import case_data, hook_deliveries  # noqa: F401
+        from loket.privacy import case_data, hook_deliveries, readings  # noqa: F401

@@ -40,11 +40,12 @@ def privacy_notice() -> str:
     """The notice, with the retention periods the purge really applies (the settings)."""
     return (
         "Data ini (NIK, nama, akta, KK, KTP orang tua, foto) hanya dipakai Disdukcapil untuk "
-        f"dokumen yang Anda minta. Berkas disimpan {settings.LOKET_RETAIN_DOCUMENTS_DAYS} hari "
-        f"sesudah permohonan selesai, pesan {settings.LOKET_RETAIN_MESSAGES_DAYS} hari. Ketik "
-        "DATA SAYA untuk melihat, HAPUS DATA untuk menghapus, PETUGAS untuk membetulkan atau menarik "
-        "persetujuan.\n"
-        "Data anak hanya dari orang tua/wali: tekan *Saya setuju* bila Anda orang tua/wali dan setuju."
+        # The automated pre-check (loket.precheck) is named: it reads, an officer decides.
+        "dokumen yang Anda minta; nomornya dicek mesin, petugas memutuskan. Berkas disimpan "
+        f"{settings.LOKET_RETAIN_DOCUMENTS_DAYS} hari sesudah permohonan selesai, pesan "
+        f"{settings.LOKET_RETAIN_MESSAGES_DAYS} hari. Ketik DATA SAYA: lihat, HAPUS DATA: hapus, "
+        "PETUGAS: betulkan/tarik persetujuan.\n"
+        "Data anak hanya dari orang tua/wali: tekan *Saya setuju* bila Anda orang tua/wali."
     )
 
 
