@@ -67,3 +67,40 @@ def _regions_after_a_flush(request):
                 domain_regions.PACKAGED_ALIAS_FILE,
             )
     yield
+
+
+# Redis for the tests: db 13 of 127.0.0.1:6379 (not the default 0 others use), every key
+# under a prefix of this run, and only those keys deleted afterwards (never FLUSHDB).
+TEST_REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+@pytest.fixture
+def redis_store(settings):
+    """LOKET_REDIS_URL pointing at a real Redis, with a prefix of this test's own. Skips when
+    no Redis answers, unless LOKET_REDIS_REQUIRED=1 (set by .ci/run): then it fails."""
+    import os
+    import uuid
+
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        reason = f"no Redis at {TEST_REDIS_URL} ({type(error).__name__})"
+        if os.environ.get("LOKET_REDIS_REQUIRED") == "1":
+            pytest.fail(f"LOKET_REDIS_REQUIRED=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    prefix = f"loket-test-{uuid.uuid4().hex[:12]}:"
+    settings.REDIS_URL = TEST_REDIS_URL
+    settings.LOKET_REDIS_PREFIX = prefix
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": prefix + "cache",
+        }
+    }
+    store = redis.Redis.from_url(TEST_REDIS_URL)
+    yield store
+    for key in store.scan_iter(match=f"{prefix}*"):
+        store.delete(key)

@@ -233,10 +233,19 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("LOKET_MAX_BODY_BYTES", 4 * 1024 * 1024)
 
 # --- cache ----------------------------------------------------------------------
+# Redis (optional): Django's cache, the rate limits and the send slots (docs/operations.md,
+# *Redis*). Every key starts with LOKET_REDIS_PREFIX, so installations can share a server.
 REDIS_URL = envstr("LOKET_REDIS_URL")
+LOKET_REDIS_PREFIX = envstr("LOKET_REDIS_PREFIX", "loket:")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": LOKET_REDIS_PREFIX + "cache",
+            # A Redis that hangs fails a cache call in half a second, not a request's worth.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -325,6 +334,9 @@ LOKET_WA_DISPATCH_ATTEMPTS = envint("LOKET_WA_DISPATCH_ATTEMPTS", 3)
 LOKET_WA_BENCH_VIEWS = envbool("LOKET_WA_BENCH_VIEWS", False)
 # Outbound (docs/whatsapp.md): rates, retries, the 24-hour window, templates, alerts.
 LOKET_WA_RATE_PER_NUMBER = envint("LOKET_WA_RATE_PER_NUMBER", 80)  # messages per second per office number
+# The per-number send slot in Redis when LOKET_REDIS_URL is set (else, or if Redis fails, in
+# the database). Measured in docs/operations.md, *Redis*.
+LOKET_WA_REDIS_SLOTS = envbool("LOKET_WA_REDIS_SLOTS", True)
 LOKET_WA_PAIR_BURST = envint("LOKET_WA_PAIR_BURST", 4)  # quick messages in a row to one resident
 LOKET_WA_PAIR_WINDOW_SECONDS = envint("LOKET_WA_PAIR_WINDOW_SECONDS", 24)  # ...within this many seconds
 LOKET_WA_SEND_TIMEOUT_SECONDS = envint("LOKET_WA_SEND_TIMEOUT_SECONDS", 30)

@@ -181,6 +181,30 @@ def test_the_loop_survives_a_failing_periodic_enqueue(monkeypatch) -> None:
     assert len(calls) >= 3
 
 
+@pytest.mark.django_db(transaction=True)  # a round closes connections left in a transaction
+def test_a_worker_gives_back_expired_leases_once_a_second_not_before_every_claim(monkeypatch) -> None:
+    """A lease lasts a minute, so a busy worker's rounds (several per resident message)
+    need not each pay an UPDATE for it; a lease that ran out still comes back within a second."""
+    reclaims = []
+    real = queue.reclaim_expired
+    monkeypatch.setattr(queue, "reclaim_expired", lambda *a, **k: reclaims.append(1) or real(*a, **k))
+    one_round = worker.Round("w-test")
+    for _ in range(5):
+        one_round()
+    assert len(reclaims) == 1
+    one_round.last_reclaim -= worker.RECLAIM_EVERY  # a second later
+    one_round()
+    assert len(reclaims) == 2
+    queue.enqueue("test.worker.record", {"n": 9})
+    (leased,) = queue.claim("worker-that-dies", names=["test.worker.record"])
+    Job.objects.filter(pk=leased.pk).update(lease_until=leased.lease_until - queue.LEASE * 2)
+    one_round()  # within the second: not given back yet
+    assert done_here == []
+    one_round.last_reclaim -= worker.RECLAIM_EVERY
+    one_round()  # given back, then claimed and run in the same round
+    assert done_here == [9]
+
+
 # --- --only / --skip ---------------------------------------------------------------------
 
 

@@ -1,10 +1,12 @@
 """Fixed-window rate limits shared by every process.
 
 The count lives in the database (one upsert per hit, atomic on PostgreSQL and SQLite), or in
-Redis when LOKET_REDIS_URL is set (then Django's cache is Redis, shared by all processes).
-Django's default local-memory cache would give each web worker its own count, which is why
-it is never used here. If the store fails, the request is let through with a warning: a limit
-is a defence against scraping, not a reason to refuse a resident checking a receipt.
+Redis when LOKET_REDIS_URL is set (one INCR and EXPIRE in one round trip, atomic across every
+process). Django's default local-memory cache would give each web worker its own count, which
+is why it is never used here. When Redis fails, the database counts instead (the limit stays
+shared and closed; `core.redisstore`). If the database fails too, the request is let through
+with a warning: a limit is a defence against scraping, not a reason to refuse a resident
+checking a receipt.
 """
 
 from __future__ import annotations
@@ -13,10 +15,9 @@ import logging
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 
+from loket.core import redisstore
 from loket.core.models import RateCount
 
 log = logging.getLogger(__name__)
@@ -39,21 +40,30 @@ def hit(key: str, *, limit: int, period: int = 60) -> Verdict:
     window_start = int(now // period) * period
     retry_after = max(1, int(window_start + period - now))
     try:
-        count = (
-            _count_in_redis(key, window_start, period)
-            if settings.REDIS_URL
-            else _count_in_db(key, window_start)
-        )
+        count = _count_in_redis(key, window_start, period)
+        if count is None:
+            count = _count_in_db(key, window_start)
     except Exception as error:  # noqa: BLE001 - any store failure lets the request through (see above)
         log.warning("rate limit store unavailable, not limiting: %s", type(error).__name__)
         return Verdict(allowed=True, count=0, retry_after=0)
     return Verdict(allowed=count <= limit, count=count, retry_after=retry_after)
 
 
-def _count_in_redis(key: str, window_start: int, period: int) -> int:
-    name = f"loket:rate:{key}:{window_start}"
-    cache.add(name, 0, timeout=period * 2)
-    return int(cache.incr(name))
+def _count_in_redis(key: str, window_start: int, period: int) -> int | None:
+    """The window's count after this hit, or None without Redis (unset or not answering)."""
+    store = redisstore.client()
+    if store is None:
+        return None
+    name = redisstore.key("rate", key, window_start)
+    try:
+        pipe = store.pipeline(transaction=True)  # MULTI/EXEC: one round trip, atomic
+        pipe.incr(name)
+        pipe.expire(name, period * 2)
+        count, _ = pipe.execute()
+    except redisstore.UNAVAILABLE as error:
+        redisstore.unavailable("rate limits", error)
+        return None
+    return int(count)
 
 
 def _count_in_db(key: str, window_start: int) -> int:

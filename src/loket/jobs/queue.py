@@ -267,11 +267,15 @@ def claim(
     limit: int = 1,
     names: list[str] | None = None,
     exclude: list[str] | None = None,
+    reclaim: bool = True,
 ) -> list[Job]:
     """Lease up to `limit` due jobs to this worker, most urgent first. Within one ordering
-    key only the oldest unfinished job may run. `names` / `exclude` filter by kind."""
+    key only the oldest unfinished job may run. `names` / `exclude` filter by kind.
+    `reclaim`: give back expired leases first (a worker loop that does so on its own clock,
+    at most once a second, passes False)."""
     now = timezone.now()
-    reclaim_expired(now)
+    if reclaim:
+        reclaim_expired(now)
     sql, name_params = _claim_sql(limit, names, exclude)
     params = [db_time(now + LEASE), worker_id, db_time(now), *name_params, limit]
     jobs = list(Job.objects.raw(sql, params))  # one statement: atomic on its own

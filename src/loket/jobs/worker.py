@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 
 OUTAGE_FIRST = 0.5  # seconds: the first wait after an error
 OUTAGE_CAP = 10.0  # seconds: the longest wait, however long the outage
+# A worker gives back expired leases at most this often, not before every claim: a lease
+# runs for a minute (queue.LEASE), so a second's delay changes nothing, and the claim
+# rounds of a busy worker (several per resident message) save one UPDATE each.
+RECLAIM_EVERY = 1.0  # seconds
 
 
 def worker_id() -> str:
@@ -135,6 +139,7 @@ class Round:
     exclude: list[str] | None = None
     periodic_done: dict[str, int] = field(default_factory=dict)
     last_periodic: float = float("-inf")
+    last_reclaim: float = float("-inf")
 
     def __call__(self) -> bool:
         """Run one round; True when it found work. Errors propagate to the loop."""
@@ -142,7 +147,10 @@ class Round:
         if time.monotonic() - self.last_periodic >= 1.0:
             queue.enqueue_periodic(done=self.periodic_done)
             self.last_periodic = time.monotonic()
-        jobs = queue.claim(self.me, limit=self.batch, names=self.names, exclude=self.exclude)
+        if time.monotonic() - self.last_reclaim >= RECLAIM_EVERY:
+            queue.reclaim_expired()
+            self.last_reclaim = time.monotonic()
+        jobs = queue.claim(self.me, limit=self.batch, names=self.names, exclude=self.exclude, reclaim=False)
         for job in jobs:
             queue.run(job)
         return bool(jobs)

@@ -229,7 +229,9 @@ def on_text(resident: Any, text: str) -> bool:
     """Typed text while the resident answers a survey; False leaves it to the request parser."""
     words = " ".join(text.upper().split())
     now = timezone.now()
-    with transaction.atomic():
+    # Asked of every text a resident types: no savepoint of its own inside the message's
+    # transaction (nothing here catches an error to go on; an error rolls back the message).
+    with transaction.atomic(savepoint=False):
         survey = _open_survey(resident, now)
         if survey is None or survey.status != Status.ANSWERING:
             return False

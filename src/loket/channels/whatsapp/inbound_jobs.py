@@ -26,6 +26,7 @@ from loket.cases.opening import file_received
 from loket.channels.whatsapp import conversation, incidents, ingest, media, outbox
 from loket.channels.whatsapp.models import Conversation, InboundMessage, Incident
 from loket.core.storage import delete_files
+from loket.core.rows import update_row
 from loket.domain import files
 from loket.jobs import queue
 
@@ -86,7 +87,12 @@ def _handle(payload: dict) -> None:
             return  # handled by an earlier run (the worker died after committing)
         conversation.respond(message)
         message.handled_at = timezone.now()
-        message.save(update_fields=["handled_at", "flags", "document"])
+        # Once per message, written out (no signal listens to InboundMessage saves).
+        update_row(
+            InboundMessage,
+            message.pk,
+            {"handled_at": message.handled_at, "flags": message.flags, "document": message.document_id},
+        )
 
 
 @queue.handler(conversation.DOWNLOAD_MEDIA)
