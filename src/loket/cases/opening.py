@@ -74,6 +74,8 @@ def open_or_update(
             service=request.service,
             subject=request.subject,
             resident=resident,
+            # A case belongs to its resident's office (the office of the number written to).
+            office_id=resident.office_id,
             source=case_source,
             created_at=now,
             state_changed_at=now,

@@ -1,9 +1,14 @@
 """The one place that decides who may see and do what in the console (healthchecks style).
 
 Every console view is wrapped in `@console_view(action)` and fetches cases through
-`cases_for(request)` / `case_for(request, pk)`, so a role's permissions and its area (the
-regency or some kecamatan) apply on every page and every export. A case outside a
-person's area or services answers 404, as if it did not exist.
+`cases_for(request)` / `case_for(request, pk)`, so a role's permissions, its office and its
+area (the regency or some kecamatan) apply on every page and every export. A case outside a
+person's office, area or services answers 404, as if it did not exist.
+
+Offices (docs/offices.md): every staff profile belongs to one office and every query here
+is limited to it (`of_office`), so staff of office A never read, list, count or act on
+office B's rows. The province role sees figures across offices and no person's data:
+`cases_for` gives it nothing.
 """
 
 from __future__ import annotations
@@ -23,18 +28,22 @@ from loket.cases.models import Case, Document, Resident, State
 from loket.console.models import AuditEntry, Role, StaffProfile
 from loket.console.services import SERVICES
 from loket.messaging import port
+from loket.offices.models import Office
+from loket.regions.models import Region
 
 # What each role may do. Administrators manage accounts and read the audit; they do not
 # read residents' requests (least privilege).
 ALLOWED: dict[str, frozenset[str]] = {
     "home": frozenset(Role),
+    # Figures only (coverage, service quality, the planner): supervisors of their office, the
+    # province monitor across offices.
     "queue": frozenset({Role.OFFICER, Role.SUPERVISOR}),
     "case": frozenset({Role.OFFICER, Role.SUPERVISOR}),
     # The counter checks a request's documents when handing the card over.
     "document": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.COUNTER}),
     "act": frozenset({Role.OFFICER, Role.SUPERVISOR}),
     "reassign": frozenset({Role.SUPERVISOR}),
-    "reports": frozenset({Role.SUPERVISOR}),
+    "reports": frozenset({Role.SUPERVISOR, Role.PROVINCE}),
     "audit": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     "canned": frozenset({Role.SUPERVISOR}),
     "pickup": frozenset({Role.COUNTER, Role.SUPERVISOR}),
@@ -46,7 +55,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     # Residents' erasure requests (loket.privacy): decided by a supervisor or an administrator.
     "erasure": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # The satisfaction survey's report (loket.survey): anonymous figures and suggestions.
-    "skm": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "skm": frozenset({Role.SUPERVISOR, Role.ADMIN, Role.PROVINCE}),
     # Campaigns and posters (loket.outreach.campaigns): counts only, no resident's content.
     "campaigns": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # Deliveries and messages set aside as poison (masked metadata, no message content).
@@ -118,14 +127,39 @@ def in_area(profile: StaffProfile, qs: QuerySet, field: str = "kode_kecamatan") 
     return qs.filter(**{f"{field}__in": profile.kecamatan}) if profile.kecamatan else qs
 
 
+def of_office(profile: StaffProfile, qs: QuerySet, path: str = "office_id") -> QuerySet:
+    """Rows of the person's office only (`path` leads from the row to its office's id, e.g.
+    "case__office_id"); the province monitor reads no rows of any office through this
+    (figures have their own path: `office_kecamatan`)."""
+    if profile.role == Role.PROVINCE:
+        return qs.none()
+    return qs.filter(**{path: profile.office_id})
+
+
+def office_kecamatan(profile: StaffProfile) -> frozenset[str] | None:
+    """The kecamatan whose figures this person reads on dashboards: their own list; else
+    their office's kecamatan (None: everything, for the province monitor and on an
+    installation of one office, where every figure is that office's)."""
+    if profile.kecamatan:
+        return frozenset(profile.kecamatan)
+    if profile.role == Role.PROVINCE or Office.objects.count() <= 1:
+        return None
+    return frozenset(
+        Region.objects.filter(
+            level=Region.Level.KECAMATAN, kode__startswith=f"{profile.office.code}."
+        ).values_list("kode", flat=True)
+    )
+
+
 def cases_for(request: StaffRequest, qs: QuerySet | None = None) -> QuerySet:
-    """The cases this person may see: their area, and for officers their services."""
+    """The cases this person may see: their office, their area, and for officers their services."""
     profile = request.staff
-    if profile.role == Role.OPERATOR:
+    if profile.role in (Role.OPERATOR, Role.PROVINCE):
         # An operator's area is where they submit, not what they may read: they see their own
-        # submissions only, through `operator.submissions_for`.
+        # submissions only, through `operator.submissions_for`. The province monitor reads
+        # no case at all (figures only).
         return (Case.objects.all() if qs is None else qs).none()
-    qs = in_area(profile, Case.objects.all() if qs is None else qs)
+    qs = in_area(profile, of_office(profile, Case.objects.all() if qs is None else qs))
     if profile.role == Role.OFFICER:
         qs = qs.filter(service__in=services_of(profile))
     return qs
@@ -146,7 +180,8 @@ def case_for(request: StaffRequest, pk: int) -> Case:
 
 
 def document_for(request: StaffRequest, case: Case, pk: int) -> Document:
-    document = Document.objects.filter(case=case, pk=pk).first()
+    # `case` came from `case_for` (the person's office and area); its documents follow it.
+    document = Document.objects.filter(case=case, case__office_id=request.staff.office_id, pk=pk).first()
     if document is None:
         raise Http404("Dokumen tidak ditemukan.")
     return document
@@ -160,15 +195,21 @@ def require_service(request: StaffRequest, service: str) -> None:
 def audit_for(request: StaffRequest) -> QuerySet:
     """Audit entries within the person's area (entries without a case: regency-wide staff only)."""
     qs = AuditEntry.objects.select_related("actor", "case")
-    if request.staff.role == Role.OPERATOR:
+    if request.staff.role in (Role.OPERATOR, Role.PROVINCE):
         return qs.none()
+    # The office's entries: about its cases, or (no case) done by its staff.
+    qs = qs.filter(
+        Q(case__office_id=request.staff.office_id)
+        | Q(case__isnull=True, actor__staff__office_id=request.staff.office_id)
+    )
     if request.staff.kecamatan:
         qs = qs.filter(case__kode_kecamatan__in=request.staff.kecamatan)
     return qs
 
 
 def staff_for(request: StaffRequest) -> QuerySet:
-    qs = StaffProfile.objects.select_related("user").order_by("user__username")
+    qs = StaffProfile.objects.select_related("user", "office").order_by("user__username")
+    qs = qs.filter(office_id=request.staff.office_id)
     if request.staff.kecamatan:
         # A kecamatan administrator sees accounts limited to (some of) their kecamatan.
         ids = [p.pk for p in qs if p.kecamatan and set(p.kecamatan) <= set(request.staff.kecamatan)]
@@ -178,7 +219,9 @@ def staff_for(request: StaffRequest) -> QuerySet:
 
 def colleagues_for(case: Case, profile: StaffProfile) -> QuerySet:
     """Officers and supervisors who could take this case over (service and area)."""
-    candidates = StaffProfile.objects.filter(role__in=[Role.OFFICER, Role.SUPERVISOR]).select_related("user")
+    candidates = StaffProfile.objects.filter(
+        role__in=[Role.OFFICER, Role.SUPERVISOR], office_id=case.office_id
+    ).select_related("user")
     ids = [
         p.user_id
         for p in candidates
@@ -202,4 +245,4 @@ def residents_for(request: StaffRequest) -> QuerySet:
     if not profile.kecamatan:
         numbers = port.addresses_serving(services_of(profile))
         visible |= Q(channel_number__in=numbers) & ~Q(pk__in=Case.objects.values("resident_id"))
-    return Resident.objects.filter(visible)
+    return Resident.objects.filter(visible, office_id=profile.office_id)

@@ -67,11 +67,9 @@ WAITING_FILTERS = {
 }
 
 
-def _kecamatan_names() -> dict[str, str]:
+def _kecamatan_names(office_code: str) -> dict[str, str]:
     """The office's own kecamatan (the region table also holds every other one in the country)."""
-    mine = Region.objects.filter(
-        level=Region.Level.KECAMATAN, kode__startswith=f"{settings.LOKET_REGION_CODE}."
-    )
+    mine = Region.objects.filter(level=Region.Level.KECAMATAN, kode__startswith=f"{office_code}.")
     return dict(mine.values_list("kode", "nama"))
 
 
@@ -143,7 +141,7 @@ def queue(request, service: str):
     require_service(request, service)
     cases = list(_filtered_queue(request, service)[:200])
     now = timezone.now()
-    names = _kecamatan_names()
+    names = _kecamatan_names(request.staff.office.code)
     free = set(
         takeable(request.user, cases_for(request).filter(pk__in=[c.pk for c in cases])).values_list(
             "pk", flat=True
