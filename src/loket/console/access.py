@@ -44,6 +44,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "act": frozenset({Role.OFFICER, Role.SUPERVISOR}),
     "reassign": frozenset({Role.SUPERVISOR}),
     "reports": frozenset({Role.SUPERVISOR, Role.PROVINCE}),
+    # The queue as a (masked) list of cases: a supervisor's, never the province monitor's.
+    "export": frozenset({Role.SUPERVISOR}),
     "audit": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     "canned": frozenset({Role.SUPERVISOR}),
     "pickup": frozenset({Role.COUNTER, Role.SUPERVISOR}),
@@ -127,13 +129,18 @@ def in_area(profile: StaffProfile, qs: QuerySet, field: str = "kode_kecamatan") 
     return qs.filter(**{f"{field}__in": profile.kecamatan}) if profile.kecamatan else qs
 
 
+def office_of(profile: StaffProfile) -> int:
+    """The id of the person's office (every profile has one; the type stubs allow None)."""
+    return cast(int, profile.office_id)
+
+
 def of_office(profile: StaffProfile, qs: QuerySet, path: str = "office_id") -> QuerySet:
     """Rows of the person's office only (`path` leads from the row to its office's id, e.g.
     "case__office_id"); the province monitor reads no rows of any office through this
     (figures have their own path: `office_kecamatan`)."""
     if profile.role == Role.PROVINCE:
         return qs.none()
-    return qs.filter(**{path: profile.office_id})
+    return qs.filter(**{path: office_of(profile)})
 
 
 def office_kecamatan(profile: StaffProfile) -> frozenset[str] | None:
@@ -165,6 +172,14 @@ def cases_for(request: StaffRequest, qs: QuerySet | None = None) -> QuerySet:
     return qs
 
 
+def counted_cases_for(request: StaffRequest) -> QuerySet:
+    """The cases a figure counts (never lists): the person's, or for the province monitor
+    every office's. Use only for counts grouped by service, state or kecamatan."""
+    if request.staff.role == Role.PROVINCE:
+        return Case.objects.all()
+    return cases_for(request)
+
+
 # What the counter works on: approved cases until the card has been handed over.
 PICKUP_STATES = (State.APPROVED, State.READY_FOR_PICKUP, State.COLLECTED)
 
@@ -181,7 +196,7 @@ def case_for(request: StaffRequest, pk: int) -> Case:
 
 def document_for(request: StaffRequest, case: Case, pk: int) -> Document:
     # `case` came from `case_for` (the person's office and area); its documents follow it.
-    document = Document.objects.filter(case=case, case__office_id=request.staff.office_id, pk=pk).first()
+    document = Document.objects.filter(case=case, case__office_id=office_of(request.staff), pk=pk).first()
     if document is None:
         raise Http404("Dokumen tidak ditemukan.")
     return document
@@ -199,8 +214,8 @@ def audit_for(request: StaffRequest) -> QuerySet:
         return qs.none()
     # The office's entries: about its cases, or (no case) done by its staff.
     qs = qs.filter(
-        Q(case__office_id=request.staff.office_id)
-        | Q(case__isnull=True, actor__staff__office_id=request.staff.office_id)
+        Q(case__office_id=office_of(request.staff))
+        | Q(case__isnull=True, actor__staff__office_id=office_of(request.staff))
     )
     if request.staff.kecamatan:
         qs = qs.filter(case__kode_kecamatan__in=request.staff.kecamatan)
@@ -209,7 +224,7 @@ def audit_for(request: StaffRequest) -> QuerySet:
 
 def staff_for(request: StaffRequest) -> QuerySet:
     qs = StaffProfile.objects.select_related("user", "office").order_by("user__username")
-    qs = qs.filter(office_id=request.staff.office_id)
+    qs = qs.filter(office_id=office_of(request.staff))
     if request.staff.kecamatan:
         # A kecamatan administrator sees accounts limited to (some of) their kecamatan.
         ids = [p.pk for p in qs if p.kecamatan and set(p.kecamatan) <= set(request.staff.kecamatan)]
@@ -220,7 +235,7 @@ def staff_for(request: StaffRequest) -> QuerySet:
 def colleagues_for(case: Case, profile: StaffProfile) -> QuerySet:
     """Officers and supervisors who could take this case over (service and area)."""
     candidates = StaffProfile.objects.filter(
-        role__in=[Role.OFFICER, Role.SUPERVISOR], office_id=case.office_id
+        role__in=[Role.OFFICER, Role.SUPERVISOR], office_id=cast(int, case.office_id)
     ).select_related("user")
     ids = [
         p.user_id
@@ -245,4 +260,4 @@ def residents_for(request: StaffRequest) -> QuerySet:
     if not profile.kecamatan:
         numbers = port.addresses_serving(services_of(profile))
         visible |= Q(channel_number__in=numbers) & ~Q(pk__in=Case.objects.values("resident_id"))
-    return Resident.objects.filter(visible, office_id=profile.office_id)
+    return Resident.objects.filter(visible, office_id=office_of(profile))

@@ -36,6 +36,7 @@ from loket.console.access import (
     cases_for,
     colleagues_for,
     console_view,
+    counted_cases_for,
     document_for,
     may,
     require_service,
@@ -204,7 +205,7 @@ def take_one(request, pk: int):
     return redirect("console:case", pk=taken.pk)
 
 
-@console_view("reports")
+@console_view("export")
 def export(request, service: str):
     """The queue as CSV, masked: no whole NIK or KK leaves the case page."""
     require_service(request, service)
@@ -486,7 +487,12 @@ def audit_search(request):
 
 @console_view("reports")
 def reports(request: StaffRequest) -> HttpResponse:
-    rows = cases_for(request).values("service", "state").annotate(n=Count("pk")).order_by("service", "state")
+    rows = (
+        counted_cases_for(request)
+        .values("service", "state")
+        .annotate(n=Count("pk"))
+        .order_by("service", "state")
+    )
     table: dict[str, dict[str, int]] = {}
     for row in rows:
         table.setdefault(row["service"], {})[row["state"]] = row["n"]

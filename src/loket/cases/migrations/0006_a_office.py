@@ -17,6 +17,8 @@ class Migration(migrations.Migration):
             model_name='case',
             name='office',
             field=models.ForeignKey(default=loket.offices.models.default_office, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='offices.office'),
+            # Existing cases: the first office; from now on a case takes its resident's (Case.save).
+            preserve_default=False,
         ),
         migrations.AddField(
             model_name='resident',

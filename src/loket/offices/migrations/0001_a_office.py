@@ -6,7 +6,7 @@ import loket.offices.models
 class Migration(migrations.Migration):
     initial = True
 
-    dependencies: list = []
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
