@@ -269,7 +269,7 @@ def test_the_province_monitor_reads_figures_of_both_offices_and_no_personal_page
     a, b = offices
     province = make_office_staff("provinsi", Role.PROVINCE, a.office)
     sign_in(client, province)
-    for name, (method, path_of, kind) in WALK.items():
+    for name, (method, path_of, _kind) in WALK.items():
         for world in (a, b):
             response = _ask(client, method, path_of(world), _data(name, world))
             if name in AGGREGATES:
