@@ -235,7 +235,7 @@ def staff_for(request: StaffRequest) -> QuerySet:
 def colleagues_for(case: Case, profile: StaffProfile) -> QuerySet:
     """Officers and supervisors who could take this case over (service and area)."""
     candidates = StaffProfile.objects.filter(
-        role__in=[Role.OFFICER, Role.SUPERVISOR], office_id=cast(int, case.office_id)
+        role__in=[Role.OFFICER, Role.SUPERVISOR], office_id=case.office_id
     ).select_related("user")
     ids = [
         p.user_id
