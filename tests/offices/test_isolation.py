@@ -296,3 +296,12 @@ def test_the_receipt_and_its_check_name_the_office_of_the_case(client, offices):
     page = client.get(urlsplit(b.receipt_url).path).content.decode()
     assert b.office.name in page and b.office.address in page
     assert a.office.name not in page
+
+
+def test_the_case_page_says_when_the_office_has_no_desa_list(client, offices):
+    a, b = offices
+    sign_in(client, b.staff[Role.SUPERVISOR])
+    page = client.get(f"/console/permohonan/{b.queued.pk}/").content.decode()
+    assert 'id="desa-list-missing"' in page
+    sign_in(client, a.staff[Role.SUPERVISOR])
+    assert 'id="desa-list-missing"' not in client.get(f"/console/permohonan/{a.queued.pk}/").content.decode()

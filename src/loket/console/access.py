@@ -188,7 +188,7 @@ def case_for(request: StaffRequest, pk: int) -> Case:
     qs = cases_for(request)
     if request.staff.role == Role.COUNTER:
         qs = qs.filter(state__in=PICKUP_STATES)
-    case = qs.select_related("resident", "assigned_to").filter(pk=pk).first()
+    case = qs.select_related("resident", "assigned_to", "office").filter(pk=pk).first()
     if case is None:
         raise Http404("Permohonan tidak ditemukan.")
     return case

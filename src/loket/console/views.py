@@ -267,6 +267,8 @@ def case_page(request, pk: int):
         "receipt": current_receipt(case),
         "approval": Approval.objects.filter(case=case).select_related("actor").first(),
         "operator_submission": submission_of(case) if case.source == "operator" else None,
+        # An office without its desa list works at kecamatan level: the officer checks the desa.
+        "desa_list_missing": not case.office.has_desa_list,
     }
     return render(request, "console/case.html", context)
 
