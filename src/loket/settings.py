@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "csp",
     "loket.core",
     "loket.regions",
+    "loket.offices",
     "loket.jobs",
     "loket.cases",
     "loket.channels.whatsapp",

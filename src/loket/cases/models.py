@@ -14,6 +14,8 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from loket.offices.models import default_office
+
 
 class IllegalTransition(Exception):
     """A state change the workflow does not allow. `str()` is fit to show an officer."""
@@ -83,6 +85,10 @@ class Resident(models.Model):
     """
 
     channel_number = models.CharField(max_length=32, help_text="phone_number_id of the office number")
+    # The office this row belongs to (docs/offices.md); the only office when none is named.
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, default=default_office, related_name="residents"
+    )
     user_id = models.CharField(max_length=128)
     wa_id = models.CharField(max_length=32, blank=True)
     bsuid = models.CharField(max_length=128, blank=True)
@@ -150,6 +156,9 @@ class Case(models.Model):
     # What the request is about: NIK (KIA, KTP, SKPWNI), NO_KK (KK) or NO_SKPWNI (SKDWNI).
     subject = models.CharField(max_length=64)
     resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="cases")
+    # The office the case belongs to: always its resident's (the office of the number the
+    # resident wrote to), set by `save` when the caller names none (docs/offices.md).
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="cases")
     state = models.CharField(max_length=20, choices=State.choices, default=State.WAITING_DOCUMENTS)
     fields = models.JSONField(default=dict)
     derived = models.JSONField(default=dict)
@@ -199,6 +208,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.request_number
+
+    def save(self, *args, **kwargs) -> None:
+        if self.office_id is None and self.resident_id is not None:
+            self.office_id = Resident.objects.values_list("office_id", flat=True).get(pk=self.resident_id)
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

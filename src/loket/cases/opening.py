@@ -9,6 +9,7 @@ when two deliveries race.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -74,6 +75,8 @@ def open_or_update(
             service=request.service,
             subject=request.subject,
             resident=resident,
+            # A case belongs to its resident's office (the office of the number written to).
+            office_id=cast(int, resident.office_id),  # every resident has one (the stubs allow None)
             source=case_source,
             created_at=now,
             state_changed_at=now,

@@ -1,9 +1,14 @@
 """The one place that decides who may see and do what in the console (healthchecks style).
 
 Every console view is wrapped in `@console_view(action)` and fetches cases through
-`cases_for(request)` / `case_for(request, pk)`, so a role's permissions and its area (the
-regency or some kecamatan) apply on every page and every export. A case outside a
-person's area or services answers 404, as if it did not exist.
+`cases_for(request)` / `case_for(request, pk)`, so a role's permissions, its office and its
+area (the regency or some kecamatan) apply on every page and every export. A case outside a
+person's office, area or services answers 404, as if it did not exist.
+
+Offices (docs/offices.md): every staff profile belongs to one office and every query here
+is limited to it (`of_office`), so staff of office A never read, list, count or act on
+office B's rows. The province role sees figures across offices and no person's data:
+`cases_for` gives it nothing.
 """
 
 from __future__ import annotations
@@ -23,18 +28,24 @@ from loket.cases.models import Case, Document, Resident, State
 from loket.console.models import AuditEntry, Role, StaffProfile
 from loket.console.services import SERVICES
 from loket.messaging import port
+from loket.offices.models import Office
+from loket.regions.models import Region
 
 # What each role may do. Administrators manage accounts and read the audit; they do not
 # read residents' requests (least privilege).
 ALLOWED: dict[str, frozenset[str]] = {
     "home": frozenset(Role),
+    # Figures only (coverage, service quality, the planner): supervisors of their office, the
+    # province monitor across offices.
     "queue": frozenset({Role.OFFICER, Role.SUPERVISOR}),
     "case": frozenset({Role.OFFICER, Role.SUPERVISOR}),
     # The counter checks a request's documents when handing the card over.
     "document": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.COUNTER}),
     "act": frozenset({Role.OFFICER, Role.SUPERVISOR}),
     "reassign": frozenset({Role.SUPERVISOR}),
-    "reports": frozenset({Role.SUPERVISOR}),
+    "reports": frozenset({Role.SUPERVISOR, Role.PROVINCE}),
+    # The queue as a (masked) list of cases: a supervisor's, never the province monitor's.
+    "export": frozenset({Role.SUPERVISOR}),
     "audit": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     "canned": frozenset({Role.SUPERVISOR}),
     "pickup": frozenset({Role.COUNTER, Role.SUPERVISOR}),
@@ -46,7 +57,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     # Residents' erasure requests (loket.privacy): decided by a supervisor or an administrator.
     "erasure": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # The satisfaction survey's report (loket.survey): anonymous figures and suggestions.
-    "skm": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "skm": frozenset({Role.SUPERVISOR, Role.ADMIN, Role.PROVINCE}),
     # Campaigns and posters (loket.outreach.campaigns): counts only, no resident's content.
     "campaigns": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     # Deliveries and messages set aside as poison (masked metadata, no message content).
@@ -120,12 +131,15 @@ def in_area(profile: StaffProfile, qs: QuerySet, field: str = "kode_kecamatan") 
 
 
 def scoped_cases(
-    qs: QuerySet | None = None, *, services: list[str] | None = None, kecamatan: list[str] | None = None
+    qs: QuerySet | None = None, *, office: int | None = None, services: list[str] | None = None, kecamatan: list[str] | None = None
 ) -> QuerySet:
     """The one filter of cases by scope, for staff (`cases_for`) and API tokens (`loket.api`):
     `services` None means every service (an empty list: none), `kecamatan` empty the whole
-    regency. A new dimension of scope (an office) is added here, once, for both."""
+    regency (of the office), `office` None every office (the caller decides: staff and tokens
+    always name theirs)."""
     qs = Case.objects.all() if qs is None else qs
+    if office is not None:
+        qs = qs.filter(office_id=office)
     if kecamatan:
         qs = qs.filter(kode_kecamatan__in=kecamatan)
     if services is not None:
@@ -133,15 +147,53 @@ def scoped_cases(
     return qs
 
 
+def office_of(profile: StaffProfile) -> int:
+    """The id of the person's office (every profile has one; the type stubs allow None)."""
+    return cast(int, profile.office_id)
+
+
+def of_office(profile: StaffProfile, qs: QuerySet, path: str = "office_id") -> QuerySet:
+    """Rows of the person's office only (`path` leads from the row to its office's id, e.g.
+    "case__office_id"); the province monitor reads no rows of any office through this
+    (figures have their own path: `office_kecamatan`)."""
+    if profile.role == Role.PROVINCE:
+        return qs.none()
+    return qs.filter(**{path: office_of(profile)})
+
+
+def office_kecamatan(profile: StaffProfile) -> frozenset[str] | None:
+    """The kecamatan whose figures this person reads on dashboards: their own list; else
+    their office's kecamatan (None: everything, for the province monitor and on an
+    installation of one office, where every figure is that office's)."""
+    if profile.kecamatan:
+        return frozenset(profile.kecamatan)
+    if profile.role == Role.PROVINCE or Office.objects.count() <= 1:
+        return None
+    return frozenset(
+        Region.objects.filter(
+            level=Region.Level.KECAMATAN, kode__startswith=f"{profile.office.code}."
+        ).values_list("kode", flat=True)
+    )
+
+
 def cases_for(request: StaffRequest, qs: QuerySet | None = None) -> QuerySet:
-    """The cases this person may see: their area, and for officers their services."""
+    """The cases this person may see: their office, their area, and for officers their services."""
     profile = request.staff
-    if profile.role == Role.OPERATOR:
+    if profile.role in (Role.OPERATOR, Role.PROVINCE):
         # An operator's area is where they submit, not what they may read: they see their own
-        # submissions only, through `operator.submissions_for`.
+        # submissions only, through `operator.submissions_for`. The province monitor reads
+        # no case at all (figures only).
         return (Case.objects.all() if qs is None else qs).none()
     services = services_of(profile) if profile.role == Role.OFFICER else None
-    return scoped_cases(qs, services=services, kecamatan=profile.kecamatan)
+    return scoped_cases(qs, office=office_of(profile), services=services, kecamatan=profile.kecamatan)
+
+
+def counted_cases_for(request: StaffRequest) -> QuerySet:
+    """The cases a figure counts (never lists): the person's, or for the province monitor
+    every office's. Use only for counts grouped by service, state or kecamatan."""
+    if request.staff.role == Role.PROVINCE:
+        return Case.objects.all()
+    return cases_for(request)
 
 
 # What the counter works on: approved cases until the card has been handed over.
@@ -152,14 +204,15 @@ def case_for(request: StaffRequest, pk: int) -> Case:
     qs = cases_for(request)
     if request.staff.role == Role.COUNTER:
         qs = qs.filter(state__in=PICKUP_STATES)
-    case = qs.select_related("resident", "assigned_to").filter(pk=pk).first()
+    case = qs.select_related("resident", "assigned_to", "office").filter(pk=pk).first()
     if case is None:
         raise Http404("Permohonan tidak ditemukan.")
     return case
 
 
 def document_for(request: StaffRequest, case: Case, pk: int) -> Document:
-    document = Document.objects.filter(case=case, pk=pk).first()
+    # `case` came from `case_for` (the person's office and area); its documents follow it.
+    document = Document.objects.filter(case=case, case__office_id=office_of(request.staff), pk=pk).first()
     if document is None:
         raise Http404("Dokumen tidak ditemukan.")
     return document
@@ -173,15 +226,21 @@ def require_service(request: StaffRequest, service: str) -> None:
 def audit_for(request: StaffRequest) -> QuerySet:
     """Audit entries within the person's area (entries without a case: regency-wide staff only)."""
     qs = AuditEntry.objects.select_related("actor", "case")
-    if request.staff.role == Role.OPERATOR:
+    if request.staff.role in (Role.OPERATOR, Role.PROVINCE):
         return qs.none()
+    # The office's entries: about its cases, or (no case) done by its staff.
+    qs = qs.filter(
+        Q(case__office_id=office_of(request.staff))
+        | Q(case__isnull=True, actor__staff__office_id=office_of(request.staff))
+    )
     if request.staff.kecamatan:
         qs = qs.filter(case__kode_kecamatan__in=request.staff.kecamatan)
     return qs
 
 
 def staff_for(request: StaffRequest) -> QuerySet:
-    qs = StaffProfile.objects.select_related("user").order_by("user__username")
+    qs = StaffProfile.objects.select_related("user", "office").order_by("user__username")
+    qs = qs.filter(office_id=office_of(request.staff))
     if request.staff.kecamatan:
         # A kecamatan administrator sees accounts limited to (some of) their kecamatan.
         ids = [p.pk for p in qs if p.kecamatan and set(p.kecamatan) <= set(request.staff.kecamatan)]
@@ -191,7 +250,9 @@ def staff_for(request: StaffRequest) -> QuerySet:
 
 def colleagues_for(case: Case, profile: StaffProfile) -> QuerySet:
     """Officers and supervisors who could take this case over (service and area)."""
-    candidates = StaffProfile.objects.filter(role__in=[Role.OFFICER, Role.SUPERVISOR]).select_related("user")
+    candidates = StaffProfile.objects.filter(
+        role__in=[Role.OFFICER, Role.SUPERVISOR], office_id=case.office_id
+    ).select_related("user")
     ids = [
         p.user_id
         for p in candidates
@@ -215,4 +276,4 @@ def residents_for(request: StaffRequest) -> QuerySet:
     if not profile.kecamatan:
         numbers = port.addresses_serving(services_of(profile))
         visible |= Q(channel_number__in=numbers) & ~Q(pk__in=Case.objects.values("resident_id"))
-    return Resident.objects.filter(visible)
+    return Resident.objects.filter(visible, office_id=office_of(profile))

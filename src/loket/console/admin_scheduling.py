@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from loket.console.admin_audit import AuditedReadOnlyAdmin
+from loket.offices.models import Office
 from loket.scheduling.models import (
     Approval,
     Booking,
@@ -14,8 +15,17 @@ from loket.scheduling.models import (
 )
 
 
-class DayAdmin(admin.ModelAdmin):
-    list_display = ["date", "reason", "created_by"]
+class OfficeFieldWhenSeveral(admin.ModelAdmin):
+    """The office is chosen on the form only when the installation has several; with one,
+    the row gets that office (the field's default, docs/offices.md)."""
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        return [*exclude, "office"] if Office.objects.count() <= 1 else exclude
+
+
+class DayAdmin(OfficeFieldWhenSeveral):
+    list_display = ["date", "office", "reason", "created_by"]
     date_hierarchy = "date"
     search_fields = ["reason"]
     exclude = ["created_by", "created_at"]
@@ -36,8 +46,17 @@ class OfficeHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceSchedule)
-class ServiceScheduleAdmin(admin.ModelAdmin):
-    list_display = ["key", "label", "outcome", "lead_days", "capacity_pagi", "capacity_siang", "capacity_day"]
+class ServiceScheduleAdmin(OfficeFieldWhenSeveral):
+    list_display = [
+        "key",
+        "office",
+        "label",
+        "outcome",
+        "lead_days",
+        "capacity_pagi",
+        "capacity_siang",
+        "capacity_day",
+    ]
     list_editable = ["outcome", "lead_days", "capacity_pagi", "capacity_siang", "capacity_day"]
 
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from loket.offices.models import default_office
+
 
 class Role(models.TextChoices):
     OFFICER = "officer", "Petugas verifikasi"
@@ -15,6 +17,9 @@ class Role(models.TextChoices):
     # An operator desa/kelurahan or kader: submits requests for residents of their desa
     # (`loket.console.operator`), sees only their own submissions.
     OPERATOR = "operator", "Operator desa/kelurahan"
+    # A province (or ministry) monitor: figures across every office of the installation
+    # (coverage, service quality, SKM), never a person's data (docs/offices.md).
+    PROVINCE = "province", "Pemantau provinsi"
 
 
 class StaffProfile(models.Model):
@@ -22,6 +27,10 @@ class StaffProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
     role = models.CharField(max_length=20, choices=Role.choices)
+    # The office this row belongs to (docs/offices.md); the only office when none is named.
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, default=default_office, related_name="staff"
+    )
     # Services an officer handles (["KIA", "KK"]); supervisors and admins see all.
     services = models.JSONField(default=list, blank=True)
     # Kecamatan codes ("36.03.01") the account is limited to; empty means the whole regency.
@@ -43,6 +52,8 @@ class StaffProfile(models.Model):
     def area_label(self) -> str:
         if self.role == Role.OPERATOR:
             return ", ".join([*self.kecamatan, *self.desa]) or "tanpa wilayah"
+        if self.role == Role.PROVINCE:
+            return "Semua kantor (angka saja)"
         return ", ".join(self.kecamatan) if self.kecamatan else "Seluruh kabupaten"
 
 

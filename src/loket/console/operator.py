@@ -68,7 +68,7 @@ JENIS_CHOICES = ("PEMULA", "HILANG", "RUSAK")
 
 def area_desa(profile: StaffProfile) -> QuerySet[Region]:
     """The desa/kelurahan an operator serves: those named, and every one of their kecamatan."""
-    prefix = f"{settings.LOKET_REGION_CODE}."
+    prefix = f"{profile.office.code}."
     return (
         Region.objects.filter(level__in=DESA_LEVELS, kode__startswith=prefix)
         .filter(Q(kode__in=profile.desa or []) | Q(parent__kode__in=profile.kecamatan or []))
@@ -313,7 +313,7 @@ class Duplicate(Exception):
         self.case, self.mine = case, mine
 
 
-def _resident(checked: Checked, token: str) -> Resident:
+def _resident(checked: Checked, token: str, office_id: int | None = None) -> Resident:
     service = checked.request.service if checked.request else ""
     if checked.phone:
         return port.resident_for_service(service, checked.phone)
@@ -322,7 +322,11 @@ def _resident(checked: Checked, token: str) -> Resident:
     addresses = port.addresses_serving([service])
     if not addresses:
         raise port.NoChannel(f"no address serves {service}")
-    return Resident.objects.create(channel_number=addresses[0], user_id=f"operator-{token}"[:128])
+    return Resident.objects.create(
+        channel_number=addresses[0],
+        user_id=f"operator-{token}"[:128],
+        **({"office_id": office_id} if office_id else {}),
+    )
 
 
 def _attach(case: Case, key: str, verdict: Verdict, label: str) -> Document:
@@ -342,7 +346,7 @@ def submit(request: StaffRequest, service: Service, checked: Checked, token: str
     """Open the case, keep the photos, ask the parent (or wait for an officer). One transaction."""
     assert checked.request is not None and checked.desa is not None
     with transaction.atomic():
-        resident = _resident(checked, token)
+        resident = _resident(checked, token, request.staff.office_id)
         existing = Case.objects.filter(
             resident=resident,
             service=checked.request.service,

@@ -37,6 +37,7 @@ from loket.console.access import (
     cases_for,
     colleagues_for,
     console_view,
+    counted_cases_for,
     document_for,
     may,
     require_service,
@@ -79,11 +80,9 @@ WAITING_FILTERS = {
 }
 
 
-def _kecamatan_names() -> dict[str, str]:
+def _kecamatan_names(office_code: str) -> dict[str, str]:
     """The office's own kecamatan (the region table also holds every other one in the country)."""
-    mine = Region.objects.filter(
-        level=Region.Level.KECAMATAN, kode__startswith=f"{settings.LOKET_REGION_CODE}."
-    )
+    mine = Region.objects.filter(level=Region.Level.KECAMATAN, kode__startswith=f"{office_code}.")
     return dict(mine.values_list("kode", "nama"))
 
 
@@ -162,7 +161,7 @@ def queue(request, service: str):
     require_service(request, service)
     cases = list(_filtered_queue(request, service)[:200])
     now = timezone.now()
-    names = _kecamatan_names()
+    names = _kecamatan_names(request.staff.office.code)
     free = set(
         takeable(request.user, cases_for(request).filter(pk__in=[c.pk for c in cases])).values_list(
             "pk", flat=True
@@ -226,7 +225,7 @@ def take_one(request, pk: int):
     return redirect("console:case", pk=taken.pk)
 
 
-@console_view("reports")
+@console_view("export")
 def export(request, service: str):
     """The queue as CSV, masked: no whole NIK or KK leaves the case page."""
     require_service(request, service)
@@ -293,6 +292,8 @@ def case_page(request, pk: int):
         "receipt": current_receipt(case),
         "approval": Approval.objects.filter(case=case).select_related("actor").first(),
         "operator_submission": submission_of(case) if case.source == "operator" else None,
+        # An office without its desa list works at kecamatan level: the officer checks the desa.
+        "desa_list_missing": not case.office.has_desa_list,
     }
     return render(request, "console/case.html", context)
 
@@ -513,7 +514,12 @@ def audit_search(request):
 
 @console_view("reports")
 def reports(request: StaffRequest) -> HttpResponse:
-    rows = cases_for(request).values("service", "state").annotate(n=Count("pk")).order_by("service", "state")
+    rows = (
+        counted_cases_for(request)
+        .values("service", "state")
+        .annotate(n=Count("pk"))
+        .order_by("service", "state")
+    )
     table: dict[str, dict[str, int]] = {}
     for row in rows:
         table.setdefault(row["service"], {})[row["state"]] = row["n"]

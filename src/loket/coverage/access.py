@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from loket.console.access import StaffRequest, console_view, may, profile_of
+from loket.console.access import StaffRequest, console_view, may, office_kecamatan, profile_of
 
 ACTION = "reports"
 
@@ -28,7 +28,7 @@ def scope_for(user) -> Scope:
     profile = profile_of(user)
     if profile is None or not may(profile, ACTION):
         return Scope(False)
-    return Scope(True, frozenset(profile.kecamatan or []) or None)
+    return Scope(True, office_kecamatan(profile))
 
 
 class CoverageRequest(StaffRequest):
@@ -43,7 +43,8 @@ def coverage_view(view):
     @console_view(ACTION)
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        request.coverage_scope = Scope(True, frozenset(request.staff.kecamatan or []) or None)
+        # The person's kecamatan, else their office's (docs/offices.md); None: every figure.
+        request.coverage_scope = Scope(True, office_kecamatan(request.staff))
         return view(request, *args, **kwargs)
 
     return wrapped

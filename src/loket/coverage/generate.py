@@ -36,6 +36,7 @@ from loket.coverage.demo_requests import RequestMaker
 from loket.domain.intake.services import for_officers
 from loket.domain.regions import DATA_DIR
 from loket.messaging import port
+from loket.offices.models import default_office
 
 # The mix of services: each one's `demo_weight` in the one declaration, in officers' order.
 SERVICES = tuple((service.keyword, service.demo_weight) for service in for_officers() if service.demo_weight)
@@ -105,11 +106,15 @@ def generate(
     weights = children_weights()
     kodes, kode_weights = [k for k, _ in weights], [w for _, w in weights]
     services, service_weights = [s for s, _ in SERVICES], [w for _, w in SERVICES]
+    # The demo data belongs to the only office (the first one); named once, not per row.
+    office_id = default_office()
     residents_needed = max(1, n // 3)
     existing = Resident.objects.filter(channel_number=DEMO_CHANNEL).count()
     Resident.objects.bulk_create(
         (
-            Resident(channel_number=DEMO_CHANNEL, user_id=f"demo{i:08d}", profile_name="")
+            Resident(
+                office_id=office_id, channel_number=DEMO_CHANNEL, user_id=f"demo{i:08d}", profile_name=""
+            )
             for i in range(existing, residents_needed)
         ),
         batch_size=batch,
@@ -239,8 +244,10 @@ def _write(cases: list[tuple], case_cols, events: list[tuple], event_cols) -> No
             _copy(cursor, Case, (*case_cols, "updated_at"), [(*row, row[9]) for row in cases])
             _copy(cursor, CaseEvent, event_cols, events)
         return
+    office_id = default_office()
     Case.objects.bulk_create(
-        Case(**dict(zip(case_cols, row, strict=True)), updated_at=row[9]) for row in cases
+        Case(**dict(zip(case_cols, row, strict=True)), updated_at=row[9], office_id=office_id)
+        for row in cases
     )
     CaseEvent.objects.bulk_create(CaseEvent(**dict(zip(event_cols, row, strict=True))) for row in events)
 

@@ -292,7 +292,7 @@ def _summary(current: list, truth: figures.CoverageTruth | None, styles: StyleSh
     return out
 
 
-def monthly_report(window: service.Window, kodes=None) -> bytes:
+def monthly_report(window: service.Window, kodes=None, *, with_officers: bool = True) -> bytes:
     styles = _styles()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -354,7 +354,8 @@ def monthly_report(window: service.Window, kodes=None) -> bytes:
     )
     story += _table(tables.backlog_table(kodes, backlog), styles)
     story += _table(tables.reasons_table(window, kodes), styles)
-    story += _table(tables.officers_table(window, kodes), styles)
+    if with_officers:
+        story += _table(tables.officers_table(window, kodes), styles)
     # A spacer after the last table would start a blank page when that table ends the page.
     while isinstance(story[-1], Spacer):
         story.pop()

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from loket.console.models import Role
 from loket.coverage import charts, figures, mapsvg, service, tables
 from loket.coverage.access import coverage_view
 from loket.coverage.importing import ImportRefused, import_table
@@ -148,6 +149,12 @@ def priorities(request):
     )
 
 
+def _names_people(request) -> bool:
+    """Figures per officer (by name) are their office's to read; the province monitor reads
+    every office's figures without any person's name (docs/offices.md)."""
+    return request.staff.role != Role.PROVINCE
+
+
 @coverage_view
 def service_quality(request):
     kodes = _kodes(request)
@@ -163,7 +170,7 @@ def service_quality(request):
             "backlog": tables.backlog_table(kodes, backlog),
             "no_shows": backlog.no_shows,
             "reasons": tables.reasons_table(window, kodes),
-            "officers": tables.officers_table(window, kodes),
+            "officers": tables.officers_table(window, kodes) if _names_people(request) else None,
             "monthly": charts.monthly_chart(service.monthly_received(12, kodes)),
             "query": request.GET.urlencode(),
         },
@@ -183,7 +190,11 @@ EXPORTS = {
 
 @coverage_view
 def export(request, name: str, fmt: str):
-    if name not in EXPORTS or fmt not in ("csv", "xlsx"):
+    if (
+        name not in EXPORTS
+        or fmt not in ("csv", "xlsx")
+        or (name == "petugas" and not _names_people(request))
+    ):
         raise Http404("Tabel tidak ditemukan.")
     table = EXPORTS[name](request, _kodes(request), _window(request))
     stamp = timezone.localdate().isoformat()
@@ -208,7 +219,7 @@ def monthly_pdf(request):
         window = service.Window.month(year, mon)
     except ValueError:
         raise Http404("Bulan tidak dikenali.") from None
-    pdf = monthly_report(window, _kodes(request))
+    pdf = monthly_report(window, _kodes(request), with_officers=_names_people(request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="laporan-kia-{window.start:%Y-%m}.pdf"'
     return response
@@ -275,15 +286,24 @@ def import_confirm(request):
 @coverage_view
 def import_detail(request, pk: int):
     record = get_object_or_404(CoverageImport.objects.defer("content"), pk=pk)
-    flagged_rows = set(record.findings.exclude(row=None).values_list("row", flat=True))
+    # An account limited to some kecamatan (or to one office of several) reads only their
+    # rows of the file; the regency's total is for regency-wide accounts.
+    kodes = _kodes(request)
+    findings, kecamatan_figures = record.findings.all(), record.kecamatan_figures.all()
+    regency_figures = record.regency_figures.all()
+    if kodes is not None:
+        findings = findings.filter(kode_kecamatan__in=kodes)
+        kecamatan_figures = kecamatan_figures.filter(kode_kecamatan__in=kodes)
+        regency_figures = regency_figures.none()
+    flagged_rows = set(findings.exclude(row=None).values_list("row", flat=True))
     return render(
         request,
         "coverage/import_detail.html",
         {
             "record": record,
-            "findings": record.findings.all(),
-            "kecamatan_figures": record.kecamatan_figures.all(),
-            "regency_figures": record.regency_figures.all(),
+            "findings": findings,
+            "kecamatan_figures": kecamatan_figures,
+            "regency_figures": regency_figures,
             "flagged_rows": flagged_rows,
             "reviews": Review,
         },

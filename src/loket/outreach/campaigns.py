@@ -161,6 +161,7 @@ def create(
     starts_on: dt.date,
     ends_on: dt.date,
     created_by: Any = None,
+    office_id: int | None = None,
 ) -> Campaign:
     if service not in SERVICES:
         raise Refused("Layanan tidak dikenal.")
@@ -184,6 +185,8 @@ def create(
         starts_on=starts_on,
         ends_on=ends_on,
         created_by=created_by,
+        # The creator's office; without one, the only office (`offices.default_office`).
+        **({"office_id": office_id} if office_id is not None else {}),
     )
 
 
@@ -191,7 +194,8 @@ def create(
 
 
 def _target_cases(campaign: Campaign) -> Any:
-    area = Q(kode_kecamatan__in=campaign.kecamatan)
+    # The campaign's office only (its kecamatan are the office's, and the office says so too).
+    area = Q(kode_kecamatan__in=campaign.kecamatan, office_id=campaign.office_id)
     if campaign.desa:
         area &= Q(kode_desa__in=campaign.desa)
     return Case.objects.filter(area)

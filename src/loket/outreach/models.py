@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from loket.offices.models import default_office
+
 
 class Purpose(models.TextChoices):
     """Why Loket would write first about something the resident has not requested."""
@@ -120,6 +122,10 @@ class Campaign(models.Model):
     QR codes with a source token) for the places people already go. See docs/outreach.md."""
 
     name = models.CharField(max_length=120)
+    # The office this row belongs to (docs/offices.md); the only office when none is named.
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, default=default_office, related_name="campaigns"
+    )
     service = models.CharField(max_length=10)
     template = models.CharField(max_length=100, help_text="declared MARKETING template")
     # Target: kecamatan codes ("36.03.01"), optionally narrowed to desa codes inside them.

@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from loket.console.access import StaffRequest, console_view
+from loket.console.access import StaffRequest, console_view, of_office
 from loket.console.audit import record
 from loket.domain.intake.services import SERVICES
 from loket.messaging import port
@@ -34,7 +34,9 @@ def _visible(request: StaffRequest, campaign: Campaign) -> None:
 
 
 def _kecamatan_choices(request: StaffRequest) -> list[Region]:
-    rows = Region.objects.filter(level=Region.Level.KECAMATAN).order_by("nama")
+    rows = Region.objects.filter(
+        level=Region.Level.KECAMATAN, kode__startswith=f"{request.staff.office.code}."
+    ).order_by("nama")
     area = _area(request)
     return [r for r in rows if not area or r.kode in area]
 
@@ -63,7 +65,8 @@ def campaign_list(request: StaffRequest) -> HttpResponse:
         except ValueError:
             problems.append("Tanggal tidak dikenali.")
         else:
-            if area and not set(form["kecamatan"]) <= area:
+            own = {r.kode for r in _kecamatan_choices(request)}
+            if (area and not set(form["kecamatan"]) <= area) or not set(form["kecamatan"]) <= own:
                 raise PermissionDenied("Kecamatan di luar wilayah Anda.")
             try:
                 campaign = campaigns.create(
@@ -75,13 +78,14 @@ def campaign_list(request: StaffRequest) -> HttpResponse:
                     starts_on=starts_on,
                     ends_on=ends_on,
                     created_by=request.user,
+                    office_id=request.staff.office_id,
                 )
             except campaigns.Refused as refused:
                 problems.append(str(refused))
             else:
                 record(request, "campaign_create", detail=f"kampanye #{campaign.pk} {campaign.service}")
                 return redirect("outreach:campaign", pk=campaign.pk)
-    rows = Campaign.objects.annotate(reached=Count("recipients"))
+    rows = of_office(request.staff, Campaign.objects.all()).annotate(reached=Count("recipients"))
     area = _area(request)
     listed = [c for c in rows if not area or set(c.kecamatan) <= area]
     return render(
@@ -100,7 +104,7 @@ def campaign_list(request: StaffRequest) -> HttpResponse:
 
 @console_view(ACTION)
 def campaign_page(request: StaffRequest, pk: int) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, pk=pk)
+    campaign = get_object_or_404(of_office(request.staff, Campaign.objects.all()), pk=pk)
     _visible(request, campaign)
     campaigns.refresh(campaign)
     places = []
@@ -129,7 +133,7 @@ def campaign_page(request: StaffRequest, pk: int) -> HttpResponse:
 
 @console_view(ACTION)
 def poster_pdf(request: StaffRequest, pk: int, kode: str) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, pk=pk)
+    campaign = get_object_or_404(of_office(request.staff, Campaign.objects.all()), pk=pk)
     _visible(request, campaign)
     size = request.GET.get("ukuran", "a4")
     place = request.GET.get("tempat", "posyandu")

@@ -15,13 +15,16 @@ from django.views.decorators.http import require_POST
 
 from loket.cases.models import Case
 from loket.console import audit
-from loket.console.access import StaffRequest, console_view, in_area
+from loket.console.access import StaffRequest, console_view, in_area, of_office
 from loket.privacy import rights
 from loket.privacy.models import ErasureRequest
 
 
 def erasures_for(request: StaffRequest) -> QuerySet:
-    qs = ErasureRequest.objects.select_related("resident", "decided_by")
+    # The office's requests (a request reaches its office through the resident).
+    qs = of_office(
+        request.staff, ErasureRequest.objects.select_related("resident", "decided_by"), "resident__office_id"
+    )
     if request.staff.kecamatan:
         residents = in_area(request.staff, Case.objects.all()).values("resident_id")
         qs = qs.filter(resident_id__in=residents)

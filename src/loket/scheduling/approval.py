@@ -70,7 +70,7 @@ def plan_for(case: Case, calendar: OfficeCalendar, start: dt.date) -> Plan:
 
 def planned_session(case: Case) -> tuple[Plan, Session | None]:
     """The session an approval now would book (None: no booking, or no room): reads only."""
-    calendar = office_calendar()
+    calendar = office_calendar(case.office_id)
     plan = plan_for(case, calendar, today())
     if not plan.purpose or plan.earliest is None:
         return plan, None
@@ -84,7 +84,7 @@ def approve_case(case: Case, *, actor=None, source: str = "console", override_re
     Raises IllegalTransition (not in review, e.g. approved a moment ago), ApprovalRefused
     (the guard's reasons; a supervisor's `override_reason` approves anyway, recorded) or NoRoom.
     """
-    calendar = office_calendar()
+    calendar = office_calendar(case.office_id)
     start = today()
     override_reason = override_reason.strip()
     with transaction.atomic():
@@ -138,7 +138,7 @@ def record_recording(booking: Booking, *, actor=None) -> Booking:
         if locked.purpose != Purpose.APPOINTMENT or locked.status != Booking.Status.ACTIVE:
             raise IllegalTransition("Jadwal perekaman ini sudah dicatat atau tidak berlaku lagi.")
         Booking.objects.filter(pk=locked.pk).update(status=Booking.Status.DONE, done_at=timezone.now())
-        calendar = office_calendar()
+        calendar = office_calendar(locked.schedule.office_id)
         earliest = calendar.add_working_days(today(), locked.schedule.lead_days)
         return book_and_send(locked.case, locked.schedule, Purpose.PICKUP, earliest, calendar)
 

@@ -12,11 +12,17 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from loket.offices.models import default_office
+
 
 class CalendarException(models.Model):
     """A day the administrator sets apart from the national calendar, with a reason."""
 
-    date = models.DateField(unique=True)
+    # Per office: each office keeps its own closures and extra service days.
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, default=default_office, related_name="+"
+    )
+    date = models.DateField()
     reason = models.CharField(max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
@@ -24,6 +30,9 @@ class CalendarException(models.Model):
     class Meta:
         abstract = True
         ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "date"], name="%(class)s_one_per_office_day")
+        ]
 
 
 class OfficeClosure(CalendarException):
@@ -87,9 +96,11 @@ class Outcome(models.TextChoices):
 class ServiceSchedule(models.Model):
     """Per service (KTP-el per reason): what an approval leads to, lead time and capacity."""
 
-    key = models.CharField(
-        max_length=20, unique=True, help_text="KIA, KTP_PEMULA, KTP_HILANG, KTP_RUSAK, KK, ..."
+    # The office this row belongs to (docs/offices.md); the only office when none is named.
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, default=default_office, related_name="schedules"
     )
+    key = models.CharField(max_length=20, help_text="KIA, KTP_PEMULA, KTP_HILANG, KTP_RUSAK, KK, ...")
     label = models.CharField(max_length=60)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     lead_days = models.PositiveSmallIntegerField(help_text="working days from approval to the pickup date")
@@ -103,6 +114,7 @@ class ServiceSchedule(models.Model):
 
     class Meta:
         ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["office", "key"], name="one_schedule_per_office_key")]
         verbose_name = "pengaturan layanan"
         verbose_name_plural = "pengaturan layanan"
 

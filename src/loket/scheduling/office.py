@@ -14,6 +14,7 @@ from loket.domain.calendar import (
     holiday_data_warnings,
     long_date,
 )
+from loket.offices.models import Office
 from loket.scheduling.models import ExtraServiceDay, OfficeClosure, OfficeHours
 
 # Sessions split the day at the midday break: pagi until 12:00, siang from 13:00.
@@ -21,13 +22,21 @@ MIDDAY = dt.time(12, 0)
 AFTERNOON = dt.time(13, 0)
 
 
-def office_calendar() -> OfficeCalendar:
-    """Read fresh on each call: an administrator's change applies to the next approval."""
+def office_calendar(office_id: int | None = None) -> OfficeCalendar:
+    """Read fresh on each call: an administrator's change applies to the next approval.
+
+    With an office: that office's closures and extra service days (each office keeps its
+    own); without: every office's (the only office's, on an installation of one). Opening
+    hours are the installation's (docs/offices.md)."""
     hours = dict(DEFAULT_HOURS)
     hours.update({row.weekday: (row.opens, row.closes) for row in OfficeHours.objects.all()})
+    closures = OfficeClosure.objects.all()
+    extra = ExtraServiceDay.objects.all()
+    if office_id is not None:
+        closures, extra = closures.filter(office_id=office_id), extra.filter(office_id=office_id)
     return OfficeCalendar(
-        closures=frozenset(OfficeClosure.objects.values_list("date", flat=True)),
-        extra_days=frozenset(ExtraServiceDay.objects.values_list("date", flat=True)),
+        closures=frozenset(closures.values_list("date", flat=True)),
+        extra_days=frozenset(extra.values_list("date", flat=True)),
         hours=hours,
     )
 
@@ -68,5 +77,9 @@ def calendar_warning_text(warning: CalendarWarning) -> str:
     )
 
 
-def office_identity() -> tuple[str, str]:
-    return settings.LOKET_OFFICE_NAME, settings.LOKET_OFFICE_ADDRESS
+def office_identity(office: Office | None = None) -> tuple[str, str]:
+    """The name and address printed on receipts and shown on /v/<token>: the case's office,
+    else the installation's (the LOKET_OFFICE_* defaults)."""
+    if office is None:
+        return settings.LOKET_OFFICE_NAME, settings.LOKET_OFFICE_ADDRESS
+    return office.name, office.address or settings.LOKET_OFFICE_ADDRESS

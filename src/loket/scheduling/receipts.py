@@ -23,7 +23,7 @@ from reportlab.pdfgen import canvas
 from loket.domain.calendar import long_date
 from loket.messaging import port
 from loket.scheduling.models import Booking, Purpose, Receipt
-from loket.scheduling.office import office_calendar, session_label
+from loket.scheduling.office import office_calendar, office_identity, session_label
 
 SALT = "loket.scheduling.receipt"
 
@@ -113,14 +113,16 @@ def render_pdf(receipt: Receipt) -> bytes:
     """One A6 page: office, request, masked holder, date and session, what to bring, QR."""
     booking = receipt.booking
     case = booking.case
-    calendar = office_calendar()
+    calendar = office_calendar(case.office_id)
+    # The office of the case names itself on its receipt (docs/offices.md).
+    office_name, office_address = office_identity(case.office)
     width, height = A6
     margin = 9 * mm
     text_width = width - 2 * margin
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A6, pageCompression=1)
     pdf.setTitle(f"{title_of(booking)} {case.request_number}")
-    pdf.setAuthor(settings.LOKET_OFFICE_NAME)
+    pdf.setAuthor(office_name)
 
     y = height - margin
 
@@ -131,8 +133,8 @@ def render_pdf(receipt: Receipt) -> bytes:
             pdf.setFont(font, size)
             pdf.drawString(margin, y, line)
 
-    lines(settings.LOKET_OFFICE_NAME, "Helvetica-Bold", 8)
-    lines(settings.LOKET_OFFICE_ADDRESS, "Helvetica", 6.5)
+    lines(office_name, "Helvetica-Bold", 8)
+    lines(office_address, "Helvetica", 6.5)
     y -= 4
     pdf.setLineWidth(0.6)
     pdf.line(margin, y, width - margin, y)
@@ -210,7 +212,10 @@ def receipt_facts(receipt: Receipt) -> dict:
     """What a receipt shows when checked (public verification and the counter): validity,
     service, date, session and a masked name."""
     booking = receipt.booking
+    office_name, office_address = office_identity(booking.case.office)
     return {
+        "office": office_name,
+        "office_address": office_address,
         "title": title_of(booking),
         "service": booking.schedule.label,
         "date": long_date(booking.day),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from loket.domain.intake.services import SERVICES
+from loket.offices.models import Office, default_office
 from loket.scheduling.models import Outcome, ServiceSchedule
 
 BRING_KIA = "Kartu Keluarga (KK) asli\nAkta kelahiran anak asli\nBukti pengambilan ini"
@@ -50,7 +51,10 @@ def schedule_key(service: str, fields: dict) -> str:
     return service
 
 
-def get_schedule(key: str) -> ServiceSchedule:
+def get_schedule(key: str, office_id: int | None = None) -> ServiceSchedule:
+    """The office's schedule for `key`, created on first use from the installation's defaults
+    (LOKET_PICKUP_LEAD_DAYS etc.; an office's own lead time overrides it); an administrator
+    edits the row afterwards. Without an office: the only office."""
     if key not in DEFAULTS:
         raise ValueError(f"no schedule for service {key!r}")
     defaults = dict(DEFAULTS[key])
@@ -61,13 +65,15 @@ def get_schedule(key: str) -> ServiceSchedule:
         capacity_siang=settings.LOKET_SESSION_CAPACITY,
         capacity_day=settings.LOKET_DAY_CAPACITY,
     )
-    schedule, _ = ServiceSchedule.objects.get_or_create(key=key, defaults=defaults)
+    office = Office.objects.get(pk=office_id if office_id is not None else default_office())
+    defaults["lead_days"] = office.effective("LOKET_PICKUP_LEAD_DAYS")
+    schedule, _ = ServiceSchedule.objects.get_or_create(office=office, key=key, defaults=defaults)
     return schedule
 
 
 def schedule_for(case) -> ServiceSchedule:
-    return get_schedule(schedule_key(case.service, case.fields or {}))
+    return get_schedule(schedule_key(case.service, case.fields or {}), case.office_id)
 
 
-def ensure_all() -> list[ServiceSchedule]:
-    return [get_schedule(key) for key in DEFAULTS]
+def ensure_all(office_id: int | None = None) -> list[ServiceSchedule]:
+    return [get_schedule(key, office_id) for key in DEFAULTS]

@@ -84,6 +84,7 @@ def invite(case: Case, outcome: Outcome, now: dt.datetime | None = None) -> Surv
             survey = Survey.objects.create(
                 case_key=key_of("case", case.pk),
                 resident_key=resident_key,
+                office_id=case.office_id,
                 outcome=outcome,
                 service=case.service,
                 kode_kecamatan=case.kode_kecamatan or "",

@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from loket.offices.models import default_office
+
 
 class Outcome(models.TextChoices):
     SERVED = "served", "Diserahkan"  # the card or document was handed over
@@ -32,6 +34,10 @@ OPEN = (Status.INVITED, Status.ANSWERING)
 class Survey(models.Model):
     case_key = models.CharField(max_length=64, unique=True)
     resident_key = models.CharField(max_length=64, blank=True, db_index=True)
+    # The office this row belongs to (docs/offices.md); the only office when none is named.
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, default=default_office, related_name="surveys"
+    )
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     service = models.CharField(max_length=10, db_index=True)
     kode_kecamatan = models.CharField(max_length=8, blank=True, db_index=True)

@@ -58,6 +58,10 @@ class Filters:
     service: str = ""  # "" every service
     outcome: str = ""  # "" both, or Outcome
     area: frozenset[str] | None = None  # the person's kecamatan; None the whole regency
+    # The person's office (docs/offices.md); None: every office (the province monitor).
+    office_id: int | None = None
+    # The province monitor reads figures, not the suggestions' free text.
+    with_suggestions: bool = True
 
     @property
     def label(self) -> str:
@@ -135,6 +139,8 @@ def surveys(filters: Filters) -> QuerySet:
         qs = qs.filter(outcome=filters.outcome)
     if filters.area is not None:
         qs = qs.filter(kode_kecamatan__in=filters.area)
+    if filters.office_id is not None:
+        qs = qs.filter(office_id=filters.office_id)
     return qs.order_by("served_on", "pk")
 
 
@@ -153,6 +159,8 @@ def served(filters: Filters, service: str = "") -> int:
         events = events.filter(case__service=service or filters.service)
     if filters.area is not None:
         events = events.filter(case__kode_kecamatan__in=filters.area)
+    if filters.office_id is not None:
+        events = events.filter(case__office_id=filters.office_id)
     return events.values("case__resident_id").distinct().count()
 
 
@@ -212,6 +220,6 @@ def build(filters: Filters, chosen: skm.Weight | None = None) -> Report:
     suggestions = [
         (s.served_on, SERVICE_NAMES.get(s.service, s.service), masked(s.suggestion))
         for s in sorted(picked, key=lambda s: (s.served_on, s.pk), reverse=True)
-        if s.suggestion.strip()
+        if s.suggestion.strip() and filters.with_suggestions
     ]
     return Report(filters, chosen, total, per_service, profile, suggestions, rows)

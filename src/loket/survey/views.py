@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from loket.console.access import StaffRequest, console_view
+from loket.console.models import Role
 from loket.survey import exports
 from loket.survey.models import Outcome
 from loket.survey.report import SERVICE_NAMES, Filters, build
@@ -45,7 +46,10 @@ def filters_of(request: StaffRequest) -> tuple[Filters, list[str]]:
     if outcome and outcome not in Outcome.values:
         problems.append("Hasil layanan tidak dikenali; ditampilkan semuanya.")
         outcome = ""
-    return Filters(since, until, service, outcome, area), problems
+    # Staff read their office's surveys; the province monitor every office's figures.
+    province = request.staff.role == Role.PROVINCE
+    office_id = None if province else request.staff.office_id
+    return Filters(since, until, service, outcome, area, office_id, not province), problems
 
 
 @console_view(ACTION)

@@ -39,6 +39,7 @@ from loket.channels.whatsapp.models import (
 )
 from loket.channels.whatsapp.sending import release_held
 from loket.jobs import queue
+from loket.offices.models import default_office
 
 log = logging.getLogger(__name__)
 
@@ -401,6 +402,17 @@ def _sent_at(message: dict) -> dt.datetime:
         return timezone.now()
 
 
+def _office_of_number(phone_number_id: str) -> int:
+    """The office of a registered number; a number no office registered: the only office
+    (refused with several, `default_office`)."""
+    office_id = (
+        PhoneNumber.objects.filter(phone_number_id=phone_number_id)
+        .values_list("office_id", flat=True)
+        .first()
+    )
+    return office_id if office_id is not None else default_office()
+
+
 def _contact_for(message: dict, contacts: list[dict]) -> dict:
     for contact in contacts:
         if (message.get("from") and contact.get("wa_id") == message.get("from")) or (
@@ -411,10 +423,20 @@ def _contact_for(message: dict, contacts: list[dict]) -> dict:
 
 
 def resident_for(
-    phone_number_id: str, *, wa_id: str, bsuid: str, name: str = "", writing_at: dt.datetime | None = None
+    phone_number_id: str,
+    *,
+    wa_id: str,
+    bsuid: str,
+    name: str = "",
+    writing_at: dt.datetime | None = None,
+    office_id: int | None = None,
 ) -> Resident:
     """The resident writing to this office number: found by BSUID or WhatsApp id, else created
-    (with the time of the message it wrote, `writing_at`, as its last inbound message)."""
+    (with the time of the message it wrote, `writing_at`, as its last inbound message).
+
+    A new resident belongs to the office of the number it wrote to (`office_id`, the routing
+    by receiving phone-number id; docs/offices.md): a person writing to two offices is two
+    residents, one per office."""
     match = Q(pk__in=[])
     if bsuid:
         match |= Q(bsuid=bsuid) | Q(user_id=bsuid)
@@ -425,6 +447,7 @@ def resident_for(
         try:
             with transaction.atomic():
                 return Resident.objects.create(
+                    office_id=office_id if office_id is not None else _office_of_number(phone_number_id),
                     channel_number=phone_number_id,
                     user_id=bsuid or wa_id,
                     wa_id=wa_id,
@@ -502,7 +525,12 @@ def _record_message(
         who = (phone_number_id, wa_id, bsuid, name)
         if who not in shared.residents:
             shared.residents[who] = resident_for(
-                phone_number_id, wa_id=wa_id, bsuid=bsuid, name=name, writing_at=sent_at
+                phone_number_id,
+                wa_id=wa_id,
+                bsuid=bsuid,
+                name=name,
+                writing_at=sent_at,
+                office_id=number.office_id,
             )
         resident = shared.residents[who]
     else:

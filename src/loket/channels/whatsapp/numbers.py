@@ -6,6 +6,7 @@ import re
 
 from loket.channels.whatsapp.models import PhoneNumber
 from loket.domain.intake.services import SERVICES
+from loket.offices.models import OfficeRequired, office_by_code
 
 
 def international(display: str) -> str:
@@ -16,8 +17,14 @@ def international(display: str) -> str:
     return digits
 
 
-def register_number(phone_number_id: str, display: str, services: list[str]) -> tuple[PhoneNumber, bool]:
-    """Create or update an office number; its services are replaced by `services`."""
+def register_number(
+    phone_number_id: str, display: str, services: list[str], office_code: str | None = None
+) -> tuple[PhoneNumber, bool]:
+    """Create or update an office number; its services are replaced by `services`.
+
+    The number belongs to the office named (`office_code`), else to the only office; with
+    several offices and none named, or a number already serving another office, refused
+    (its residents and cases are that office's: docs/offices.md)."""
     phone_number_id = phone_number_id.strip()
     if not phone_number_id.isdigit():
         raise ValueError(f"phone_number_id harus berupa angka, bukan {phone_number_id!r}.")
@@ -31,7 +38,20 @@ def register_number(phone_number_id: str, display: str, services: list[str]) -> 
             raise ValueError(f"Layanan {service!r} tidak dikenal; pilih dari {', '.join(SERVICES)}.")
         if name not in chosen:
             chosen.append(name)
+    existing = PhoneNumber.objects.filter(phone_number_id=phone_number_id).select_related("office").first()
+    if existing is not None and not office_code:
+        office = existing.office
+    else:
+        try:
+            office = office_by_code(office_code)
+        except OfficeRequired as refused:
+            raise ValueError(str(refused)) from refused
+    if existing is not None and existing.office_id != office.pk:
+        raise ValueError(
+            f"Nomor {phone_number_id} sudah terdaftar untuk kantor {existing.office.code}; "
+            "satu nomor melayani satu kantor."
+        )
     return PhoneNumber.objects.update_or_create(
         phone_number_id=phone_number_id,
-        defaults={"display_number": digits, "services": chosen, "active": True},
+        defaults={"display_number": digits, "services": chosen, "active": True, "office": office},
     )

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from django.db import models
 
+from loket.offices.models import default_office
+
 __all__ = ["PhoneNumber"]
 
 
 class PhoneNumber(models.Model):
     phone_number_id = models.CharField(max_length=32, unique=True, help_text="Meta's phone_number_id")
     display_number = models.CharField(max_length=20, help_text="international digits, e.g. 6285694012597")
+    # The office this row belongs to (docs/offices.md); the only office when none is named.
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, default=default_office, related_name="phone_numbers"
+    )
     services = models.JSONField(default=list, help_text='services served, e.g. ["KIA"]')
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,7 +6,6 @@ import getpass
 import secrets
 import sys
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -15,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from loket.console.demo import terminal_qr, totp_secret
 from loket.console.models import Role, StaffProfile
 from loket.console.services import SERVICES
+from loket.offices.models import OfficeRequired, office_by_code
 from loket.regions.models import Region
 
 
@@ -28,7 +28,7 @@ LEVELS = {
 }
 
 
-def _check_area(role: str, kecamatan: list[str], desa: list[str]) -> None:
+def _check_area(role: str, kecamatan: list[str], desa: list[str], office_code: str) -> None:
     """Codes must be the office's own regions of the right level; an operator needs an area."""
     if desa and role != Role.OPERATOR:
         raise CommandError("--desa hanya untuk operator desa/kelurahan (--role operator).")
@@ -37,7 +37,7 @@ def _check_area(role: str, kecamatan: list[str], desa: list[str]) -> None:
             "Operator desa/kelurahan harus punya wilayah: --desa KODE (mis. 36.03.03.2001) "
             "atau --kecamatan KODE (mis. 36.03.03), dipisah koma."
         )
-    prefix = f"{settings.LOKET_REGION_CODE}."
+    prefix = f"{office_code}."
     for option, codes in (("kecamatan", kecamatan), ("desa", desa)):
         known = set(
             Region.objects.filter(
@@ -47,7 +47,7 @@ def _check_area(role: str, kecamatan: list[str], desa: list[str]) -> None:
         unknown = [code for code in codes if code not in known]
         if unknown:
             raise CommandError(
-                f"Kode {option} tidak dikenal di wilayah kantor ({settings.LOKET_REGION_CODE}): "
+                f"Kode {option} tidak dikenal di wilayah kantor ({office_code}): "
                 f"{', '.join(unknown)}. Pakai kode Kemendagri bertitik, mis. "
                 f"{'36.03.03' if option == 'kecamatan' else '36.03.03.2001'}."
             )
@@ -69,6 +69,9 @@ class Command(BaseCommand):
             help="for operators: desa/kelurahan codes, e.g. 36.03.03.2001 (comma-separated)",
         )
         add.add_argument("--password", default="", help="asked for when not given")
+        add.add_argument(
+            "--office", default="", help="office code, e.g. 36.71; required when there are several offices"
+        )
         show = sub.add_parser("show", help="print an account's role, area and enrolment QR again")
         show.add_argument("username")
 
@@ -80,7 +83,11 @@ class Command(BaseCommand):
             return self._print(user, TOTPDevice.objects.filter(user=user).first())
         services, kecamatan = _codes(options["services"]), _codes(options["kecamatan"])
         desa = _codes(options["desa"])
-        _check_area(options["role"], kecamatan, desa)
+        try:
+            office = office_by_code(options["office"] or None)
+        except OfficeRequired as refused:
+            raise CommandError(str(refused)) from refused
+        _check_area(options["role"], kecamatan, desa, office.code)
         unknown = [s for s in services if s not in SERVICES]
         if unknown:
             raise CommandError(f"Layanan tidak dikenal: {', '.join(unknown)}.")
@@ -100,7 +107,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             user = get_user_model().objects.create_user(username=username, password=password)
             StaffProfile.objects.create(
-                user=user, role=options["role"], services=services, kecamatan=kecamatan, desa=desa
+                user=user,
+                role=options["role"],
+                services=services,
+                kecamatan=kecamatan,
+                desa=desa,
+                office=office,
             )
             device = TOTPDevice.objects.create(user=user, name="konsol", confirmed=True)
         self._print(user, device)
@@ -109,7 +121,9 @@ class Command(BaseCommand):
 
     def _print(self, user, device):
         profile = user.staff
-        self.stdout.write(f"{user.username}: {profile.get_role_display()}, wilayah {profile.area_label}")
+        self.stdout.write(
+            f"{user.username}: {profile.get_role_display()}, kantor {profile.office.code}, wilayah {profile.area_label}"
+        )
         if device is None:
             self.stdout.write("  belum ada faktor kedua")
             return

@@ -21,6 +21,9 @@ class Command(BaseCommand):
         add.add_argument("--id", required=True, dest="phone_number_id", help="Meta's phone_number_id")
         add.add_argument("--display", required=True, help="international digits, e.g. 6285694012597")
         add.add_argument("--services", nargs="+", required=True, help="e.g. KIA, or SKPWNI SKDWNI")
+        add.add_argument(
+            "--office", default="", help="office code, e.g. 36.71; required with several offices"
+        )
         sub.add_parser("numbers", help="list the office numbers")
         sub.add_parser("incidents", help="list open incidents")
         close = sub.add_parser("close-incidents", help="close open incidents (sending probes again)")
@@ -32,20 +35,23 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         getattr(self, "do_" + action.replace("-", "_"))(**options)
 
-    def do_add_number(self, phone_number_id, display, services, **_):
+    def do_add_number(self, phone_number_id, display, services, office="", **_):
         try:
             with transaction.atomic():
-                number, created = register_number(phone_number_id, display, services)
+                number, created = register_number(phone_number_id, display, services, office or None)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         verb = "terdaftar" if created else "diperbarui"
-        self.stdout.write(f"Nomor {number} {verb} (id {number.phone_number_id}).")
+        self.stdout.write(
+            f"Nomor {number} {verb} (id {number.phone_number_id}, kantor {number.office.code})."
+        )
 
     def do_numbers(self, **_):
-        for number in PhoneNumber.objects.order_by("display_number"):
+        for number in PhoneNumber.objects.select_related("office").order_by("display_number"):
             state = "aktif" if number.active else "nonaktif"
             self.stdout.write(
                 f"{number.phone_number_id}  +{number.display_number}  {' '.join(number.services)}  {state}"
+                f"  kantor {number.office.code}"
             )
 
     def do_incidents(self, **_):
