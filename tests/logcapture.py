@@ -21,14 +21,17 @@ def captured_logs() -> Iterator[list[dict]]:
     handler = next(h for h in root.handlers if h.name == "console")
     assert isinstance(handler, logging.StreamHandler)
     buffer = io.StringIO()
-    old_stream, old_formatter, old_level = handler.setStream(buffer), handler.formatter, root.level
+    # Swapped directly, not through setStream(): that flushes the old stream, which may be a
+    # capture file an earlier test's harness has closed by now.
+    old_stream, old_formatter, old_level = handler.stream, handler.formatter, root.level
+    handler.stream = buffer
     handler.setFormatter(JsonFormatter())
     root.setLevel(logging.DEBUG)
     lines: list[dict] = []
     try:
         yield lines
     finally:
-        handler.setStream(old_stream)
+        handler.stream = old_stream
         handler.setFormatter(old_formatter)
         root.setLevel(old_level)
         lines.extend(json.loads(line) for line in buffer.getvalue().splitlines() if line.strip())

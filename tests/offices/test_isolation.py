@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 
 from loket.console.models import Role
 from tests.console.builders import sign_in
+from tests.offices.api_walk import API_WALK
 from tests.offices.world import OfficeWorld, make_office_staff, two_offices
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +145,12 @@ WALK: dict[str, tuple[str, Callable[[OfficeWorld], str], str]] = {
     "survey:pdf": ("get", lambda b: "/console/skm/ikm.pdf", "list"),
     "outreach:campaigns": ("get", lambda b: "/console/kampanye/", "list"),
     "outreach:campaign": ("get", lambda b: f"/console/kampanye/{b.campaign.pk}/", "object"),
+    "hooks:page": ("get", lambda b: "/console/webhooks/", "list"),
+    # Creating a subscription makes one in the person's own office, whatever the form says.
+    "hooks:create": ("post", lambda b: "/console/webhooks/baru/", "action"),
+    "hooks:deactivate": ("post", lambda b: f"/console/webhooks/{b.subscription.pk}/nonaktifkan/", "object"),
+    "hooks:ping": ("post", lambda b: f"/console/webhooks/{b.subscription.pk}/uji/", "object"),
+    "hooks:retry": ("post", lambda b: f"/console/webhooks/{b.subscription.pk}/ulang/", "object"),
     "outreach:poster": (
         "get",
         lambda b: f"/console/kampanye/{b.campaign.pk}/poster/{b.kecamatan}.pdf",
@@ -194,9 +201,9 @@ def text_of(response) -> str:
 
 def test_every_url_is_walked_or_declared_office_free():
     names = set(url_names())
-    missing = sorted(names - set(WALK) - set(OFFICE_FREE))
+    missing = sorted(names - set(WALK) - set(OFFICE_FREE) - set(API_WALK))
     assert not missing, f"URLs neither walked nor declared office-free: {missing}"
-    stale = sorted((set(WALK) | set(OFFICE_FREE)) - names)
+    stale = sorted((set(WALK) | set(OFFICE_FREE) | set(API_WALK)) - names)
     assert not stale, f"walked or declared URLs that no longer exist: {stale}"
 
 
@@ -247,6 +254,8 @@ def test_staff_of_office_a_never_reach_office_b(client, offices, role):
         assert case.state == before, (role, case.request_number)
     b.erasure.refresh_from_db()
     assert b.erasure.status == "pending"
+    b.subscription.refresh_from_db()
+    assert b.subscription.active and not b.subscription.deliveries.exists()
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.SUPERVISOR, Role.COUNTER])

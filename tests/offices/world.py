@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from loket.cases.models import Case, Document, State
 from loket.channels.whatsapp.models import Conversation, PhoneNumber
 from loket.console.models import AuditEntry, OperatorSubmission, Role, StaffProfile
+from loket.hooks.models import Subscription
 from loket.offices.models import Office, first_office
 from loket.outreach.models import Campaign
 from loket.privacy.models import ErasureRequest
@@ -54,6 +55,7 @@ class OfficeWorld:
     erasure: ErasureRequest | None = None
     campaign: Campaign | None = None
     submission: OperatorSubmission | None = None
+    subscription: Subscription | None = None
 
     @property
     def booking(self):
@@ -75,6 +77,7 @@ class OfficeWorld:
             f"Kampanye {self.tag}",
             f"saran-{self.tag}",
             f"staf-{self.tag}-",
+            f"Langganan {self.tag}",
         ]
 
 
@@ -124,6 +127,13 @@ def build(office: Office, tag: str, kecamatan: str, number: str) -> OfficeWorld:
     )
     world.submission = OperatorSubmission.objects.create(
         case=world.in_review, operator=world.staff[Role.OPERATOR], form_token=f"token-{tag}"
+    )
+    world.subscription = Subscription.objects.create(
+        office=office,
+        name=f"Langganan {tag}",
+        url=f"https://siak-{tag.lower()}.example.org/loket",
+        secret="whsec_" + "x" * 40,
+        events=["case.state_changed"],
     )
     AuditEntry.objects.create(action="view_case", case=world.queued, detail=f"audit-{tag}")
     Survey.objects.create(

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from loket.console.access import scoped_cases
+from loket.offices.models import Office, default_office
+from loket.regions.models import Region
 
 
 class ApiToken(models.Model):
@@ -19,6 +21,10 @@ class ApiToken(models.Model):
         WRITE = "write", "Baca dan tindakan"
 
     name = models.CharField(max_length=80, unique=True)
+    # The office whose cases and figures it reads (docs/offices.md); the only office by default.
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, default=default_office, related_name="api_tokens"
+    )
     prefix = models.CharField(max_length=16, unique=True)
     secret_sha256 = models.CharField(max_length=64)
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
@@ -52,12 +58,21 @@ class ApiToken(models.Model):
 
     def cases(self, qs: QuerySet | None = None) -> QuerySet:
         """The cases this token may see: through the console's one scope filter."""
-        return scoped_cases(qs, services=self.service_scope, kecamatan=self.kecamatan)
+        return scoped_cases(qs, office=self.office_id, services=self.service_scope, kecamatan=self.kecamatan)
 
     def sees_service(self, service: str) -> bool:
         return not self.services or service in self.services
 
     @property
     def area(self) -> set[str] | None:
-        """The kecamatan codes for figures (`None`: the whole regency)."""
-        return set(self.kecamatan) if self.kecamatan else None
+        """The kecamatan codes for figures: the token's own; else its office's (`None`:
+        everything, on an installation of one office, where every figure is that office's)."""
+        if self.kecamatan:
+            return set(self.kecamatan)
+        if Office.objects.count() <= 1:
+            return None
+        return set(
+            Region.objects.filter(
+                level=Region.Level.KECAMATAN, kode__startswith=f"{self.office.code}."
+            ).values_list("kode", flat=True)
+        )

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 
 log = logging.getLogger(__name__)
 
@@ -173,4 +173,10 @@ class ProblemMiddleware:
         return replaced
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
-        return from_exception(request, exc) if under_prefix(request) else None
+        if not under_prefix(request):
+            return None
+        if isinstance(exc, Http404):
+            # A view outside ninja's handlers (its bare root, `/api/v1/`) saying "not here":
+            # a 404 problem, never a 500.
+            return response(request, "not-found")
+        return from_exception(request, exc)

@@ -49,7 +49,7 @@ def _span(start: dt.date, end: dt.date) -> None:
 def working_days(request: HttpRequest, start: Day, end: Day):
     """Hari kerja kantor dari `start` sampai `end` (libur nasional, cuti bersama, penutupan kantor)."""
     _span(start, end)
-    days = office_calendar().working_days(start, end)
+    days = office_calendar(token_of(request).office_id).working_days(start, end)
     return {"start": start, "end": end, "count": len(days), "days": days}
 
 
@@ -68,13 +68,14 @@ def next_pickup(
     if not token.sees_service(service.value):
         raise Problem("not-found", "Layanan tidak ditemukan.")
     key = schedule_key(service.value, {"jenis": jenis})
-    schedule: ServiceSchedule = get_schedule(key)
-    calendar = office_calendar()
+    schedule: ServiceSchedule = get_schedule(key, token.office_id)
+    calendar = office_calendar(token.office_id)
     begin = start or today()
 
     class _Probe:  # plan_for reads only the case's service and fields
         def __init__(self) -> None:
             self.service, self.fields = service.value, {"jenis": jenis}
+            self.office_id = token.office_id
 
     plan = plan_for(_Probe(), calendar, begin)  # type: ignore[arg-type]
     session = None
@@ -207,7 +208,7 @@ def skm(request: HttpRequest, window: Query[SkmFilters]):
             "insufficient-scope", "Token ini terbatas pada beberapa layanan: pilih satu dengan ?service=."
         )
     area = frozenset(token.kecamatan) if token.kecamatan else None
-    built = report.build(report.Filters(start, end, service=chosen, area=area))
+    built = report.build(report.Filters(start, end, service=chosen, area=area, office_id=token.office_id))
     return {
         "since": start,
         "until": end,

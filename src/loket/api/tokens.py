@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from loket.api.models import ApiToken
+from loket.offices.models import Office, default_office
 
 TOKEN_SHAPE = re.compile(r"^loket_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 # last_used_at is written at most this often per token (not one write per request).
@@ -34,6 +35,7 @@ def issue(
     services: list[str] | None = None,
     kecamatan: list[str] | None = None,
     personal: bool = False,
+    office: Office | None = None,
     created_by: str = "",
 ) -> tuple[ApiToken, str]:
     """A new token row and the token itself (shown once, never stored)."""
@@ -51,6 +53,7 @@ def issue(
             services=list(services or []),
             kecamatan=list(kecamatan or []),
             personal=personal,
+            office_id=office.pk if office is not None else default_office(),
             created_by=created_by,
         )
     return row, token

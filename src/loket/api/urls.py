@@ -19,5 +19,5 @@ def unknown(request: HttpRequest, rest: str = "") -> HttpResponse:
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    re_path(r"^api/v1(?P<rest>/.*)?$", unknown),
+    re_path(r"^api/v1(?P<rest>/.*)?$", unknown, name="api-unknown"),
 ]

@@ -131,7 +131,11 @@ def in_area(profile: StaffProfile, qs: QuerySet, field: str = "kode_kecamatan") 
 
 
 def scoped_cases(
-    qs: QuerySet | None = None, *, office: int | None = None, services: list[str] | None = None, kecamatan: list[str] | None = None
+    qs: QuerySet | None = None,
+    *,
+    office: int | None = None,
+    services: list[str] | None = None,
+    kecamatan: list[str] | None = None,
 ) -> QuerySet:
     """The one filter of cases by scope, for staff (`cases_for`) and API tokens (`loket.api`):
     `services` None means every service (an empty list: none), `kecamatan` empty the whole

@@ -39,7 +39,7 @@ def record(
 ) -> list[EventDelivery]:
     """Record this event of `case` for every active subscription that wants it."""
     candidates = _active() if active is None else active
-    wanted = [s for s in candidates if s.wants(event, case.service, case.kode_kecamatan)]
+    wanted = [s for s in candidates if s.wants(event, case.service, case.kode_kecamatan, case.office_id)]
     if not wanted:
         return []
     event_id = uuid.uuid4()

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from loket.offices.models import default_office
+
 # The events a subscription may ask for (docs/webhooks.md). `ping` is sent only on request,
 # from the console, to the one subscription being tested.
 EVENT_TYPES: dict[str, str] = {
@@ -23,6 +25,10 @@ class Subscription(models.Model):
     """Where events go, which ones, for which services and area, with or without personal data."""
 
     name = models.CharField(max_length=80)
+    # The office whose cases it hears (docs/offices.md); the only office when none is named.
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, default=default_office, related_name="subscriptions"
+    )
     url = models.URLField(max_length=500)
     # Needed in clear to sign each body (the receiver holds the same secret); shown once, at
     # creation, and never again in the console or the admin.
@@ -46,10 +52,12 @@ class Subscription(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def wants(self, event: str, service: str, kecamatan: str) -> bool:
-        """Whether an event of this case belongs to this subscription (the one scope rule)."""
+    def wants(self, event: str, service: str, kecamatan: str, office_id: int | None = None) -> bool:
+        """Whether an event of this case belongs to this subscription (the one scope rule):
+        its office, events, services and kecamatan."""
         return (
             self.active
+            and (office_id is None or office_id == self.office_id)
             and event in self.events
             and (not self.services or service in self.services)
             and (not self.kecamatan or kecamatan in self.kecamatan)

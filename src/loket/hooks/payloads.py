@@ -22,13 +22,13 @@ def stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-def _envelope(event: str, event_id: uuid.UUID, occurred_at: dt.datetime) -> dict:
+def _envelope(event: str, event_id: uuid.UUID, occurred_at: dt.datetime, office_code: str) -> dict:
     return {
         "event": event,
         "event_id": str(event_id),
         "occurred_at": stamp(occurred_at),
-        # The office's region code until offices (tenancy) give each its own code.
-        "office_code": settings.LOKET_REGION_CODE,
+        # The office (regency/city code) the case or subscription belongs to (docs/offices.md).
+        "office_code": office_code,
     }
 
 
@@ -42,7 +42,7 @@ def case_body(
     personal: bool,
     kecamatan_name: str = "",
 ) -> dict:
-    body = _envelope(event, event_id, occurred_at)
+    body = _envelope(event, event_id, occurred_at, case.office.code)
     body["case"] = {
         "number": case.request_number,
         "service": case.service,
@@ -63,7 +63,9 @@ def kecamatan_name(case: Case) -> str:
     return region_names([case.kode_kecamatan]).get(case.kode_kecamatan, "")
 
 
-def ping_body(event_id: uuid.UUID, occurred_at: dt.datetime, subscription_name: str) -> dict:
-    body = _envelope("ping", event_id, occurred_at)
+def ping_body(
+    event_id: uuid.UUID, occurred_at: dt.datetime, subscription_name: str, office_code: str
+) -> dict:
+    body = _envelope("ping", event_id, occurred_at, office_code)
     body["subscription"] = subscription_name
     return body

@@ -14,6 +14,7 @@ from loket.hooks import payloads, targets
 from loket.hooks.delivery import schedule
 from loket.hooks.models import EVENT_TYPES, PING, EventDelivery, Subscription
 from loket.hooks.signing import new_secret
+from loket.offices.models import default_office
 
 
 class Refused(ValueError):
@@ -60,11 +61,17 @@ def check(draft: Draft, *, known_services: list[str], known_kecamatan: list[str]
 
 
 def create(
-    draft: Draft, *, created_by=None, known_services: list[str], known_kecamatan: list[str]
+    draft: Draft,
+    *,
+    office_id: int | None = None,
+    created_by=None,
+    known_services: list[str],
+    known_kecamatan: list[str],
 ) -> Subscription:
     """A new active subscription with a fresh secret (`subscription.secret`: show it once)."""
     draft = check(draft, known_services=known_services, known_kecamatan=known_kecamatan)
     return Subscription.objects.create(
+        office_id=office_id if office_id is not None else default_office(),
         name=draft.name,
         url=draft.url,
         secret=new_secret(),
@@ -94,7 +101,7 @@ def ping(subscription: Subscription) -> EventDelivery:
             subscription=subscription,
             event=PING,
             event_id=event_id,
-            payload=payloads.ping_body(event_id, now, subscription.name),
+            payload=payloads.ping_body(event_id, now, subscription.name, subscription.office.code),
         )
         schedule(delivery)
     return delivery

@@ -4,7 +4,6 @@ a secret is shown once, in the answer to the form that created it."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from loket.console import audit
-from loket.console.access import StaffRequest, console_view
+from loket.console.access import StaffRequest, console_view, office_of
 from loket.console.services import SERVICES
 from loket.hooks import payloads, subscriptions
 from loket.hooks.models import EVENT_TYPES, EventDelivery, Subscription
@@ -21,17 +20,17 @@ from loket.regions.models import Region
 RECENT_FAILURES = 50
 
 
-def _kecamatan() -> dict[str, str]:
-    """The office's own kecamatan (the region table holds the whole country)."""
+def _kecamatan(request: StaffRequest) -> dict[str, str]:
+    """The person's office's own kecamatan (the region table holds the whole country)."""
     mine = Region.objects.filter(
-        level=Region.Level.KECAMATAN, kode__startswith=f"{settings.LOKET_REGION_CODE}."
+        level=Region.Level.KECAMATAN, kode__startswith=f"{request.staff.office.code}."
     )
     return dict(mine.order_by("nama").values_list("kode", "nama"))
 
 
 def _area(request: StaffRequest) -> dict[str, str]:
     """The kecamatan this administrator may subscribe to: theirs, or the whole office's."""
-    everything = _kecamatan()
+    everything = _kecamatan(request)
     if request.staff.kecamatan:
         return {k: everything.get(k, k) for k in request.staff.kecamatan}
     return everything
@@ -40,7 +39,7 @@ def _area(request: StaffRequest) -> dict[str, str]:
 def _visible(request: StaffRequest) -> list[Subscription]:
     """Subscriptions this administrator manages: a kecamatan administrator only those limited
     to (some of) their kecamatan, like the staff page's accounts."""
-    rows = list(Subscription.objects.select_related("created_by"))
+    rows = list(Subscription.objects.filter(office_id=office_of(request.staff)).select_related("created_by"))
     area = set(request.staff.kecamatan or [])
     if area:
         rows = [s for s in rows if s.kecamatan and set(s.kecamatan) <= area]
@@ -101,6 +100,7 @@ def create(request: StaffRequest) -> HttpResponse:
     try:
         subscription = subscriptions.create(
             draft,
+            office_id=office_of(request.staff),
             created_by=request.user,
             known_services=list(SERVICES),
             known_kecamatan=list(_area(request)),

@@ -25,8 +25,8 @@ from loket.cases import document_files
 from loket.cases.opening import file_received
 from loket.channels.whatsapp import conversation, incidents, ingest, media, outbox
 from loket.channels.whatsapp.models import Conversation, InboundMessage, Incident
-from loket.core.storage import delete_files
 from loket.core.rows import update_row
+from loket.core.storage import delete_files
 from loket.domain import files
 from loket.jobs import queue
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from loket.api.models import ApiToken
 from loket.api.tokens import issue
 from loket.console.services import SERVICES
+from loket.offices.models import OfficeRequired, office_by_code
 from loket.regions.models import Region
 
 
@@ -46,6 +47,9 @@ class Command(BaseCommand):
         add.add_argument(
             "--personal", action="store_true", help="whole NIK/KK and files (LOKET_API_PERSONAL_DATA=1)"
         )
+        add.add_argument(
+            "--office", default="", help="office code, e.g. 36.71; required when there are several offices"
+        )
         action.add_parser("list", help="every token, without secrets")
         revoke = action.add_parser("revoke", help="revoke a token by name")
         revoke.add_argument("name")
@@ -74,10 +78,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Token bernama '{name}' sudah ada. Pilih nama lain, atau cabut dulu yang lama."
             )
-        if ApiToken.objects.filter(name=name).exists():
-            raise CommandError(
-                f"Token bernama '{name}' sudah ada. Pilih nama lain, atau cabut dulu yang lama."
-            )
+        try:
+            office = office_by_code(options["office"] or None)
+        except OfficeRequired as exc:
+            raise CommandError(str(exc)) from exc
         services = [s.upper() for s in options["services"]]
         unknown = [s for s in services if s not in SERVICES]
         if unknown:
@@ -89,13 +93,13 @@ class Command(BaseCommand):
             Region.objects.filter(
                 kode__in=kecamatan,
                 level=Region.Level.KECAMATAN,
-                kode__startswith=f"{settings.LOKET_REGION_CODE}.",
+                kode__startswith=f"{office.code}.",
             ).values_list("kode", flat=True)
         )
         missing = [code for code in kecamatan if code not in known]
         if missing:
             raise CommandError(
-                f"Kode kecamatan tidak dikenal di wilayah kantor ({settings.LOKET_REGION_CODE}): "
+                f"Kode kecamatan tidak dikenal di wilayah kantor ({office.code}): "
                 f"{', '.join(missing)}. Pakai kode Kemendagri bertitik, mis. 36.03.03."
             )
         row, token = issue(
@@ -104,6 +108,7 @@ class Command(BaseCommand):
             services=services,
             kecamatan=kecamatan,
             personal=options["personal"],
+            office=office,
             created_by=_who(),
         )
         self.stdout.write(f"Token '{row.name}' dibuat: {self._describe(row)}.")
