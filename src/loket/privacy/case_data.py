@@ -35,9 +35,12 @@ def _mine(qs: QuerySet, limits: Cutoffs, field: str = "resident_id") -> QuerySet
 
 
 def expired_documents(limits: Cutoffs) -> QuerySet:
-    """Files of requests closed at or before the cutoff; unfiled files from their receipt."""
-    closed = Q(case__state__in=CLOSED, case__state_changed_at__lte=limits.documents)
-    unfiled = Q(case__isnull=True, created_at__lte=limits.documents)
+    """Files of requests closed at or before the cutoff; unfiled files from their receipt.
+    The cutoff is the resident's office's (a case is always its resident's office)."""
+    closed = Q(case__state__in=CLOSED) & limits.documents_expired(
+        "case__state_changed_at", "resident__office_id"
+    )
+    unfiled = Q(case__isnull=True) & limits.documents_expired("created_at", "resident__office_id")
     return _mine(Document.objects.filter(purged_at__isnull=True).filter(closed | unfiled), limits)
 
 
@@ -60,8 +63,11 @@ def remove_documents(qs: QuerySet, limits: Cutoffs) -> int:
 
 
 def expired_cases(limits: Cutoffs) -> QuerySet:
+    """A closed request's personal fields follow its office's documents period."""
     return _mine(
-        Case.objects.filter(purged_at__isnull=True, state__in=CLOSED, state_changed_at__lte=limits.documents),
+        Case.objects.filter(purged_at__isnull=True, state__in=CLOSED).filter(
+            limits.documents_expired("state_changed_at", "office_id")
+        ),
         limits,
     )
 
@@ -92,11 +98,11 @@ def expired_residents(limits: Cutoffs) -> QuerySet:
     past its period, no message within the messages period, no unfiled file kept. After an
     erasure the officer confirmed, a day later (time for the confirmation to go out)."""
     kept_case = Case.objects.filter(resident=OuterRef("pk"), purged_at__isnull=True).filter(
-        Q(state__in=OPEN) | Q(state_changed_at__gt=limits.documents)
+        Q(state__in=OPEN) | limits.documents_kept("state_changed_at", "office_id")
     )
     kept_file = Document.objects.filter(
-        resident=OuterRef("pk"), case__isnull=True, created_at__gt=limits.documents, purged_at__isnull=True
-    )
+        resident=OuterRef("pk"), case__isnull=True, purged_at__isnull=True
+    ).filter(limits.documents_kept("created_at", "resident__office_id"))
     qs = Resident.objects.filter(purged_at__isnull=True)
     if limits.residents is not None:
         return qs.none()  # an erasure: the address waits for the confirmation (see above)

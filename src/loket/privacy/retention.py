@@ -1,6 +1,8 @@
 """What personal data expires when, and the one purge that removes it (UU 27/2022).
 
-The periods are settings (`LOKET_RETAIN_*_DAYS`). Each capability that holds personal
+The periods are settings (`LOKET_RETAIN_*_DAYS`); an office may set its own documents period
+(`Office.retain_documents_days`, which wins over LOKET_RETAIN_DOCUMENTS_DAYS for that office's
+rows: docs/offices.md). Each capability that holds personal
 data registers a *kind* here: how to select what has expired, and how to remove it. This
 module imports no capability; the dependency points from each capability to it.
 
@@ -13,14 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+
+from loket.offices.models import Office
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,8 @@ ERASED_MARK = "dihapus (permintaan pemohon)"
 class Cutoffs:
     """What received or closed at or before each instant has expired.
 
+    `documents` is the installation's instant; `office_documents` the instant of each office
+    that sets its own period (office id -> instant), which wins for that office's rows.
     `residents`: when set, only these residents' data (an erasure request), whatever the
     periods; `mark`: the marker left behind.
     """
@@ -43,6 +49,25 @@ class Cutoffs:
     deliveries: dt.datetime
     residents: list[int] | None = None
     mark: str = PURGED_MARK
+    office_documents: Mapping[int, dt.datetime] = field(default_factory=dict)
+
+    def documents_expired(self, date_field: str, office_field: str) -> Q:
+        """`date_field` at or before the documents instant of the row's office
+        (`office_field`, e.g. "resident__office_id")."""
+        return self._per_office(date_field, office_field, "lte")
+
+    def documents_kept(self, date_field: str, office_field: str) -> Q:
+        """The opposite of `documents_expired`: after the instant of the row's office."""
+        return self._per_office(date_field, office_field, "gt")
+
+    def _per_office(self, date_field: str, office_field: str, lookup: str) -> Q:
+        installation = Q(**{f"{date_field}__{lookup}": self.documents})
+        if not self.office_documents:
+            return installation  # one rule for every row, as before offices had periods
+        query = installation & ~Q(**{f"{office_field}__in": list(self.office_documents)})
+        for office_id, instant in self.office_documents.items():
+            query |= Q(**{office_field: office_id, f"{date_field}__{lookup}": instant})
+        return query
 
 
 def period_days(name: str) -> int:
@@ -52,9 +77,17 @@ def period_days(name: str) -> int:
     return days
 
 
+def office_periods() -> dict[int, int]:
+    """The documents period of each office that sets its own (office id -> days)."""
+    return dict(
+        Office.objects.filter(retain_documents_days__isnull=False).values_list("pk", "retain_documents_days")
+    )
+
+
 def cutoffs(now: dt.datetime | None = None) -> Cutoffs:
-    """The instants from the settings. Message texts also wait for the end of their local day:
-    the day's figures derived from them are saved first (a day still running is counted live)."""
+    """The instants from the settings, and from the offices that set their own documents
+    period. Message texts also wait for the end of their local day: the day's figures derived
+    from them are saved first (a day still running is counted live)."""
     now = now or timezone.now()
     start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     messages = now - dt.timedelta(days=period_days("LOKET_RETAIN_MESSAGES_DAYS"))
@@ -63,6 +96,7 @@ def cutoffs(now: dt.datetime | None = None) -> Cutoffs:
         documents=now - dt.timedelta(days=period_days("LOKET_RETAIN_DOCUMENTS_DAYS")),
         messages=min(messages, start_of_today - dt.timedelta(microseconds=1)),
         deliveries=now - dt.timedelta(days=period_days("LOKET_RETAIN_DELIVERIES_DAYS")),
+        office_documents={pk: now - dt.timedelta(days=days) for pk, days in office_periods().items()},
     )
 
 
