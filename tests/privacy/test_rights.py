@@ -12,6 +12,7 @@ from loket.cases.models import Case, Document, Resident, State
 from loket.channels.whatsapp import conversation
 from loket.channels.whatsapp.models import CaseConsent, InboundMessage, OutboundMessage
 from loket.console.models import AuditEntry, Role
+from loket.offices.models import Office
 from loket.privacy import retention
 from loket.privacy.models import ErasureRequest
 from tests.console.builders import make_staff, sign_in
@@ -146,6 +147,18 @@ def test_the_notice_states_the_periods_of_the_settings(fake_graph, settings):
     notice = OutboundMessage.objects.get(interactive__isnull=False).text
     assert "Berkas disimpan 45 hari sesudah permohonan selesai, pesan 120 hari." in notice
     assert "DATA SAYA" in notice and "HAPUS DATA" in notice
+
+
+def test_the_notice_and_data_saya_state_the_offices_own_documents_period(fake_graph, settings):
+    """What the resident is told is what the purge applies: the office's period wins."""
+    settings.LOKET_RETAIN_DOCUMENTS_DAYS = 45
+    settings.LOKET_RETAIN_MESSAGES_DAYS = 120
+    Office.objects.update(retain_documents_days=7)
+    deliver(text(KIA_BUDI))
+    notice = OutboundMessage.objects.get(interactive__isnull=False).text
+    assert "Berkas disimpan 7 hari sesudah permohonan selesai, pesan 120 hari." in notice
+    deliver(text("DATA SAYA", ts=1764400400))
+    assert "Berkas disimpan 7 hari setelah permohonan selesai, isi pesan 120 hari." in last_reply()
 
 
 @pytest.mark.parametrize("when", ["2026-12-07 09:00", "2026-12-05 20:00"])  # office open, closed

@@ -93,7 +93,7 @@ def my_data_text(resident: Resident) -> str:
         )
     lines.extend(text for text in (line(resident) for line in _summary_lines) if text)
     lines.append(
-        f"Berkas disimpan {settings.LOKET_RETAIN_DOCUMENTS_DAYS} hari setelah permohonan selesai, "
+        f"Berkas disimpan {resident.office.effective('LOKET_RETAIN_DOCUMENTS_DAYS')} hari setelah permohonan selesai, "
         f"isi pesan {settings.LOKET_RETAIN_MESSAGES_DAYS} hari."
     )
     lines.append("Untuk membetulkan data ketik PETUGAS; untuk menghapus ketik HAPUS DATA.")

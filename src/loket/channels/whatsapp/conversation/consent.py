@@ -22,6 +22,7 @@ from loket.channels.whatsapp.conversation.shared import reply
 from loket.channels.whatsapp.conversation.wording import consent_thanks
 from loket.channels.whatsapp.models import CaseConsent, InboundMessage
 from loket.messaging import choices
+from loket.offices.models import Office
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +37,17 @@ def notice_version() -> str:
     return settings.LOKET_PRIVACY_NOTICE_VERSION
 
 
-def privacy_notice() -> str:
-    """The notice, with the retention periods the purge really applies (the settings)."""
+def privacy_notice(office: Office | None = None) -> str:
+    """The notice, with the retention periods the purge really applies: the office's own
+    documents period when it sets one, else the settings'."""
+    documents_days = (
+        office.effective("LOKET_RETAIN_DOCUMENTS_DAYS") if office else settings.LOKET_RETAIN_DOCUMENTS_DAYS
+    )
     return (
         "Data ini (NIK, nama, akta, KK, KTP orang tua, foto) hanya dipakai Disdukcapil untuk "
         # The automated pre-check (loket.precheck) is named: it reads, an officer decides.
         "dokumen yang Anda minta; nomornya dicek mesin, petugas memutuskan. Berkas disimpan "
-        f"{settings.LOKET_RETAIN_DOCUMENTS_DAYS} hari sesudah permohonan selesai, pesan "
+        f"{documents_days} hari sesudah permohonan selesai, pesan "
         f"{settings.LOKET_RETAIN_MESSAGES_DAYS} hari. Ketik DATA SAYA: lihat, HAPUS DATA: hapus, "
         "PETUGAS: betulkan/tarik persetujuan.\n"
         "Data anak hanya dari orang tua/wali: tekan *Saya setuju* bila Anda orang tua/wali."
@@ -81,7 +86,7 @@ def ask_consent(resident: Resident, case: Case, *, answer: str) -> None:
     """The privacy notice with its two buttons, under the `answer` to the request when both
     fit in one message: one message instead of two is easier to read on a small phone, and
     at 50 new residents a second it keeps the number under its 80 messages a second."""
-    notice = privacy_notice()
+    notice = privacy_notice(resident.office)
     body = f"{answer}\n\n{notice}"
     if len(body) > INTERACTIVE_BODY_LIMIT:
         reply(resident, answer, case=case)  # too long to carry the buttons: the answer first
