@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 import time_machine
 
-from loket.cases.models import IllegalTransition, State
+from loket.cases.models import Case, IllegalTransition, Resident, State
 from loket.channels.whatsapp.models import OutboundMessage
+from loket.offices.models import Office
 from loket.scheduling.allocation import NoRoom
 from loket.scheduling.approval import DeliveryRefused, approve_case, deliver_document
 from loket.scheduling.models import Booking, HandOver, Purpose
@@ -119,3 +120,19 @@ def test_an_office_that_prefers_pickup_for_kk_books_a_pickup():
     booking = case.bookings.get()
     assert (booking.purpose, booking.day) == (Purpose.PICKUP, dt.date(2026, 12, 3))
     assert OutboundMessage.objects.get(case=case).kind == "receipt"
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_each_office_books_pickups_after_its_own_lead_time():
+    """Office B sets 3 working days (Office.pickup_lead_days); office A sets none and keeps
+    LOKET_PICKUP_LEAD_DAYS (14): approval books each case after its own office's lead time."""
+    mine, theirs = builders.case("KIA"), builders.case("KIA")
+    kota = Office.objects.create(code="36.71", name="Kota Tangerang", pickup_lead_days=3)
+    Resident.objects.filter(pk=theirs.resident_id).update(office=kota)
+    Case.objects.filter(pk=theirs.pk).update(office=kota)
+    theirs.refresh_from_db()
+    approve_case(mine)
+    approve_case(theirs)
+    assert mine.bookings.get().day == dt.date(2026, 12, 18)  # 14 working days, as before
+    assert theirs.bookings.get().day == dt.date(2026, 12, 3)  # Monday + 3 working days
+    assert theirs.bookings.get().schedule.office == kota
