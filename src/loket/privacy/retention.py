@@ -79,9 +79,10 @@ def period_days(name: str) -> int:
 
 def office_periods() -> dict[int, int]:
     """The documents period of each office that sets its own (office id -> days)."""
-    return dict(
-        Office.objects.filter(retain_documents_days__isnull=False).values_list("pk", "retain_documents_days")
+    rows = Office.objects.filter(retain_documents_days__isnull=False).values_list(
+        "pk", "retain_documents_days"
     )
+    return {pk: days for pk, days in rows if days is not None}
 
 
 def cutoffs(now: dt.datetime | None = None) -> Cutoffs:
