@@ -416,7 +416,14 @@ def choose(conv: GuidedConversation, value: str, resident: Resident, number: Pho
             conv.pending = {}
             ask(conv)
         elif value.startswith("place:"):
-            place = next((p for p in flow.places_for(q, conv.answers, regions_of(conv.resident)) if p.kode == value[6:]), None)
+            place = next(
+                (
+                    p
+                    for p in flow.places_for(q, conv.answers, regions_of(conv.resident))
+                    if p.kode == value[6:]
+                ),
+                None,
+            )
             if place is None:
                 ask(conv)
             else:
