@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from loket.cases.checklist import ChecklistItem, checklist_for
 from loket.cases.models import Case
-from loket.offices.regions import index_for
 from loket.domain.intake import canonical_message, parse
+from loket.offices.regions import index_for
 
 # Roles (console StaffProfile.role) that may approve over the guard's refusals.
 OVERRIDE_ROLES = frozenset({"supervisor"})
