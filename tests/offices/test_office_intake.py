@@ -17,13 +17,14 @@ from django.core.management import CommandError, call_command
 
 from loket.cases.guards import approval_refusals
 from loket.cases.models import Case
-from loket.channels.whatsapp.models import OutboundMessage
+from loket.channels.whatsapp.models import OutboundMessage, PhoneNumber
 from loket.channels.whatsapp.numbers import register_number
 from loket.domain import regions as domain
 from loket.offices.models import Office, first_office
 from loket.offices.regions import RegionFileMissing, index_for
 from tests import approvable
 from tests.whatsapp.inbound import KIA_NUMBER, deliver, text
+from tests.whatsapp.test_guided import REQUEST, field_asked, last, options, press, say
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,27 @@ def test_loket_parse_office_from_the_command_line(tmp_path):
     assert unknown.returncode == 1
     assert unknown.stdout == b""
     assert "12.34" in unknown.stderr.decode()
+
+
+def test_the_guided_conversation_of_office_b_without_a_desa_list_asks_the_desa_typed(tmp_path, fake_graph):
+    kota = add_kota(tmp_path, desa_list=False)
+    PhoneNumber.objects.filter(phone_number_id=KIA_NUMBER).update(services=["KIA", "KK"])
+    answers = {"no_kk": KOTA_KK, "nama": "AHMAD FAUZI", "kecamatan": "Tangerang", "desa": "Kampung Baru"}
+    say("KK")
+    for _ in range(20):
+        out = last()
+        if REQUEST.search(out.text) and "Nomor permohonan" in out.text:
+            break
+        titles = [t for _, t in options(out)]
+        yes = next((t for t in titles if t in ("Benar", "Ya, benar", "Ya")), None)
+        if yes:
+            press(yes)
+            continue
+        key = field_asked(out.text)
+        if key == "desa":
+            assert not out.interactive  # nothing to pick: the desa is typed
+        say(answers[key])
+    case = Case.objects.get()
+    assert case.office == kota and case.source == "guided"
+    assert case.fields["kode_kecamatan"] == "36.71.01" and case.fields["desa"] == "KAMPUNG BARU"
+    assert [w["code"] for w in case.warnings] == ["desa_unverified"]

@@ -235,9 +235,10 @@ def ask(conv: GuidedConversation, *, before: str = "") -> None:
     head = (before + "\n\n" if before else "") + f"{questions.index(q) + 1}/{len(questions)}."
     if q.choices:
         offer(conv, f"{head} Pilih {q.words}:", [Option(f"value:{v}", t) for v, t in q.choices])
-    elif q.place:
+    elif q.place and flow.places_for(q, conv.answers, regions_of(conv.resident)):
         offer_places(conv, q, head=head, page=int(conv.pending.get("page", 0)))
     else:
+        # A desa question of an office without a desa list has nothing to pick: typed.
         conv.turn += 1
         conv.choices, conv.asked_at = [], timezone.now()
         reply(conv.resident, f"{head} Ketik {q.words}:")
