@@ -172,7 +172,8 @@ def test_a_number_serves_one_office():
 def test_an_inbound_message_opens_its_case_in_the_office_of_the_receiving_number(fake_graph):
     kota = second_office()
     register_number(KIA_NUMBER, "6285694012597", ["KIA"], "36.71")
-    deliver(text(_kia_text()))
+    # A family of Kota Tangerang (its kecamatan Tangerang; no desa list, so the desa is flagged).
+    deliver(text("#KIA#3671015512180003#3671011203150007#SITI AMINAH#SUKARASA#TANGERANG"))
     case = Case.objects.get()
     assert case.office == kota and case.resident.office == kota
 

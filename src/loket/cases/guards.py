@@ -24,6 +24,7 @@ from django.utils import timezone
 from loket.cases.checklist import ChecklistItem, checklist_for
 from loket.cases.models import Case
 from loket.domain.intake import canonical_message, parse
+from loket.offices.regions import index_for
 
 # Roles (console StaffProfile.role) that may approve over the guard's refusals.
 OVERRIDE_ROLES = frozenset({"supervisor"})
@@ -45,7 +46,9 @@ def approval_refusals(case: Case, *, day: dt.date | None = None) -> list[str]:
     reasons: list[str] = []
     derived = dict(case.derived or {})
     try:
-        result = parse(canonical_message(case.service, case.fields or {}), today=day)
+        result = parse(
+            canonical_message(case.service, case.fields or {}), today=day, regions=index_for(case.office)
+        )
     except (KeyError, ValueError):
         result = None
         reasons.append("Data permohonan tidak lengkap: periksa isian permohonan (NIK, KK, nama, wilayah).")

@@ -45,6 +45,7 @@ from loket.domain.intake import SERVICES, Service, canonical_message, parse
 from loket.domain.intake.problems import problem
 from loket.domain.masking import mask_number
 from loket.messaging import port
+from loket.offices.regions import index_for
 from loket.regions.models import Region
 
 # The document label of a signed paper consent (not a checklist item: it never counts).
@@ -204,7 +205,7 @@ def check_form(service: Service, post, uploads, profile: StaffProfile) -> Checke
             values[places["desa"]] = place.nama
             values[places["kecamatan"]] = place.parent.nama if place.parent else ""
         if not places or place is not None:
-            result = parse(canonical_message(service, values))
+            result = parse(canonical_message(service, values), regions=index_for(profile.office))
             for found in result.problems:
                 key = "desa" if found.field in PLACE_KINDS or found.field not in values else found.field
                 if key == "desa" and desa is None:

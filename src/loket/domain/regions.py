@@ -218,6 +218,13 @@ class RegionIndex:
             return self._desa_pool.match(text)
         return self._desa_pools.get(kode_kecamatan, self._empty_pool).match(text)
 
+    def has_desa(self, kode_kecamatan: str | None = None) -> bool:
+        """Is a desa/kelurahan list loaded (for this kecamatan, or for any)? An office without
+        one works at kecamatan level: a desa name is taken as written and flagged."""
+        if kode_kecamatan is None:
+            return bool(self.desa_by_kecamatan)
+        return bool(self.desa_by_kecamatan.get(kode_kecamatan))
+
     def desa_anywhere(self, text: str) -> Match:
         return self.match_desa(text, None)
 
@@ -321,6 +328,27 @@ def configured() -> OfficeRegions:
 def load_index(region_file: Path, alias_file: Path | None, regency_code: str) -> RegionIndex:
     aliases = read_aliases(alias_file) if alias_file else []
     return RegionIndex(read_places(region_file), aliases, read_national(), regency_code)
+
+
+def office_index(region_file: Path, regency_code: str, mtime: float = 0.0) -> RegionIndex:
+    """The index of one office of a multi-office installation: its region CSV, with the
+    kecamatan the file leaves out (a desa-only list) taken from the national list.
+
+    `mtime` is only part of the cache key: a rewritten file is read again."""
+    return _office_index_cached(region_file, regency_code, mtime)
+
+
+@lru_cache(maxsize=64)
+def _office_index_cached(region_file: Path, regency_code: str, mtime: float) -> RegionIndex:
+    places = read_places(region_file)
+    national = read_national()
+    have = {p.kode for p in places if p.level == "kecamatan"}
+    missing = [
+        Place(kode=n.kode, level="kecamatan", nama=n.nama, kode_kecamatan=n.kode, nama_kecamatan=n.nama)
+        for n in national
+        if n.level == "kecamatan" and n.kode_induk == regency_code and n.kode not in have
+    ]
+    return RegionIndex([*missing, *places], [], national, regency_code)
 
 
 def office_regions() -> RegionIndex:

@@ -61,15 +61,18 @@ class ParseResult:
         return reply.reply_text(self)
 
 
-def parse(text: str, today: date | None = None) -> ParseResult:
-    """Check one message. Ages are computed on `today` (default: today in Asia/Jakarta)."""
+def parse(text: str, today: date | None = None, regions: RegionIndex | None = None) -> ParseResult:
+    """Check one message. Ages are computed on `today` (default: today in Asia/Jakarta);
+    places against `regions`, the office the message came to (default: the configured one)."""
     today = today or today_in_jakarta()
+    regions = regions or office_regions()
     split = split_message(normalise_text(text or ""))
     service = split.service
     if service is None:
-        return ParseResult(None, problems=[problem("service_unknown", "service", help=reply.help_text())])
+        return ParseResult(
+            None, problems=[problem("service_unknown", "service", help=reply.help_text(regions))]
+        )
 
-    regions = office_regions()
     expected = len(service.fields)
     parts = list(split.parts)
     if len(parts) > expected and "" in parts:

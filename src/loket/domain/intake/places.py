@@ -66,8 +66,11 @@ def check_places(desa_raw: str, kecamatan_raw: str, desa: Field, kecamatan: Fiel
         return
     if kec.found:
         assert kec.place is not None
-        _desa_in_kecamatan(desa_text, kec.place, desa, draft)
-    elif not any(p.code == "kecamatan_outside_office" for p in draft.problems):
+        if regions.has_desa(kec.place.kode):
+            _desa_in_kecamatan(desa_text, kec.place, desa, draft)
+        else:
+            _desa_as_written(desa_text, kec.place, desa, draft)
+    elif regions.has_desa() and not any(p.code == "kecamatan_outside_office" for p in draft.problems):
         # The kecamatan is not settled; the desa is still checked on its own (it may be
         # the hint that fixes the kecamatan), but a desa found somewhere is no problem here.
         anywhere = _match(desa_text, regions.desa_anywhere)
@@ -160,6 +163,16 @@ def _desa_in_kecamatan(text: str, kecamatan: Place, spec: Field, draft: Draft) -
         )
         return
     draft.problem("desa_unknown", spec.key, value=quoted(text), where=f"Kecamatan {kecamatan.nama}")
+
+
+def _desa_as_written(text: str, kecamatan: Place, spec: Field, draft: Draft) -> None:
+    """No desa list for this kecamatan: the name cannot be checked, so it is kept as the
+    resident wrote it (never refused) and the officer is told to check it against the KK."""
+    if len(text) > PLACE_MAX:
+        draft.problem("desa_unknown", spec.key, value=quoted(text), where=f"Kecamatan {kecamatan.nama}")
+        return
+    draft.fields[spec.key] = text.upper()
+    draft.warn("desa_unverified", spec.key, value=quoted(text), kecamatan=kecamatan.nama)
 
 
 def _accept_desa(place: Place | None, spec: Field, draft: Draft) -> None:

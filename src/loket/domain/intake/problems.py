@@ -122,6 +122,10 @@ WARNINGS: dict[str, str] = {
         "Kode wilayah NIK {code} tidak ada dalam daftar kode wilayah sekarang (mungkin kode lama "
         "sebelum pemekaran). Cocokkan dengan KK."
     ),
+    "desa_unverified": (
+        "Desa/kelurahan {value} diterima seperti ditulis warga: daftar desa Kecamatan {kecamatan} "
+        "belum dimuat untuk kantor ini. Cocokkan nama desa dengan KK."
+    ),
     "ktp_pemula_under_17": (
         "KTP-el PEMULA, tetapi menurut NIK umurnya {age} tahun (lahir {date}): "
         "boleh hanya jika sudah/pernah menikah. Minta buku nikah."

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from loket.domain.intake.draft import and_list, office_regency_name, quoted
 from loket.domain.intake.problems import OFFICER_HINT
 from loket.domain.intake.services import SERVICES, Service
-from loket.domain.regions import office_regions
+from loket.domain.regions import RegionIndex, office_regions
 
 if TYPE_CHECKING:
     from loket.domain.intake.parser import ParseResult
@@ -49,10 +49,12 @@ def canonical_message(service: str | Service, fields: dict[str, object]) -> str:
     return filled_format(declaration, fields)
 
 
-def help_text() -> str:
-    """The friendly explanation of the five formats and where to send each."""
+def help_text(regions: RegionIndex | None = None) -> str:
+    """The friendly explanation of the five formats and where to send each, greeting from the
+    office whose regions are given (default: the configured office)."""
+    office = office_regency_name(regions or office_regions())
     lines = [
-        f"Halo, terima kasih sudah menghubungi layanan WhatsApp Dukcapil {office_regency_name(office_regions())}. "
+        f"Halo, terima kasih sudah menghubungi layanan WhatsApp Dukcapil {office}. "
         "Pesan Anda belum berisi permohonan yang kami kenali.",
         "Untuk mengurus dokumen, kirim SATU pesan dengan format di bawah ini ke nomor layanannya. "
         "Pisahkan setiap data dengan tanda #.",

@@ -23,7 +23,7 @@ from loket.channels.whatsapp.conversation import documents, intake, remind
 from loket.channels.whatsapp.conversation.choices import Option, offer, pressed, session_for, typed_choice
 from loket.channels.whatsapp.conversation.identity import same_person
 from loket.channels.whatsapp.conversation.keywords import Applies
-from loket.channels.whatsapp.conversation.shared import OnDemand, reply
+from loket.channels.whatsapp.conversation.shared import OnDemand, regions_of, reply
 from loket.channels.whatsapp.conversation.wording import progress_lines, wrong_number_text
 from loket.channels.whatsapp.models import GuidedConversation, PhoneNumber
 from loket.domain.calendar import parse_date
@@ -212,7 +212,7 @@ def start(
     given = flow.said_number(service, said) if said else None
     if given is not None:
         key, digits = given
-        checked = flow.check(service, key, digits, conv.answers)
+        checked = flow.check(service, key, digits, conv.answers, regions=regions_of(conv.resident))
         if checked.ok:
             conv.answers[key] = str(checked.value)
             conv.answers.update(checked.extra)
@@ -235,9 +235,10 @@ def ask(conv: GuidedConversation, *, before: str = "") -> None:
     head = (before + "\n\n" if before else "") + f"{questions.index(q) + 1}/{len(questions)}."
     if q.choices:
         offer(conv, f"{head} Pilih {q.words}:", [Option(f"value:{v}", t) for v, t in q.choices])
-    elif q.place:
+    elif q.place and flow.places_for(q, conv.answers, regions_of(conv.resident)):
         offer_places(conv, q, head=head, page=int(conv.pending.get("page", 0)))
     else:
+        # A desa question of an office without a desa list has nothing to pick: typed.
         conv.turn += 1
         conv.choices, conv.asked_at = [], timezone.now()
         reply(conv.resident, f"{head} Ketik {q.words}:")
@@ -248,7 +249,7 @@ def offer_places(
     conv: GuidedConversation, q: flow.Question, *, head: str, page: int = 0, places: list | None = None
 ) -> None:
     everything = places is None
-    places = flow.places_for(q, conv.answers) if places is None else places
+    places = flow.places_for(q, conv.answers, regions_of(conv.resident)) if places is None else places
     pages = max(1, -(-len(places) // PAGE))
     page = page % pages
     shown = places[page * PAGE : (page + 1) * PAGE] if len(places) > PAGE + 1 else places[: PAGE + 1]
@@ -416,7 +417,14 @@ def choose(conv: GuidedConversation, value: str, resident: Resident, number: Pho
             conv.pending = {}
             ask(conv)
         elif value.startswith("place:"):
-            place = next((p for p in flow.places_for(q, conv.answers) if p.kode == value[6:]), None)
+            place = next(
+                (
+                    p
+                    for p in flow.places_for(q, conv.answers, regions_of(conv.resident))
+                    if p.kode == value[6:]
+                ),
+                None,
+            )
             if place is None:
                 ask(conv)
             else:
@@ -482,7 +490,7 @@ def _conversation(resident: Resident):
 
 def _typed_answer(conv: GuidedConversation, q: flow.Question, text: str, *, chosen: bool = False) -> None:
     service = SERVICES[conv.service]
-    checked = flow.check(service, q.key, text, conv.answers)
+    checked = flow.check(service, q.key, text, conv.answers, regions=regions_of(conv.resident))
     if checked.ok and checked.needs_confirming and not chosen:
         conv.step, conv.pending = Step.CONFIRM_PLACE, {"value": checked.value, "extra": checked.extra}
         offer(
@@ -549,7 +557,7 @@ def submit(conv: GuidedConversation, resident: Resident) -> None:
     service = SERVICES[conv.service]
     fields = {q.key: conv.answers.get(q.key) for q in flow.questions(service)}
     message = canonical_message(service, fields)
-    result = parse(message)
+    result = parse(message, regions=regions_of(resident))
     if not result.ok:
         # A rule across fields the single answers could not see: ask that field again.
         problem = result.problems[0]

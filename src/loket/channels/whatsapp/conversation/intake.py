@@ -7,7 +7,7 @@ from typing import Any
 from loket.cases.models import Case, Resident
 from loket.cases.opening import Request, open_or_update, queue_if_complete
 from loket.channels.whatsapp.conversation.consent import ask_consent, consent_for
-from loket.channels.whatsapp.conversation.shared import reply
+from loket.channels.whatsapp.conversation.shared import regions_of, reply
 from loket.channels.whatsapp.conversation.wording import acknowledgement, wrong_number_text
 from loket.channels.whatsapp.models import PhoneNumber
 from loket.domain.intake import ParseResult, parse
@@ -22,7 +22,7 @@ def request(
     case_source: str = "typed",
 ) -> None:
     """A typed request (`result`: the text already parsed by the caller)."""
-    result = result or parse(text)
+    result = result or parse(text, regions=regions_of(resident))
     if not result.ok:
         reply(resident, result.reply_text())
         return

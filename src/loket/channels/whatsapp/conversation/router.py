@@ -24,6 +24,7 @@ from loket.channels.whatsapp.conversation.shared import (
     OnDemand,
     content_of,
     hand_to_officer,
+    regions_of,
     reply,
 )
 from loket.channels.whatsapp.models import GuidedConversation, InboundMessage, PhoneNumber
@@ -163,7 +164,7 @@ def route_text(
         return  # a question the core asked (the survey) was waiting for this text
     hashed = looks_typed(text)
     if hashed or guided.flow.typed_without_separators(text):
-        result = parse(text)
+        result = parse(text, regions=regions_of(resident))
         if result.service is None and hashed:
             guided.show_menu(resident, number, intro="Pesan Anda belum berisi permohonan yang kami kenali.")
             return

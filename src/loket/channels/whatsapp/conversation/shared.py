@@ -8,9 +8,16 @@ from typing import Any
 from loket.cases.models import Case, Resident
 from loket.channels.whatsapp import outbox
 from loket.channels.whatsapp.models import Conversation, InboundMessage, OutboundMessage
+from loket.domain.regions import RegionIndex
+from loket.offices.regions import index_for
 
 # A request number as residents type it after a keyword or in a caption: KIA-20261130-0042.
 REQUEST_NUMBER = re.compile(r"\b([A-Z]{2,6}-\d{8}-\d{4})\b")
+
+
+def regions_of(resident: Resident) -> RegionIndex:
+    """The regions a resident's text is checked against: the office of the number written to."""
+    return index_for(resident.office)
 
 
 def content_of(message: InboundMessage) -> dict:

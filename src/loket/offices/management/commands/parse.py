@@ -2,9 +2,12 @@
 
     echo '#KIA#3603035512180003#3603031203150007#SITI AMINAH#PASIR BOLANG#TIGARAKSA' | loket parse
     echo '{"text": "KIA\\n3603...", "date": "2026-11-30"}' | loket parse --json
+    echo '#KK#...' | loket parse --office 36.71
 
-Writes one JSON object per input line, in order, and never stops on bad input. Needs no
-database: the region list comes from the packaged files (or LOKET_REGION_FILE).
+Writes one JSON object per input line, in order, and never stops on bad input. Without
+`--office` it needs no database: the region list comes from the environment (LOKET_REGION_FILE,
+else the packaged files). With `--office CODE` it reads that office from the database and
+checks places against the office's own regions (`offices.regions.index_for`).
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ import json
 import sys
 from datetime import date
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from loket.domain.intake import parse
+from loket.domain.regions import RegionIndex
+from loket.offices.models import Office
+from loket.offices.regions import RegionFileMissing, index_for
 
 
 def input_problem(code: str, message: str) -> dict[str, object]:
@@ -30,9 +37,9 @@ def input_problem(code: str, message: str) -> dict[str, object]:
     }
 
 
-def answer(line: str, as_json: bool) -> dict[str, object]:
+def answer(line: str, as_json: bool, regions: RegionIndex | None = None) -> dict[str, object]:
     if not as_json:
-        return parse(line).to_dict()
+        return parse(line, regions=regions).to_dict()
     try:
         item = json.loads(line)
     except ValueError:
@@ -45,7 +52,7 @@ def answer(line: str, as_json: bool) -> dict[str, object]:
             today = date.fromisoformat(str(item["date"]))
         except ValueError:
             return input_problem("input_bad_date", 'Nilai "date" harus tanggal YYYY-MM-DD.')
-    return parse(item["text"], today).to_dict()
+    return parse(item["text"], today, regions).to_dict()
 
 
 class Command(BaseCommand):
@@ -59,20 +66,44 @@ class Command(BaseCommand):
             dest="as_json",
             help='each input line is {"text": "...", "date": "YYYY-MM-DD"} (date optional: ages on that day)',
         )
+        parser.add_argument(
+            "--office",
+            default="",
+            help="check places against this office's regions, e.g. 36.71 (reads the database)",
+        )
 
-    def handle(self, *args, as_json: bool = False, **options):
+    def handle(self, *args, as_json: bool = False, office: str = "", **options):
+        regions = office_regions(office.strip()) if office.strip() else None
         # Bytes out, UTF-8 always: names and places are not ASCII-only, whatever the locale.
         out = sys.stdout.buffer
         for raw in sys.stdin.buffer:
             line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
             try:
-                result = answer(line, as_json)
+                result = answer(line, as_json, regions)
             except Exception as exc:  # one bad line must not stop the others
                 result = input_problem(
                     "internal_error", f"Pesan ini tidak dapat diperiksa ({type(exc).__name__})."
                 )
             out.write((_dumps(result) + "\n").encode("utf-8"))
             out.flush()
+
+
+def office_regions(code: str) -> RegionIndex:
+    """The regions of the office named by --office; a clear error when it cannot be read."""
+    try:
+        found = Office.objects.filter(code=code).first()
+        known = ", ".join(Office.objects.values_list("code", flat=True)) if found is None else ""
+    except DatabaseError as exc:
+        raise CommandError(
+            f"Kantor {code} tidak dapat dibaca dari database ({type(exc).__name__}). "
+            "Jalankan `loket migrate` dulu, atau pakai `loket parse` tanpa --office."
+        ) from exc
+    if found is None:
+        raise CommandError(f"Kantor {code} tidak dikenal (terdaftar: {known or '-'}).")
+    try:
+        return index_for(found)
+    except RegionFileMissing as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def _dumps(result: dict[str, object]) -> str:
