@@ -77,7 +77,7 @@ def next_pickup(
             self.service, self.fields = service.value, {"jenis": jenis}
             self.office_id = token.office_id
 
-    plan = plan_for(_Probe(), calendar, begin)  # type: ignore[arg-type]
+    plan = plan_for(_Probe(), calendar, begin)  # type: ignore[arg-type]  # a stand-in with the three fields plan_for reads, not a Case
     session = None
     if plan.purpose and plan.earliest is not None:
         found = available_sessions(plan.schedule, plan.purpose, plan.earliest, calendar, limit=1)

@@ -16,9 +16,9 @@ from loket.console.services import SERVICES
 from loket.scheduling.models import HandOver
 
 # The services, as declared once (`loket.domain.intake.services`).
-ServiceCode = enum.Enum("ServiceCode", {code: code for code in SERVICES}, type=str)  # type: ignore[misc]
-CorrectionReason = enum.Enum("CorrectionReason", {key: key for key in REASONS}, type=str)  # type: ignore[misc]
-Relation = enum.Enum("Relation", {value: value for value in HandOver.Relation.values}, type=str)  # type: ignore[misc]
+ServiceCode = enum.Enum("ServiceCode", {code: code for code in SERVICES}, type=str)  # type: ignore[misc]  # an Enum built from the one service declaration
+CorrectionReason = enum.Enum("CorrectionReason", {key: key for key in REASONS}, type=str)  # type: ignore[misc]  # an Enum built from the correction reasons
+Relation = enum.Enum("Relation", {value: value for value in HandOver.Relation.values}, type=str)  # type: ignore[misc]  # an Enum built from the model choices
 
 KecamatanCode = Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}\.\d{2}$")]
 # Free text from a client: bounded, and never a NUL (PostgreSQL refuses it in text).

@@ -36,7 +36,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_from(request.META.get("HTTP_X_REQUEST_ID"))
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id  # type: ignore[attr-defined]  # our own attribute on Django's request
         # Kept until the response is closed (not reset on the way out): Django logs a 4xx or
         # 5xx answer after the middleware chain has returned, and that line needs the id too.
         current_request_id.set(request_id)

@@ -239,12 +239,14 @@ def _copy(cursor, model, columns: tuple, rows: list[tuple]) -> None:
 def _write(cases: list[tuple], case_cols, events: list[tuple], event_cols) -> None:
     if not cases:
         return
+    # The demo data belongs to the only office (the first one).
+    office_id = default_office()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            _copy(cursor, Case, (*case_cols, "updated_at"), [(*row, row[9]) for row in cases])
+            columns = (*case_cols, "updated_at", "office_id")
+            _copy(cursor, Case, columns, [(*row, row[9], office_id) for row in cases])
             _copy(cursor, CaseEvent, event_cols, events)
         return
-    office_id = default_office()
     Case.objects.bulk_create(
         Case(**dict(zip(case_cols, row, strict=True)), updated_at=row[9], office_id=office_id)
         for row in cases
