@@ -19,6 +19,14 @@ from loket.precheck.reading import UnreadableFile, read_document
 REFUSED = "refused: "
 
 
+def _kind(exc: Exception) -> str:
+    """The error's type; an extension module that could not be mapped under the memory cap
+    (ImportError/OSError "Cannot allocate memory", ENOMEM) is the memory cap too."""
+    if isinstance(exc, ImportError | OSError) and "allocate memory" in str(exc):
+        return "MemoryError"
+    return type(exc).__name__
+
+
 def main(argv: list[str]) -> int:
     content_type, seconds, engine = argv[0], float(argv[1]), argv[2]
     data = sys.stdin.buffer.read()
@@ -30,7 +38,7 @@ def main(argv: list[str]) -> int:
         print(f"{REFUSED}{exc.detail}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - every failure becomes a reason, never a traceback
-        print(type(exc).__name__, file=sys.stderr)
+        print(_kind(exc), file=sys.stderr)
         return 2
     printed: dict = {"reading": dataclasses.asdict(reading)}
     if reading.photo is not None and content_type.startswith("image/"):

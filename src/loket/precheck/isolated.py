@@ -78,6 +78,11 @@ def _why(returncode: int, stderr: bytes) -> str:
     if last[0].startswith(REFUSED):
         return f"Berkas ditolak pemeriksaan berkas: {last[0].removeprefix(REFUSED)}"[:200]
     kind = last[0].split(":", 1)[0][:60]
-    if "MemoryError" in kind:
+    # Out of memory before the child's own handler ran (an import at start-up under the cap).
+    if "MemoryError" in kind or b"Cannot allocate memory" in stderr:
         return "Berkas terlalu berat untuk dibaca (batas memori)."
+    if kind == "ImportError":
+        # The engine is found (else the reading says "not_checked"), so an import failing in
+        # the child is an extension module that could not load: the cap, or a broken install.
+        return "Pembaca tidak dapat dimuat (batas memori terlalu kecil, atau pemasangan rusak)."
     return f"Berkas tidak dapat dibaca ({kind})."
