@@ -12,6 +12,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from loket.offices.models import default_office
@@ -209,11 +211,6 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.request_number
 
-    def save(self, *args, **kwargs) -> None:
-        if self.office_id is None and self.resident_id is not None:
-            self.office_id = Resident.objects.values_list("office_id", flat=True).get(pk=self.resident_id)
-        super().save(*args, **kwargs)
-
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
@@ -255,6 +252,14 @@ class Case(models.Model):
             )
         self.state, self.state_changed_at = new_state, now
         return event
+
+
+@receiver(pre_save, sender=Case, dispatch_uid="cases.office_from_resident")
+def _office_from_resident(sender, instance: Case, raw: bool = False, **kwargs) -> None:
+    """A case belongs to its resident's office when none is named: a signal rather than a
+    `save()` of its own, so that `core.rows.insert_row` (which sends it) may write cases."""
+    if not raw and instance.office_id is None and instance.resident_id is not None:
+        instance.office_id = Resident.objects.values_list("office_id", flat=True).get(pk=instance.resident_id)
 
 
 class CaseEvent(models.Model):

@@ -24,6 +24,7 @@ from loket.cases.models import (
     next_request_number,
 )
 from loket.cases.workflow import attach_resent_document, refresh_completeness
+from loket.core.rows import fetch_row, insert_row
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,16 @@ class Request:
     kode_desa: str = ""
 
 
+_OPEN = sorted(OPEN_STATES)
+_OPEN_CASE = (
+    f"resident_id = %s AND service = %s AND subject = %s AND state IN ({', '.join(['%s'] * len(_OPEN))}) "
+    "ORDER BY id LIMIT 1"
+)
+
+
 def _open_case(resident: Resident, service: str, subject: str) -> Case | None:
-    return (
-        Case.objects.select_for_update()
-        .filter(resident=resident, service=service, subject=subject, state__in=sorted(OPEN_STATES))
-        .first()
-    )
+    """The resident's open case of this service and subject, locked (written out: once per request)."""
+    return fetch_row(Case, _OPEN_CASE, [resident.pk, service, subject, *_OPEN], lock=True)
 
 
 def _apply(case: Case, request: Request) -> None:
@@ -84,7 +89,7 @@ def open_or_update(
         _apply(case, request)
         try:
             with transaction.atomic():
-                case.save()
+                insert_row(case)  # once per request: written out (core/rows.py), signals sent
         except IntegrityError:
             # Another worker opened it a moment ago: update that one.
             case = _open_case(resident, request.service, request.subject)
@@ -99,9 +104,9 @@ def open_or_update(
 
 def note(case: Case, text: str, *, source: str = "channel") -> CaseEvent:
     """A history entry that does not change the state (consent given, files received ...)."""
-    return CaseEvent.objects.create(
-        case=case, from_state=case.state, to_state=case.state, source=source, note=text
-    )
+    event = CaseEvent(case=case, from_state=case.state, to_state=case.state, source=source, note=text)
+    insert_row(event)  # once per new case: written out (core/rows.py), its signals sent
+    return event
 
 
 def missing_documents(case: Case, documents: list | None = None) -> list[ChecklistItem]:

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import Any, Literal, TypeVar
 
-from django.db import connection
-from django.db.models import Field, Model
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field, Model, signals
 
 from loket.jobs.queue import db_time  # noqa: F401 - one definition, in the queue below the core
+
+M = TypeVar("M", bound=Model)
 
 
 def read_column(sql: str, params: list) -> list:
@@ -85,3 +88,132 @@ def add_to_row(model: type[Model], key: dict, amounts: dict) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*amounts.values(), *params])
         return cursor.rowcount
+
+
+# --- whole rows: INSERT one new instance, SELECT one by a condition ------------------------
+
+
+def _plain(model: type[Model]) -> bool:
+    """True when `save()` of this model is the ORM's own, with no parent table and no
+    database defaults: then the INSERT written out here (with the save signals sent as
+    `save()` sends them) does exactly what `save()` would."""
+    meta = model._meta
+    return (
+        model.save is Model.save
+        and not meta.parents
+        and not any(f.has_db_default() for f in meta.local_concrete_fields)
+    )
+
+
+@cache
+def _insert_shape(model: type[Model], unless: tuple[str, ...], vendor: str) -> tuple[list[Field], str]:
+    meta = model._meta
+    fields: list[Field] = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # type: ignore[arg-type]  # concrete: a column
+    pk = connection.ops.quote_name(meta.pk.column)  # type: ignore[arg-type]  # every model has a key column
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names are ours
+    if unless:
+        sql += f" ON CONFLICT ({', '.join(_column(model, name)[1] for name in unless)}) DO NOTHING"
+    return fields, f"{sql} RETURNING {pk}"
+
+
+def insert_row(obj: Model, *, unless: tuple[str, ...] = ()) -> bool:
+    """Save a new instance, as `obj.save(force_insert=True)` would: `pre_save` and
+    `post_save` sent, its defaults, `auto_now` and the fields' own preparation of values;
+    the primary key is set on `obj`. Returns True.
+
+    `unless` names the fields of a unique constraint: when a row with the same values exists,
+    nothing is written, no `post_save` is sent and False is returned (one statement; no
+    savepoint to go on after an IntegrityError). A model with its own `save()`, a parent
+    table or database defaults is saved by the ORM (then `unless` takes a savepoint)."""
+    model = type(obj)
+    if not _plain(model) or obj.pk is not None or not connection.features.can_return_columns_from_insert:
+        if not unless:
+            obj.save(force_insert=True)
+            return True
+        try:
+            with transaction.atomic():
+                obj.save(force_insert=True)
+        except IntegrityError:
+            if not model._default_manager.filter(**{n: getattr(obj, n) for n in unless}).exists():
+                raise  # another constraint refused it: an error like any other
+            return False
+        return True
+    using = connection.alias
+    with transaction.mark_for_rollback_on_error(using):  # as `save()`: an error spoils the block
+        signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+        fields, sql = _insert_shape(model, unless, connection.vendor)
+        values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+        if row is None:
+            return False  # `unless`: the row exists
+        obj.pk = row[0]
+        obj._state.adding = False
+        obj._state.db = using
+        signals.post_save.send(
+            sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
+        )
+    return True
+
+
+@cache
+def _select_shape(
+    model: type[Model], names: tuple[str, ...] | None, where: str, lock: str, vendor: str
+) -> tuple[str, list[str], list[tuple[int, list, Any]]]:
+    meta = model._meta
+    # In the model's order of fields: `from_db` reads the values in that order.
+    wanted = None if names is None else {_column(model, n)[0].name for n in names}
+    fields = [f for f in meta.concrete_fields if wanted is None or f.primary_key or f.name in wanted]
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # type: ignore[arg-type]  # concrete: a column
+    features = connection.features
+    locking = ""
+    if lock and features.has_select_for_update:
+        skip = lock == "skip_locked" and features.has_select_for_update_skip_locked
+        locking = " FOR UPDATE SKIP LOCKED" if skip else " FOR UPDATE"
+    sql = f"SELECT {columns} FROM {table} WHERE {where}{locking}"  # noqa: S608 - names are ours
+    converters = []
+    for index, field in enumerate(fields):
+        column = field.get_col(meta.db_table)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converters.append((index, found, column))
+    return sql, [f.attname for f in fields], converters
+
+
+def fetch_rows(
+    model: type[M],
+    where: str,
+    params: list,
+    *,
+    lock: bool | Literal["skip_locked"] = False,
+    only: tuple[str, ...] | None = None,
+) -> list[M]:
+    """The rows matching `where` (SQL over the table's columns, e.g. "id = %s ORDER BY id")
+    as instances, their values converted by the fields as the ORM converts them. `lock`:
+    FOR UPDATE (where the database has it), "skip_locked" skipping rows others hold;
+    `only`: those fields (and the key) loaded, the rest deferred."""
+    shape = "skip_locked" if lock == "skip_locked" else ("update" if lock else "")
+    sql, attnames, converters = _select_shape(model, only, where, shape, connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        values = list(row)
+        for index, functions, column in converters:
+            for convert in functions:
+                values[index] = convert(values[index], column, connection)
+        found.append(model.from_db(connection.alias, attnames, values))
+    return found
+
+
+def fetch_row(
+    model: type[M], where: str, params: list, *, lock: bool = False, only: tuple[str, ...] | None = None
+) -> M | None:
+    """The first row `fetch_rows` finds (give `where` its ORDER BY and LIMIT), or None."""
+    rows = fetch_rows(model, where, params, lock=lock, only=only)
+    return rows[0] if rows else None

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from loket.core.rows import fetch_row
 from loket.domain.skm import UNSUR
 from loket.messaging import port
 from loket.survey.invitations import DECLINE, START, key_of
@@ -148,14 +149,17 @@ def _close(survey: Survey, status: Status, now: dt.datetime) -> None:
     survey.save(update_fields=["status", "closed_at", "resident_key", "step"])
 
 
+_OPEN_SURVEY = f"resident_key = %s AND status IN ({', '.join(['%s'] * len(OPEN))})"
+
+
 def _open_survey(resident: Any, now: dt.datetime, pk: int | None = None) -> Survey | None:
     """The resident's open survey (locked), closing it first when it has expired."""
-    qs = Survey.objects.select_for_update().filter(
-        resident_key=key_of("resident", resident.pk), status__in=OPEN
-    )
+    # Asked of every text a resident types, mostly of no survey: written out (core/rows.py).
+    where = _OPEN_SURVEY
+    params: list[Any] = [key_of("resident", resident.pk), *(s.value for s in OPEN)]
     if pk is not None:
-        qs = qs.filter(pk=pk)
-    survey = qs.order_by("-invited_at").first()
+        where, params = f"id = %s AND {where}", [pk, *params]
+    survey = fetch_row(Survey, f"{where} ORDER BY invited_at DESC LIMIT 1", params, lock=True)
     if survey is not None and survey.expires_at <= now:
         _close(survey, Status.EXPIRED, now)
         return None

@@ -1,8 +1,9 @@
-"""When an officer will look at a request: the office's one calendar, and the queue's pace.
+"""When an officer will look at a request: its office's calendar, and that office's queue and pace.
 
-The calendar is scheduling's (`office_calendar()`: national holidays, cuti bersama, the
-office's closures and extra days, its hours per weekday), so the channel never tells a
-resident the office opens on a day the scheduling side knows it is shut.
+The calendar is scheduling's (`office_calendar(office)`: national holidays, cuti bersama, the
+office's own closures and extra days, the hours per weekday), so the channel never tells a
+resident the office opens on a day the scheduling side knows it is shut, nor reads another
+office's day off, queue or pace as theirs.
 
 Outside office hours the reply also estimates the resident's turn: the cases ahead in that
 service's queue divided by the officers' recent pace (cases decided per working hour over
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 from django.db.models.signals import post_delete, post_save
 
 from loket.cases.models import Case, CaseEvent, State
+from loket.core.rows import read_column
 from loket.domain.calendar import OfficeCalendar, long_date
 from loket.scheduling.models import ExtraServiceDay, OfficeClosure, OfficeHours
 from loket.scheduling.office import office_calendar
@@ -33,15 +35,18 @@ PACE_WORKING_DAYS = 5
 # An estimate further out than this many working days says only "more than".
 HORIZON_WORKING_DAYS = 20
 
-_cache: list = []  # [(expires, calendar)]
-_paces: dict[str, tuple[float, float | None]] = {}  # service -> (expires, pace)
+# Per office (None: every office's closures together, the installation's view).
+_cache: dict[int | None, tuple[float, OfficeCalendar]] = {}
+_paces: dict[tuple[int | None, str], tuple[float, float | None]] = {}  # (office, service) -> (expires, pace)
 
 
-def calendar() -> OfficeCalendar:
-    if _cache and _cache[0][0] > time.monotonic():
-        return _cache[0][1]
-    fresh = office_calendar()
-    _cache[:] = [(time.monotonic() + CACHE_SECONDS, fresh)]
+def calendar(office_id: int | None = None) -> OfficeCalendar:
+    """The calendar of an office (its closures and extra days; the hours are shared)."""
+    cached = _cache.get(office_id)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    fresh = office_calendar(office_id)
+    _cache[office_id] = (time.monotonic() + CACHE_SECONDS, fresh)
     return fresh
 
 
@@ -50,13 +55,15 @@ def forget_calendar(*args, **kwargs) -> None:
     _paces.clear()
 
 
-def recent_pace(service: str, now: dt.datetime, cal: OfficeCalendar) -> float | None:
+def recent_pace(
+    service: str, now: dt.datetime, cal: OfficeCalendar, office_id: int | None = None
+) -> float | None:
     """`pace`, read at most every CACHE_SECONDS per process: a night of requests shares one count."""
-    cached = _paces.get(service)
+    cached = _paces.get((office_id, service))
     if cached and cached[0] > time.monotonic():
         return cached[1]
-    value = pace(service, now, cal)
-    _paces[service] = (time.monotonic() + CACHE_SECONDS, value)
+    value = pace(service, now, cal, office_id)
+    _paces[(office_id, service)] = (time.monotonic() + CACHE_SECONDS, value)
     return value
 
 
@@ -70,18 +77,18 @@ def local(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(WIB)
 
 
-def next_officer_time(now: dt.datetime) -> dt.datetime:
+def next_officer_time(now: dt.datetime, office_id: int | None = None) -> dt.datetime:
     """`now` (in WIB) if the office is open, else its next opening time (WIB)."""
-    return calendar().next_opening(local(now))
+    return calendar(office_id).next_opening(local(now))
 
 
-def is_open(now: dt.datetime) -> bool:
-    return calendar().is_open(local(now))
+def is_open(now: dt.datetime, office_id: int | None = None) -> bool:
+    return calendar(office_id).is_open(local(now))
 
 
-def officer_time_text(now: dt.datetime) -> str:
+def officer_time_text(now: dt.datetime, office_id: int | None = None) -> str:
     """'hari ini, pada jam kerja' or 'Senin, 30 November 2026 mulai pukul 07.30 WIB'."""
-    when = next_officer_time(now)
+    when = next_officer_time(now, office_id)
     here = local(now)
     if when == here:
         return "hari ini, pada jam kerja"
@@ -100,9 +107,12 @@ def _working_hours(cal: OfficeCalendar, day: dt.date) -> tuple[dt.datetime, dt.d
     return dt.datetime.combine(day, hours[0], tzinfo=WIB), dt.datetime.combine(day, hours[1], tzinfo=WIB)
 
 
-def pace(service: str, now: dt.datetime, cal: OfficeCalendar | None = None) -> float | None:
-    """Cases of `service` decided per working hour over the last working days; None if unknown."""
-    cal = cal or calendar()
+def pace(
+    service: str, now: dt.datetime, cal: OfficeCalendar | None = None, office_id: int | None = None
+) -> float | None:
+    """Cases of `service` (of one office, or of all) decided per working hour over the last
+    working days; None if unknown."""
+    cal = cal or calendar(office_id)
     here = local(now)
     day, days, hours = here.date(), 0, 0.0
     start = None
@@ -120,22 +130,29 @@ def pace(service: str, now: dt.datetime, cal: OfficeCalendar | None = None) -> f
         day -= dt.timedelta(days=1)
     if start is None or hours < 0.5:
         return None
-    decided = CaseEvent.objects.filter(
+    decisions = CaseEvent.objects.filter(
         case__service=service,
         to_state__in=[State.APPROVED, State.REJECTED, State.NEEDS_CORRECTION],
         at__gte=start,
         at__lte=now,
-    ).count()
+    )
+    if office_id is not None:
+        decisions = decisions.filter(case__office_id=office_id)
+    decided = decisions.count()
     return decided / hours if decided else None
 
 
 def cases_ahead(case) -> int:
-    """Complete requests of the same service already waiting for (or with) an officer."""
-    return (
-        Case.objects.filter(service=case.service, state__in=[State.QUEUED, State.IN_REVIEW])
-        .exclude(pk=case.pk)
-        .count()
-    )
+    """Complete requests of the same service and office already waiting for (or with) an officer."""
+    # Once per request answered: written out (core/rows.py).
+    params = [case.office_id, case.service, State.QUEUED.value, State.IN_REVIEW.value, case.pk]
+    return read_column(_AHEAD, params)[0]
+
+
+_AHEAD = (
+    f"SELECT COUNT(*) FROM {Case._meta.db_table} "  # noqa: S608 - our table
+    "WHERE office_id = %s AND service = %s AND state IN (%s, %s) AND id <> %s"
+)
 
 
 def estimated_turn(ahead: int, rate: float, opening: dt.datetime, cal: OfficeCalendar) -> dt.datetime | None:
@@ -166,7 +183,7 @@ def turn_text(case, now: dt.datetime) -> str:
     Open office: 'Petugas akan memeriksa hari ini, pada jam kerja.'. Closed: when it opens
     and, from the recent pace, roughly when this request's turn comes.
     """
-    cal = calendar()
+    cal = calendar(case.office_id)  # the case's office: its closures, its queue, its pace
     here = local(now)
     if cal.is_open(here):
         return "Petugas akan memeriksa hari ini, pada jam kerja."
@@ -177,7 +194,7 @@ def turn_text(case, now: dt.datetime) -> str:
         else f"{long_date(opening.date())} pukul {opening:%H.%M} WIB"
     )
     lines = [f"Kantor sedang tutup. Kantor buka lagi {when}."]
-    rate = recent_pace(case.service, now, cal)
+    rate = recent_pace(case.service, now, cal, case.office_id)
     ahead = cases_ahead(case)
     turn = estimated_turn(ahead, rate, opening, cal) if rate else None
     before = f"Ada {ahead} permohonan {case.service} lain sebelum Anda. " if ahead else ""

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
@@ -38,6 +38,7 @@ from loket.channels.whatsapp.models import (
     QuarantinedItem,
 )
 from loket.channels.whatsapp.sending import release_held
+from loket.core.rows import fetch_row, fetch_rows, insert_row, read_column, update_row
 from loket.jobs import queue
 from loket.offices.models import default_office
 
@@ -117,9 +118,14 @@ def dispatch_pending(limit: int = 50, *, failed: list[int] | None = None) -> int
         quarantine.open_incident_if_quarantined()
 
 
+# Deliveries still to split (as `waiting()`), written out: asked at least twice per delivery.
+_WAITING = "dispatched_at IS NULL AND quarantined_at IS NULL"
+_WAITING_IDS = f"SELECT id FROM {Delivery._meta.db_table} WHERE {_WAITING} ORDER BY id LIMIT %s"  # noqa: S608
+
+
 def _dispatch_pending(limit: int, failed: list[int] | None) -> int:
     budget = max(1, settings.LOKET_WA_DISPATCH_CHUNK)
-    ids = list(waiting().values_list("pk", flat=True)[:limit])
+    ids = read_column(_WAITING_IDS, [limit])
     if not ids:
         return 0
     try:
@@ -163,7 +169,12 @@ def _dispatch(ids: list[int], budget: int) -> tuple[int, int]:
 
     Call inside a transaction: rows another worker is splitting are skipped, not waited for.
     """
-    batch = list(waiting().filter(pk__in=ids).select_for_update(skip_locked=True))
+    batch = fetch_rows(
+        Delivery,
+        f"{_WAITING} AND id IN ({', '.join(['%s'] * len(ids))}) ORDER BY id",
+        ids,
+        lock="skip_locked",
+    )
     shared = _Batch()
     finished: list[int] = []  # deliveries done in one go without new flags: one statement
     used = worked = 0
@@ -172,7 +183,9 @@ def _dispatch(ids: list[int], budget: int) -> tuple[int, int]:
             break
         worked += 1
         used += _split_delivery(delivery, shared, budget - used, finished)
-    if finished:
+    if len(finished) == 1:  # most deliveries come one by one: written out
+        update_row(Delivery, finished[0], {"dispatched_at": timezone.now()})
+    elif finished:
         Delivery.objects.filter(pk__in=finished).update(dispatched_at=timezone.now())
     _open_windows(shared.pending)
     # One resident's messages in WhatsApp's timestamp order, whatever order they came in.
@@ -437,27 +450,36 @@ def resident_for(
     A new resident belongs to the office of the number it wrote to (`office_id`, the routing
     by receiving phone-number id; docs/offices.md): a person writing to two offices is two
     residents, one per office."""
-    match = Q(pk__in=[])
+    # Once per message: written out (core/rows.py), the same statement as the ORM's.
+    alternatives, params = [], [phone_number_id]
     if bsuid:
-        match |= Q(bsuid=bsuid) | Q(user_id=bsuid)
+        alternatives += ["bsuid = %s", "user_id = %s"]
+        params += [bsuid, bsuid]
     if wa_id:
-        match |= Q(wa_id=wa_id) | Q(user_id=wa_id)
-    resident = Resident.objects.filter(match, channel_number=phone_number_id).order_by("pk").first()
+        alternatives += ["wa_id = %s", "user_id = %s"]
+        params += [wa_id, wa_id]
+    resident = (
+        fetch_row(
+            Resident, f"channel_number = %s AND ({' OR '.join(alternatives)}) ORDER BY id LIMIT 1", params
+        )
+        if alternatives
+        else None
+    )
     if resident is None:
-        try:
-            with transaction.atomic():
-                return Resident.objects.create(
-                    office_id=office_id if office_id is not None else _office_of_number(phone_number_id),
-                    channel_number=phone_number_id,
-                    user_id=bsuid or wa_id,
-                    wa_id=wa_id,
-                    phone=wa_id,
-                    bsuid=bsuid,
-                    profile_name=name[:200],
-                    last_inbound_at=writing_at,
-                )
-        except IntegrityError:
-            resident = Resident.objects.get(channel_number=phone_number_id, user_id=bsuid or wa_id)
+        created = Resident(
+            office_id=office_id if office_id is not None else _office_of_number(phone_number_id),
+            channel_number=phone_number_id,
+            user_id=bsuid or wa_id,
+            wa_id=wa_id,
+            phone=wa_id,
+            bsuid=bsuid,
+            profile_name=name[:200],
+            last_inbound_at=writing_at,
+        )
+        # Another worker may have created them a moment ago: then that row is theirs.
+        if insert_row(created, unless=("channel_number", "user_id")):
+            return created
+        resident = Resident.objects.get(channel_number=phone_number_id, user_id=bsuid or wa_id)
     changed: dict[str, str] = {}
     # The phone number is an attribute that may appear later (or change): keep the newest.
     if wa_id and resident.wa_id != wa_id:
@@ -506,9 +528,9 @@ def _record_message(
             cleaning.flag("errors:" + ",".join(str(e.get("code")) for e in _items(message.get("errors"))))
         )
     if phone_number_id not in shared.numbers:
-        shared.numbers[phone_number_id] = PhoneNumber.objects.filter(
-            phone_number_id=phone_number_id, active=True
-        ).first()
+        shared.numbers[phone_number_id] = fetch_row(
+            PhoneNumber, "phone_number_id = %s AND active = %s ORDER BY id LIMIT 1", [phone_number_id, True]
+        )
     number = shared.numbers[phone_number_id]
     resident = None
     if number is None:
@@ -535,27 +557,23 @@ def _record_message(
         resident = shared.residents[who]
     else:
         msg_flags.append("no_sender")
-    try:
-        with transaction.atomic():
-            record = InboundMessage.objects.create(
-                wamid=wamid,
-                delivery=delivery,
-                phone_number_id=phone_number_id,
-                resident=resident,
-                type=kind,
-                sent_at=sent_at,
-                payload=message,
-                summary=summarise(message)[:4000],
-                flags=msg_flags,
-                media_state=InboundMessage.Media.PENDING if kind in FILE_TYPES else "",
-                # Nothing to do for a message no one may answer: officers see it flagged.
-                handled_at=timezone.now() if resident is None else None,
-            )
-    except IntegrityError:
-        # A redelivery (Meta repeats for days), or the same message in a concurrent one; any
-        # other refusal is a failure like any other (never taken for a duplicate and dropped).
-        if not InboundMessage.objects.filter(wamid=wamid).exists():
-            raise
+    record = InboundMessage(
+        wamid=wamid,
+        delivery=delivery,
+        phone_number_id=phone_number_id,
+        resident=resident,
+        type=kind,
+        sent_at=sent_at,
+        payload=message,
+        summary=summarise(message)[:4000],
+        flags=msg_flags,
+        media_state=InboundMessage.Media.PENDING if kind in FILE_TYPES else "",
+        # Nothing to do for a message no one may answer: officers see it flagged.
+        handled_at=timezone.now() if resident is None else None,
+    )
+    # A redelivery (Meta repeats for days), or the same message in a concurrent one, is
+    # skipped; any other refusal raises like any other failure (never taken for a duplicate).
+    if not insert_row(record, unless=("wamid",)):
         return None
     if resident is None:
         return None

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from loket.channels.whatsapp import templates
 from loket.channels.whatsapp.models import OutboundMessage
 from loket.channels.whatsapp.sending import PRIORITY, schedule
+from loket.core.rows import insert_row
 
 
 def enqueue(
@@ -44,6 +45,6 @@ def enqueue(
     )
     if document is not None:
         message.document.save(document_name or "dokumen.pdf", ContentFile(document), save=False)
-    message.save()
+    insert_row(message)  # at least once per message answered: written out (core/rows.py)
     schedule(message)  # the send job is recorded in the same transaction as the message
     return message

@@ -21,6 +21,7 @@ from loket.channels.whatsapp.conversation.identity import same_person
 from loket.channels.whatsapp.conversation.shared import reply
 from loket.channels.whatsapp.conversation.wording import consent_thanks
 from loket.channels.whatsapp.models import CaseConsent, InboundMessage
+from loket.core.rows import insert_row
 from loket.messaging import choices
 from loket.offices.models import Office
 
@@ -74,7 +75,8 @@ def consent_for(resident: Resident, case: Case, *, created: bool) -> CaseConsent
     consent = None if created else CaseConsent.objects.filter(case=case).first()
     if consent is None:
         version = notice_version()
-        consent = CaseConsent.objects.create(case=case, notice_version=version)
+        consent = CaseConsent(case=case, notice_version=version)
+        insert_row(consent)  # once per new case: written out (core/rows.py)
         if resident.consent_at is not None and resident.consent_version == version:
             # Consent is per resident and notice version; it covers the new case too. A new
             # version (a material change of the notice) asks again.

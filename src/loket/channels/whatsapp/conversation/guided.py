@@ -26,6 +26,7 @@ from loket.channels.whatsapp.conversation.keywords import Applies
 from loket.channels.whatsapp.conversation.shared import OnDemand, regions_of, reply
 from loket.channels.whatsapp.conversation.wording import progress_lines, wrong_number_text
 from loket.channels.whatsapp.models import GuidedConversation, PhoneNumber
+from loket.core.rows import fetch_row
 from loket.domain.calendar import parse_date
 from loket.domain.intake import SERVICES, Service, canonical_message, parse
 from loket.domain.intake import guided as flow
@@ -56,7 +57,13 @@ def idle_limit() -> dt.timedelta:
 
 def current(resident: Resident) -> GuidedConversation | None:
     """The resident's active conversation, locked; an abandoned one is ended politely first."""
-    row = GuidedConversation.objects.filter(resident=resident).exclude(step=Step.IDLE).only("pk").first()
+    # Asked of every text a resident types, mostly of no conversation: written out.
+    row = fetch_row(
+        GuidedConversation,
+        "resident_id = %s AND step <> %s ORDER BY id LIMIT 1",
+        [resident.pk, Step.IDLE.value],
+        only=(),
+    )
     if row is None:
         return None
     conv = (

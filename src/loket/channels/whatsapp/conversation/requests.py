@@ -70,5 +70,5 @@ def want_officer(resident: Resident, conversation: Conversation | OnDemand) -> N
     reply(
         resident,
         "Baik, pesan Anda kami teruskan ke petugas. Petugas akan membalas "
-        f"{officer_time_text(timezone.now())}. Mohon ditunggu.",
+        f"{officer_time_text(timezone.now(), resident.office_id)}. Mohon ditunggu.",
     )
