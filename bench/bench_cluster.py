@@ -16,7 +16,7 @@ figures and the extrapolation to a national installation.
     .venv/bin/python -m bench.bench_cluster [--offices 10] [--rates 20,40,60,80] [--seconds 15]
 
 Processes are the fault suite's (`tests.faults.stack`: own process groups, logs in a
-temporary folder), CPU is read as in `bench_reply_latency`; the scratch database is
+temporary folder), CPU is read and webhooks posted by `bench.posting`; the scratch database is
 created on 127.0.0.1 and dropped afterwards (or BENCH_DATABASE_SERVER=postgresql://...).
 """
 
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import http.client
 import os
 import shutil
 import statistics
@@ -40,7 +39,7 @@ import django
 import httpx
 import psycopg
 
-from bench.bench_reply_latency import _cpu, _machine_cpu
+from bench.posting import machine_cpu, post_signed, process_cpu
 from loket.channels.whatsapp import envelopes
 
 SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgresql://postgres@127.0.0.1:5432")
@@ -318,23 +317,16 @@ def _step(
     lock = threading.Lock()
 
     def send(wa_id: str, port: int, body: bytes, headers: dict) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        try:
-            with lock:
-                started[wa_id] = time.time()
-            connection.request("POST", "/webhooks/whatsapp", body=body, headers=headers)
-            status = connection.getresponse().status
-        except OSError:
-            status = 0
-        finally:
-            connection.close()
+        with lock:
+            started[wa_id] = time.time()
+        status = post_signed(port, body, headers)
         with lock:
             statuses.append(status)
 
     kinds = {"loket serve": serves, "loket worker": workers, "fake Graph API": [graph]}
-    cpu_before = {kind: sum(_cpu(session=p.pid) for p in group) for kind, group in kinds.items()}
+    cpu_before = {kind: sum(process_cpu(session=p.pid) for p in group) for kind, group in kinds.items()}
     postgres_before, db_before = _backend_cpu(database_url), _database_counters(database_url)
-    machine_before, own_before = _machine_cpu(), time.process_time()
+    machine_before, own_before = machine_cpu(), time.process_time()
     begin_wall, begin = time.time(), time.monotonic()
     threads = []
     for n, post in enumerate(posts):
@@ -356,7 +348,10 @@ def _step(
         if len(first) >= total:
             break
         time.sleep(0.5)
-    cpu = {kind: sum(_cpu(session=p.pid) for p in group) - cpu_before[kind] for kind, group in kinds.items()}
+    cpu = {
+        kind: sum(process_cpu(session=p.pid) for p in group) - cpu_before[kind]
+        for kind, group in kinds.items()
+    }
     # Backends that ended during the step are missed; Loket's processes keep theirs
     # (LOKET_DB_CONN_MAX_AGE), so these are the few `loket` commands of the set-up.
     postgres_after = _backend_cpu(database_url)
@@ -365,7 +360,7 @@ def _step(
     )
     cpu["load generator"] = time.process_time() - own_before
     db_after = _database_counters(database_url)
-    busy, whole = (a - b for a, b in zip(_machine_cpu(), machine_before, strict=True))
+    busy, whole = (a - b for a, b in zip(machine_cpu(), machine_before, strict=True))
     step.ok_posts = sum(s == 200 for s in statuses)
     step.answered = len(first)
     step.accepted = sum(text.startswith(ACCEPTED) for _, text in first.values())

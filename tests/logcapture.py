@@ -12,18 +12,18 @@ import json
 import logging
 from collections.abc import Iterator
 
-from loket.core.logs import JsonFormatter
+from loket.core.logs import JsonFormatter, StderrHandler
 
 
 @contextlib.contextmanager
 def captured_logs() -> Iterator[list[dict]]:
     root = logging.getLogger()
     handler = next(h for h in root.handlers if h.name == "console")
-    assert isinstance(handler, logging.StreamHandler)
+    assert isinstance(handler, StderrHandler)
     buffer = io.StringIO()
-    # Swapped directly, not through setStream(): that flushes the old stream, which may be a
-    # capture file an earlier test's harness has closed by now.
-    old_stream, old_formatter, old_level = handler.stream, handler.formatter, root.level
+    # Pinned directly, not through setStream(): that flushes the old stream. Put back as it
+    # was (None: following sys.stderr), not pinned to the stderr of this moment.
+    old_stream, old_formatter, old_level = handler.pinned, handler.formatter, root.level
     handler.stream = buffer
     handler.setFormatter(JsonFormatter())
     root.setLevel(logging.DEBUG)

@@ -271,7 +271,11 @@ LOGGING = {
         "json": {"()": "loket.core.logs.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOKET_LOG_FORMAT, "filters": ["context"]}
+        "console": {
+            "class": "loket.core.logs.StderrHandler",
+            "formatter": LOKET_LOG_FORMAT,
+            "filters": ["context"],
+        }
     },
     "root": {"handlers": ["console"], "level": envstr("LOKET_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},

@@ -58,9 +58,10 @@ def test_personal_is_refused_unless_the_installation_allows_it(settings):
     [
         (["--services", "SIM"], "Layanan tidak dikenal"),
         (["--kecamatan", "99.99.99"], "Kode kecamatan tidak dikenal"),
+        (["--office", "99.99"], r"Kantor 99\.99 tidak dikenal \(terdaftar: 36\.03\)"),
     ],
 )
-def test_unknown_services_or_kecamatan_are_refused(args, message):
+def test_unknown_services_kecamatan_or_office_are_refused(args, message):
     with pytest.raises(CommandError, match=message):
         run("token", "add", "--name", "x", "--scope", "read", *args)
     assert not ApiToken.objects.exists()

@@ -3,16 +3,20 @@ identity or phone number ever written, whatever the code hands the logger."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import logging
+import logging.config
 import os
 import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
-from loket.core.logs import JsonFormatter, RecordContext, mask_personal
+from loket.core.logs import JsonFormatter, RecordContext, StderrHandler, mask_personal
 from loket.core.request_id import MAX_LENGTH, request_id_from
 from loket.jobs import queue
 from loket.jobs.models import Job
@@ -162,3 +166,34 @@ def test_an_unknown_log_format_stops_with_a_clear_error(tmp_path):
     done = _run_with("xml", tmp_path)
     assert done.returncode != 0
     assert "LOKET_LOG_FORMAT must be text or json, got 'xml'" in done.stderr
+
+
+def test_the_console_handler_writes_to_the_stderr_of_the_moment(capsys):
+    """Not to the one there was when logging was configured (here: the harness's, before
+    this test swapped in its own)."""
+    log.warning("written %s", "now")
+    assert "written now" in capsys.readouterr().err
+
+
+def test_logging_configured_under_a_stderr_closed_since_keeps_writing(capsys):
+    """What `loket.cli.main` did inside a test that captured its output: `django.setup()`
+    configured logging again under that test's stderr, which was closed after it; every
+    later line then failed with "--- Logging error --- ... I/O operation on closed file"."""
+    then = io.StringIO()
+    with contextlib.redirect_stderr(then):
+        logging.config.dictConfig(settings.LOGGING)
+    then.close()
+    log.warning("after the old stderr was closed")
+    err = capsys.readouterr().err
+    assert "Logging error" not in err and "after the old stderr was closed" in err
+
+
+def test_a_stream_set_on_the_handler_is_kept_until_it_is_set_to_none(capsys):
+    handler = StderrHandler()
+    buffer = io.StringIO()
+    assert handler.setStream(buffer) is sys.stderr
+    handler.handle(_record("to the buffer"))
+    handler.stream = None
+    handler.handle(_record("to stderr again"))
+    assert buffer.getvalue() == "to the buffer\n"
+    assert capsys.readouterr().err == "to stderr again\n"

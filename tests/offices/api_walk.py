@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tests.offices.paths import API
 from tests.offices.world import OfficeWorld
 
 ApiStep = tuple[str, Callable[[OfficeWorld], str], str]
-
-
-def _doc(b: OfficeWorld) -> int:
-    return b.booked.documents.first().pk
 
 
 API_WALK: dict[str, ApiStep] = {
@@ -25,17 +22,13 @@ API_WALK: dict[str, ApiStep] = {
     "api:api-root": ("get", lambda b: "/api/v1/", "free"),
     "api-unknown": ("get", lambda b: "/api/v1/nothing-here", "free"),
     "api:list_cases": ("get", lambda b: "/api/v1/cases", "list"),
-    "api:case_detail": ("get", lambda b: f"/api/v1/cases/{b.queued.pk}", "object"),
-    "api:document_file": (
-        "get",
-        lambda b: f"/api/v1/cases/{b.booked.pk}/documents/{_doc(b)}/file",
-        "object",
-    ),
-    "api:correction": ("post", lambda b: f"/api/v1/cases/{b.in_review.pk}/correction", "object"),
-    "api:approve": ("post", lambda b: f"/api/v1/cases/{b.in_review.pk}/approve", "object"),
-    "api:reject_case": ("post", lambda b: f"/api/v1/cases/{b.in_review.pk}/reject", "object"),
-    "api:mark_printed": ("post", lambda b: f"/api/v1/cases/{b.booked.pk}/printed", "object"),
-    "api:hand_over": ("post", lambda b: f"/api/v1/cases/{b.booked.pk}/hand-over", "object"),
+    "api:case_detail": ("get", API.case("queued"), "object"),
+    "api:document_file": ("get", API.document("booked", "/file"), "object"),
+    "api:correction": ("post", API.case("in_review", "/correction"), "object"),
+    "api:approve": ("post", API.case("in_review", "/approve"), "object"),
+    "api:reject_case": ("post", API.case("in_review", "/reject"), "object"),
+    "api:mark_printed": ("post", API.case("booked", "/printed"), "object"),
+    "api:hand_over": ("post", API.case("booked", "/hand-over"), "object"),
     "api:working_days": (
         "get",
         lambda b: "/api/v1/calendar/working-days?start=2026-12-01&end=2026-12-31",

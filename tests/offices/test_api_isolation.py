@@ -14,6 +14,7 @@ from django.test import override_settings
 
 from loket.api.tokens import issue
 from tests.offices.api_walk import API_WALK
+from tests.offices.paths import API
 from tests.offices.world import two_offices
 
 BODIES = {
@@ -66,7 +67,7 @@ def test_the_same_paths_serve_office_a_its_own_rows(client, offices):
     numbers = {item["request_number"] for item in listed.json()["items"]}
     assert {a.queued.request_number, a.in_review.request_number, a.booked.request_number} <= numbers
     assert not numbers & {b.queued.request_number, b.in_review.request_number, b.booked.request_number}
-    own = client.get(f"/api/v1/cases/{a.queued.pk}", headers={"Authorization": f"Bearer {token}"})
+    own = client.get(API.case("queued")(a), headers={"Authorization": f"Bearer {token}"})
     assert own.status_code == 200
 
 

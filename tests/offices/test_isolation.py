@@ -26,6 +26,7 @@ from openpyxl import load_workbook
 from loket.console.models import Role
 from tests.console.builders import sign_in
 from tests.offices.api_walk import API_WALK
+from tests.offices.paths import CONSOLE, OPERATOR, subscription
 from tests.offices.world import OfficeWorld, make_office_staff, two_offices
 
 pytestmark = pytest.mark.django_db
@@ -75,34 +76,18 @@ WALK: dict[str, tuple[str, Callable[[OfficeWorld], str], str]] = {
     "console:queue": ("get", lambda b: "/console/antrean/KIA/", "list"),
     "console:take": ("post", lambda b: "/console/antrean/KIA/ambil/", "list"),
     "console:export": ("get", lambda b: "/console/antrean/KIA/ekspor.csv", "list"),
-    "console:case": ("get", lambda b: f"/console/permohonan/{b.queued.pk}/", "object"),
-    "console:take_case": ("post", lambda b: f"/console/permohonan/{b.queued.pk}/ambil/", "object"),
-    "console:document": (
-        "get",
-        lambda b: f"/console/permohonan/{b.booked.pk}/dokumen/{b.booked.documents.first().pk}/",
-        "object",
-    ),
-    "console:label": (
-        "post",
-        lambda b: f"/console/permohonan/{b.in_review.pk}/dokumen/{b.in_review.documents.first().pk}/label/",
-        "object",
-    ),
-    "console:correction": ("post", lambda b: f"/console/permohonan/{b.in_review.pk}/perbaikan/", "object"),
-    "console:approve": ("post", lambda b: f"/console/permohonan/{b.in_review.pk}/setujui/", "object"),
-    "console:receipt": ("get", lambda b: f"/console/permohonan/{b.booked.pk}/bukti.pdf", "object"),
-    "console:reject": ("post", lambda b: f"/console/permohonan/{b.in_review.pk}/tolak/", "object"),
-    "console:hand_over": ("post", lambda b: f"/console/permohonan/{b.in_review.pk}/serahkan/", "object"),
-    "console:reply": ("post", lambda b: f"/console/permohonan/{b.in_review.pk}/balas/", "object"),
-    "console:checklist": (
-        "post",
-        lambda b: f"/console/permohonan/{b.in_review.pk}/daftar-dokumen/",
-        "object",
-    ),
-    "console:paper_consent": (
-        "post",
-        lambda b: f"/console/permohonan/{b.in_review.pk}/persetujuan-kertas/",
-        "object",
-    ),
+    "console:case": ("get", CONSOLE.case("queued", "/"), "object"),
+    "console:take_case": ("post", CONSOLE.case("queued", "/ambil/"), "object"),
+    "console:document": ("get", CONSOLE.document("booked", "/"), "object"),
+    "console:label": ("post", CONSOLE.document("in_review", "/label/"), "object"),
+    "console:correction": ("post", CONSOLE.case("in_review", "/perbaikan/"), "object"),
+    "console:approve": ("post", CONSOLE.case("in_review", "/setujui/"), "object"),
+    "console:receipt": ("get", CONSOLE.case("booked", "/bukti.pdf"), "object"),
+    "console:reject": ("post", CONSOLE.case("in_review", "/tolak/"), "object"),
+    "console:hand_over": ("post", CONSOLE.case("in_review", "/serahkan/"), "object"),
+    "console:reply": ("post", CONSOLE.case("in_review", "/balas/"), "object"),
+    "console:checklist": ("post", CONSOLE.case("in_review", "/daftar-dokumen/"), "object"),
+    "console:paper_consent": ("post", CONSOLE.case("in_review", "/persetujuan-kertas/"), "object"),
     "console:audit": ("get", lambda b: "/console/audit/", "list"),
     "console:reports": ("get", lambda b: "/console/laporan/", "list"),
     "console:staff": ("get", lambda b: "/console/staf/", "list"),
@@ -124,12 +109,8 @@ WALK: dict[str, tuple[str, Callable[[OfficeWorld], str], str]] = {
     # Marking B's booking printed: whatever the answer, B's case stays approved (checked below).
     "console:printing-mark": ("post", lambda b: "/console/printing/mark", "action"),
     "console:operator_list": ("get", lambda b: "/console/operator/", "list"),
-    "console:operator_case": ("get", lambda b: f"/console/operator/permohonan/{b.in_review.pk}/", "object"),
-    "console:operator_documents": (
-        "post",
-        lambda b: f"/console/operator/permohonan/{b.in_review.pk}/dokumen/",
-        "object",
-    ),
+    "console:operator_case": ("get", OPERATOR.case("in_review", "/"), "object"),
+    "console:operator_documents": ("post", OPERATOR.case("in_review", "/dokumen/"), "object"),
     "privacy:erasures": ("get", lambda b: "/console/hapus-data/", "list"),
     "privacy:confirm": ("post", lambda b: f"/console/hapus-data/{b.erasure.pk}/hapus/", "object"),
     "privacy:refuse": ("post", lambda b: f"/console/hapus-data/{b.erasure.pk}/tolak/", "object"),
@@ -148,9 +129,9 @@ WALK: dict[str, tuple[str, Callable[[OfficeWorld], str], str]] = {
     "hooks:page": ("get", lambda b: "/console/webhooks/", "list"),
     # Creating a subscription makes one in the person's own office, whatever the form says.
     "hooks:create": ("post", lambda b: "/console/webhooks/baru/", "action"),
-    "hooks:deactivate": ("post", lambda b: f"/console/webhooks/{b.subscription.pk}/nonaktifkan/", "object"),
-    "hooks:ping": ("post", lambda b: f"/console/webhooks/{b.subscription.pk}/uji/", "object"),
-    "hooks:retry": ("post", lambda b: f"/console/webhooks/{b.subscription.pk}/ulang/", "object"),
+    "hooks:deactivate": ("post", subscription("/nonaktifkan/"), "object"),
+    "hooks:ping": ("post", subscription("/uji/"), "object"),
+    "hooks:retry": ("post", subscription("/ulang/"), "object"),
     "outreach:poster": (
         "get",
         lambda b: f"/console/kampanye/{b.campaign.pk}/poster/{b.kecamatan}.pdf",
@@ -270,7 +251,7 @@ def test_the_same_pages_serve_office_a_its_own_rows(client, offices, role):
     }[role]
     response = client.get(seen[0])
     assert response.status_code == 200 and seen[1] in text_of(response)
-    own_case = client.get(f"/console/permohonan/{a.booked.pk}/bukti.pdf")
+    own_case = client.get(CONSOLE.case("booked", "/bukti.pdf")(a))
     assert own_case.status_code == 200 and own_case["Content-Type"] == "application/pdf"
 
 
@@ -310,7 +291,7 @@ def test_the_receipt_and_its_check_name_the_office_of_the_case(client, offices):
 def test_the_case_page_says_when_the_office_has_no_desa_list(client, offices):
     a, b = offices
     sign_in(client, b.staff[Role.SUPERVISOR])
-    page = client.get(f"/console/permohonan/{b.queued.pk}/").content.decode()
+    page = client.get(CONSOLE.case("queued", "/")(b)).content.decode()
     assert 'id="desa-list-missing"' in page
     sign_in(client, a.staff[Role.SUPERVISOR])
-    assert 'id="desa-list-missing"' not in client.get(f"/console/permohonan/{a.queued.pk}/").content.decode()
+    assert 'id="desa-list-missing"' not in client.get(CONSOLE.case("queued", "/")(a)).content.decode()

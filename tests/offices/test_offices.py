@@ -9,15 +9,21 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db.models import ProtectedError
 
+from loket.api.tokens import issue
 from loket.cases.models import Case, Resident
 from loket.channels.whatsapp.models import InboundMessage, PhoneNumber
 from loket.channels.whatsapp.numbers import register_number
-from loket.console.models import StaffProfile
+from loket.console.access import office_kecamatan
+from loket.console.models import Role, StaffProfile
+from loket.hooks.models import Subscription
 from loket.offices.models import Office, OfficeRequired, default_office, first_office
+from loket.offices.regions import figures_area
 from loket.regions.models import Region
 from loket.scheduling.schedules import get_schedule
 from tests import approvable
+from tests.offices.world import make_office_staff
 from tests.whatsapp.inbound import KIA_NUMBER, deliver, envelope, message, post, text, work
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +224,65 @@ def test_staff_without_an_office_cannot_exist():
     user = get_user_model().objects.create_user(username="tanpa", password="x" * 12)
     with pytest.raises(IntegrityError), transaction.atomic():
         StaffProfile.objects.create(user=user, role="officer", office_id=None)
+
+
+def test_staff_and_tokens_read_the_figures_of_the_same_area():
+    """One rule for both (`offices.regions.figures_area`): an own kecamatan list wins; else the
+    office's kecamatan; everything on an installation of one office."""
+    first = first_office()
+    staff = make_office_staff("pengawas", Role.SUPERVISOR, first)
+    profile = StaffProfile.objects.get(user=staff)
+    token, _ = issue(name="siak", scope="read", office=first)
+    assert office_kecamatan(profile) is None and token.area is None  # one office: everything
+    second = second_office()
+    own = frozenset(
+        Region.objects.filter(level="kecamatan", kode__startswith="36.03.").values_list("kode", flat=True)
+    )
+    assert own and not any(code.startswith("36.71.") for code in own)
+    assert office_kecamatan(profile) == token.area == figures_area(first) == own
+    kota = frozenset(
+        Region.objects.filter(level="kecamatan", kode__startswith="36.71.").values_list("kode", flat=True)
+    )
+    assert figures_area(second) == kota and kota and not kota & own
+    profile.kecamatan = token.kecamatan = ["36.03.03"]
+    assert office_kecamatan(profile) == token.area == frozenset({"36.03.03"})
+    monitor = StaffProfile.objects.get(user=make_office_staff("provinsi", Role.PROVINCE, first))
+    assert office_kecamatan(monitor) is None  # the province monitor reads every office's figures
+
+
+def _bare_office(code: str = "36.71") -> Office:
+    """An office with nothing of its own yet (`office add` also gives it schedules)."""
+    return Office.objects.create(code=code, name=f"Kantor {code}")
+
+
+def _subscription(office: Office) -> Subscription:
+    return Subscription.objects.create(
+        office=office,
+        name="SIAK kota",
+        url="https://siak.example.org/loket",
+        secret="whsec_" + "x" * 40,
+        events=["case.state_changed"],
+    )
+
+
+@pytest.mark.parametrize("holding", ["token", "subscription"])
+def test_an_office_with_api_tokens_or_webhook_subscriptions_is_not_deleted(holding, admin_client):
+    empty = _bare_office("36.72")
+    empty.delete()  # the control: an office holding nothing goes
+    assert not Office.objects.filter(code="36.72").exists()
+    office = _bare_office()
+    held = (
+        issue(name="siak-kota", scope="read", office=office)[0]
+        if holding == "token"
+        else _subscription(office)
+    )
+    with pytest.raises(ProtectedError) as refused:
+        office.delete()
+    assert set(refused.value.protected_objects) == {held}
+    # The admin's delete page (the one place that deletes offices) names what holds it and deletes nothing.
+    response = admin_client.post(f"/admin/offices/office/{office.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert held.name in page and "terlindungi" in page
+    assert Office.objects.filter(pk=office.pk).exists()
+    assert type(held).objects.filter(pk=held.pk, office=office).exists()

@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from loket.console.access import scoped_cases
-from loket.offices.models import Office, default_office
-from loket.regions.models import Region
+from loket.offices.models import default_office
+from loket.offices.regions import figures_area
 
 
 class ApiToken(models.Model):
@@ -64,15 +64,7 @@ class ApiToken(models.Model):
         return not self.services or service in self.services
 
     @property
-    def area(self) -> set[str] | None:
+    def area(self) -> frozenset[str] | None:
         """The kecamatan codes for figures: the token's own; else its office's (`None`:
-        everything, on an installation of one office, where every figure is that office's)."""
-        if self.kecamatan:
-            return set(self.kecamatan)
-        if Office.objects.count() <= 1:
-            return None
-        return set(
-            Region.objects.filter(
-                level=Region.Level.KECAMATAN, kode__startswith=f"{self.office.code}."
-            ).values_list("kode", flat=True)
-        )
+        everything, on an installation of one office), as for staff (`figures_area`)."""
+        return figures_area(self.office, self.kecamatan)

@@ -28,8 +28,7 @@ from loket.cases.models import Case, Document, Resident, State
 from loket.console.models import AuditEntry, Role, StaffProfile
 from loket.console.services import SERVICES
 from loket.messaging import port
-from loket.offices.models import Office
-from loket.regions.models import Region
+from loket.offices.regions import figures_area
 
 # What each role may do. Administrators manage accounts and read the audit; they do not
 # read residents' requests (least privilege).
@@ -168,16 +167,10 @@ def of_office(profile: StaffProfile, qs: QuerySet, path: str = "office_id") -> Q
 def office_kecamatan(profile: StaffProfile) -> frozenset[str] | None:
     """The kecamatan whose figures this person reads on dashboards: their own list; else
     their office's kecamatan (None: everything, for the province monitor and on an
-    installation of one office, where every figure is that office's)."""
-    if profile.kecamatan:
-        return frozenset(profile.kecamatan)
-    if profile.role == Role.PROVINCE or Office.objects.count() <= 1:
+    installation of one office; `offices.regions.figures_area`, as for API tokens)."""
+    if profile.role == Role.PROVINCE and not profile.kecamatan:
         return None
-    return frozenset(
-        Region.objects.filter(
-            level=Region.Level.KECAMATAN, kode__startswith=f"{profile.office.code}."
-        ).values_list("kode", flat=True)
-    )
+    return figures_area(profile.office, profile.kecamatan)
 
 
 def cases_for(request: StaffRequest, qs: QuerySet | None = None) -> QuerySet:

@@ -7,6 +7,8 @@
   data ("No personal data in logs", ARCHITECTURE.md).
 - `JsonFormatter`: one line per record, for a log shipper (`LOKET_LOG_FORMAT=json`).
   The default stays human text (`make demo`).
+- `StderrHandler`: writes to the standard error of the moment of each line, not the one
+  there was when logging was configured (which a test harness may have closed since).
 
 No Django here: the logging configuration is loaded before the apps are.
 """
@@ -17,7 +19,9 @@ import datetime as dt
 import json
 import logging
 import re
+import sys
 from contextvars import ContextVar
+from typing import TextIO
 
 from loket.jobs.context import current_job
 
@@ -43,6 +47,29 @@ def mask_personal(text: str) -> str:
 def _phone_or_keep(match: re.Match[str]) -> str:
     digits = sum(ch.isdigit() for ch in match.group())
     return PHONE_MASK if 10 <= digits <= 15 else match.group()
+
+
+class StderrHandler(logging.StreamHandler):
+    """A StreamHandler on `sys.stderr` as it is when each line is written (like the logging
+    module's own last-resort handler). A plain StreamHandler keeps the stream it found when
+    logging was configured: when that happened under a swapped stderr (a test capturing
+    output, then `django.setup()` again through `loket.cli.main`), every later line failed
+    with "--- Logging error --- ... I/O operation on closed file".
+
+    A stream set explicitly (`handler.stream = buffer`, `setStream`) is kept until it is set
+    to None again; `pinned` holds it (None: follow sys.stderr)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        super().__init__(stream)
+        self.pinned: TextIO | None = stream  # after StreamHandler stored sys.stderr through the setter
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr if self.pinned is None else self.pinned
+
+    @stream.setter
+    def stream(self, value: TextIO | None) -> None:
+        self.pinned = value
 
 
 class RecordContext(logging.Filter):

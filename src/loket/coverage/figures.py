@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -76,7 +77,7 @@ class KecamatanCoverage:
     review: str
 
 
-def current_coverage(kodes: set[str] | None = None) -> list[KecamatanCoverage]:
+def current_coverage(kodes: AbstractSet[str] | None = None) -> list[KecamatanCoverage]:
     """Per kecamatan (within `kodes` when given), its latest imported period plus cards since."""
     figures = (
         KecamatanFigure.objects.filter(is_total=False)

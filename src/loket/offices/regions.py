@@ -8,10 +8,12 @@ kecamatan-only one, or keeps the `--regions` file), read once per file version.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from loket.domain import regions as domain
 from loket.offices.models import Office
+from loket.regions.models import Region
 
 
 def index_for(office: Office | None) -> domain.RegionIndex:
@@ -28,6 +30,22 @@ def index_for(office: Office | None) -> domain.RegionIndex:
             f"Muat lagi dengan `loket office add` atau `loket regions load`."
         ) from exc
     return domain.office_index(path, office.code, mtime)
+
+
+def figures_area(office: Office, kecamatan: Iterable[str] = ()) -> frozenset[str] | None:
+    """The kecamatan codes whose figures a person or API token of `office` reads: its own
+    list (`kecamatan`) when it has one; else the office's kecamatan. None: everything, on an
+    installation of one office, where every figure is that office's."""
+    own = frozenset(kecamatan)
+    if own:
+        return own
+    if Office.objects.count() <= 1:
+        return None
+    return frozenset(
+        Region.objects.filter(
+            level=Region.Level.KECAMATAN, kode__startswith=office.kecamatan_prefix
+        ).values_list("kode", flat=True)
+    )
 
 
 class RegionFileMissing(Exception):
