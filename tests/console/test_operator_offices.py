@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from loket.cases.models import Case
+from loket.cases.models import Case, Resident
 from loket.channels.whatsapp.models import OutboundMessage
 from loket.channels.whatsapp.numbers import register_number
 from loket.console.models import AuditEntry, Role
@@ -33,13 +33,16 @@ PASIR_BOLANG = "36.03.03.2002"  # a desa of Tigaraksa (office A)
 KIA_DOCS = ("akta_kelahiran", "ktp_ayah", "ktp_ibu", "kk", "pas_foto")
 
 
-def kota(*, services=("KIA",)) -> Office:
+def kota(*, services=("KIA",), a_services=()) -> Office:
     """Office A (from the settings, with its desa list) and office B, Kota Tangerang, without
-    one; B's number serves `services`."""
-    first_office()
+    one; B's number serves `services`, A's number (registered first) `a_services`."""
+    a = first_office()
     call_command("office", "add", "--code", "36.71", "--name", "Kota Tangerang", stdout=io.StringIO())
+    if a_services:
+        register_number(A_NUMBER, "6285694012597", list(a_services), a.code)
     office = Office.objects.get(code="36.71")
-    register_number(B_NUMBER, "6285694019999", list(services), "36.71")
+    if services:
+        register_number(B_NUMBER, "6285694019999", list(services), "36.71")
     return office
 
 
@@ -158,3 +161,57 @@ def test_a_service_without_a_desa_field_asks_only_the_kecamatan(client):
     assert response.status_code == 302, response.content.decode()[:2000]
     case = Case.objects.get()
     assert (case.office, case.kode_kecamatan, case.kode_desa) == (office, KOTA_KEC, "")
+
+
+# --- the parent's number: one of the operator's own office -------------------------------------
+
+
+def pasir_form(client) -> dict:
+    page = client.get("/console/operator/baru/KIA/")
+    data = {
+        "token": page.context["token"],
+        "nik": "3603035512180003",
+        "no_kk": "3603031203150007",
+        "nama": "Siti Aminah",
+        "desa": PASIR_BOLANG,
+        "telepon": "0812 9876 5432",
+    }
+    return data
+
+
+def test_each_operators_parent_is_on_a_number_of_the_operators_office(client):
+    """Both offices serve KIA; A's number comes first: B's operator still gets B's number."""
+    kota_office = kota(a_services=("KIA",))
+    sign_in(client, operator_of(kota_office, "kader-kota", kecamatan=[KOTA_KEC]))
+    assert client.post("/console/operator/baru/KIA/", kota_form(client)).status_code == 302
+    client.logout()
+    sign_in(client, operator_of(first_office(), "kader-pasir", desa=[PASIR_BOLANG]))
+    assert client.post("/console/operator/baru/KIA/", pasir_form(client)).status_code == 302
+    by_office = {
+        c.office.code: (c.resident.channel_number, c.resident.office.code) for c in Case.objects.all()
+    }
+    assert by_office == {"36.71": (B_NUMBER, "36.71"), "36.03": (A_NUMBER, "36.03")}
+    # The same parent's phone is two residents, one per office (each office its own record).
+    assert Resident.objects.filter(wa_id="6281298765432").count() == 2
+
+
+def test_a_parent_without_whatsapp_is_recorded_on_the_operators_office_number(client):
+    kota_office = kota(a_services=("KIA",))
+    sign_in(client, operator_of(kota_office, "kader-kota", kecamatan=[KOTA_KEC]))
+    data = kota_form(client, telepon=None, tanpa_wa="1", persetujuan=photo("surat.jpg"))
+    assert client.post("/console/operator/baru/KIA/", data).status_code == 302
+    resident = Case.objects.get().resident
+    assert (resident.channel_number, resident.office) == (B_NUMBER, kota_office)
+
+
+@pytest.mark.parametrize("paper", [False, True])
+def test_an_office_without_a_number_for_the_service_is_told_so_and_nothing_is_opened(client, paper):
+    """A's number serves KIA, B's none: B's operator is refused, never sent to A's number."""
+    kota_office = kota(services=(), a_services=("KIA",))
+    sign_in(client, operator_of(kota_office, "kader-kota", kecamatan=[KOTA_KEC]))
+    extra = {"telepon": None, "tanpa_wa": "1", "persetujuan": photo("surat.jpg")} if paper else {}
+    response = client.post("/console/operator/baru/KIA/", kota_form(client, **extra))
+    assert response.status_code == 503
+    assert "Kota Tangerang belum punya nomor WhatsApp untuk layanan KIA" in response.content.decode()
+    assert not Case.objects.exists() and not Resident.objects.exists()
+    assert not OutboundMessage.objects.exists()

@@ -416,19 +416,19 @@ class Duplicate(Exception):
         self.case, self.mine = case, mine
 
 
-def _resident(checked: Checked, token: str, office_id: int | None = None) -> Resident:
+def _resident(checked: Checked, token: str, office_id: int) -> Resident:
+    """The parent on a number of the operator's own office serving the service (never another
+    office's: the case is that office's). NoChannel when the office has none."""
     service = checked.request.service if checked.request else ""
     if checked.phone:
-        return port.resident_for_service(service, checked.phone)
+        return port.resident_for_service(service, checked.phone, office_id)
     # A parent without WhatsApp: a record of their own on the office number (nothing is
     # ever sent to it: it has no address; the channel holds anything addressed to it).
-    addresses = port.addresses_serving([service])
+    addresses = port.addresses_serving([service], office_id)
     if not addresses:
-        raise port.NoChannel(f"no address serves {service}")
+        raise port.NoChannel(f"no address of office {office_id} serves {service}")
     return Resident.objects.create(
-        channel_number=addresses[0],
-        user_id=f"operator-{token}"[:128],
-        **({"office_id": office_id} if office_id else {}),
+        channel_number=addresses[0], user_id=f"operator-{token}"[:128], office_id=office_id
     )
 
 
@@ -631,7 +631,13 @@ def form(request: StaffRequest, service: str) -> HttpResponse:
         context = _form_context(declaration, area, request.POST, errors, token)
         return render(request, "console/operator/form.html", context, status=409)
     except port.NoChannel:
-        errors = {"form": "Nomor WhatsApp layanan ini belum terdaftar di kantor. Hubungi administrator."}
+        office = request.staff.office
+        errors = {
+            "form": (
+                f"{office.name} belum punya nomor WhatsApp untuk layanan {declaration.keyword}, "
+                "jadi permohonan belum bisa dikirim. Hubungi administrator kantor."
+            )
+        }
         return render(
             request,
             "console/operator/form.html",
