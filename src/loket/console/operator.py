@@ -449,7 +449,7 @@ def submit(request: StaffRequest, service: Service, checked: Checked, token: str
     """Open the case, keep the photos, ask the parent (or wait for an officer). One transaction."""
     assert checked.request is not None and (checked.desa or checked.kecamatan) is not None
     with transaction.atomic():
-        resident = _resident(checked, token, request.staff.office_id)
+        resident = _resident(checked, token, request.staff.office.pk)
         existing = Case.objects.filter(
             resident=resident,
             service=checked.request.service,
