@@ -6,10 +6,10 @@ parser (`loket.domain.intake.parse` of the canonical typed message), so an error
 would on WhatsApp; the desa/kelurahan is picked from the operator's own area. Where the area
 has no desa list (an office without one, docs/offices.md) the operator picks the kecamatan
 and types the desa name: accepted as written and flagged `desa_unverified` for the officer,
-as intake does. Photos go
-through the one file check (`cases.document_files`). Submitting opens the same Case
-(`cases.opening.open_or_update`, `Case.source="operator"`) for the parent's WhatsApp number,
-and the parent receives ONE message through the resident port (`port.ask_consent`: the
+as intake does. Photos go through the one file check (`cases.document_files`). Submitting
+opens the same Case (`cases.opening.open_or_update`, `Case.source="operator"`) for the
+parent's WhatsApp number on a number of the operator's own office, and the parent receives
+ONE message through the resident port (`port.ask_consent`: the
 approved template naming the operator and the child, with the consent buttons). A parent
 without WhatsApp signs a paper consent the operator photographs; an officer decides on it
 from the case page (`paper_consent`). Operators see their own submissions and nothing else.
