@@ -161,6 +161,14 @@ def test_the_notice_and_data_saya_state_the_offices_own_documents_period(fake_gr
     assert "Berkas disimpan 7 hari setelah permohonan selesai, isi pesan 120 hari." in last_reply()
 
 
+def test_data_saya_states_the_offices_own_messages_period(fake_graph, settings):
+    settings.LOKET_RETAIN_DOCUMENTS_DAYS = 45
+    settings.LOKET_RETAIN_MESSAGES_DAYS = 120
+    Office.objects.update(retain_messages_days=14)
+    deliver(text("DATA SAYA"))
+    assert "Berkas disimpan 45 hari setelah permohonan selesai, isi pesan 14 hari." in last_reply()
+
+
 @pytest.mark.parametrize("when", ["2026-12-07 09:00", "2026-12-05 20:00"])  # office open, closed
 def test_the_longest_answer_carries_the_notice_in_one_message(fake_graph, settings, when):
     settings.LOKET_RETAIN_DOCUMENTS_DAYS = settings.LOKET_RETAIN_MESSAGES_DAYS = 3650

@@ -3,10 +3,13 @@ request in a phone-sized console form.
 
 The form asks for the same fields as the typed `#…#` format and checks them with the same
 parser (`loket.domain.intake.parse` of the canonical typed message), so an error reads as it
-would on WhatsApp; the desa/kelurahan is picked from the operator's own area. Photos go
-through the one file check (`cases.document_files`). Submitting opens the same Case
-(`cases.opening.open_or_update`, `Case.source="operator"`) for the parent's WhatsApp number,
-and the parent receives ONE message through the resident port (`port.ask_consent`: the
+would on WhatsApp; the desa/kelurahan is picked from the operator's own area. Where the area
+has no desa list (an office without one, docs/offices.md) the operator picks the kecamatan
+and types the desa name: accepted as written and flagged `desa_unverified` for the officer,
+as intake does. Photos go through the one file check (`cases.document_files`). Submitting
+opens the same Case (`cases.opening.open_or_update`, `Case.source="operator"`) for the
+parent's WhatsApp number on a number of the operator's own office, and the parent receives
+ONE message through the resident port (`port.ask_consent`: the
 approved template naming the operator and the child, with the consent buttons). A parent
 without WhatsApp signs a paper consent the operator photographs; an officer decides on it
 from the case page (`paper_consent`). Operators see their own submissions and nothing else.
@@ -78,15 +81,42 @@ def area_desa(profile: StaffProfile) -> QuerySet[Region]:
     )
 
 
+def area_kecamatan(profile: StaffProfile) -> QuerySet[Region]:
+    """The kecamatan named in an operator's area (of their own office)."""
+    return Region.objects.filter(
+        level=Region.Level.KECAMATAN,
+        kode__startswith=f"{profile.office.code}.",
+        kode__in=profile.kecamatan or [],
+    ).order_by("nama")
+
+
+@dataclass
+class Area:
+    """What the form offers: the area's desa to pick, or (no desa list loaded for the area)
+    its kecamatan to pick, the desa name typed."""
+
+    desa: list[Region]
+    kecamatan: list[Region] = field(default_factory=list)
+
+    @property
+    def typed(self) -> bool:
+        return not self.desa
+
+
+def operator_area(profile: StaffProfile) -> Area:
+    desa = list(area_desa(profile))
+    return Area(desa) if desa else Area([], list(area_kecamatan(profile)))
+
+
 def submissions_for(request: StaffRequest) -> QuerySet[OperatorSubmission]:
     """The operator's own submissions (never another operator's, whatever the area)."""
     return OperatorSubmission.objects.filter(operator=request.staff.user).select_related("case")
 
 
-def operator_name(request: StaffRequest, desa: Region | None) -> str:
+def operator_name(request: StaffRequest, desa: Region | None, typed: str = "") -> str:
     user = request.staff.user
     name = user.get_full_name() or user.get_username()
-    where = f"Desa/Kel. {desa.nama}" if desa is not None else "desa"
+    where = f"Desa/Kel. {desa.nama if desa is not None else typed.title() or 'setempat'}"
     return f"{name} (operator {where})"
 
 
@@ -117,7 +147,9 @@ class Checked:
 
     errors: dict[str, str] = field(default_factory=dict)
     request: Request | None = None
-    desa: Region | None = None
+    desa: Region | None = None  # picked from the area's desa list
+    kecamatan: Region | None = None  # picked where the area has no desa list ...
+    desa_name: str = ""  # ... with the desa typed (as written, unverified)
     phone: str = ""  # E.164 digits, "" when the parent has no WhatsApp
     files: dict[str, Verdict] = field(default_factory=dict)
     paper: Verdict | None = None
@@ -181,6 +213,9 @@ def _value(post, key: str) -> str:
 
 def check_form(service: Service, post, uploads, profile: StaffProfile) -> Checked:
     """Check everything, report every problem at once (as the typed format's reply does)."""
+    area = operator_area(profile)
+    if area.typed:
+        return _check_typed(service, post, uploads, profile, area)
     checked = Checked()
     errors = checked.errors
     desa = area_desa(profile).filter(kode=post.get("desa", "")).first()
@@ -214,14 +249,7 @@ def check_form(service: Service, post, uploads, profile: StaffProfile) -> Checke
         matched = result.fields.get("kode_desa") if result is not None and result.ok else None
         if places and desa is not None and matched not in (None, desa.kode):
             errors["desa"] = "Desa/kelurahan tidak cocok dengan kecamatannya. Pilih lagi dari daftar."
-    no_phone = post.get("tanpa_wa") == "1"
-    if not no_phone:
-        checked.phone = normalise_phone(str(post.get("telepon", ""))) or ""
-        if not checked.phone:
-            errors["telepon"] = (
-                "Nomor WhatsApp orang tua/wali belum benar: tulis nomor HP Indonesia, mis. 0812 3456 7890."
-            )
-    _check_files(service, uploads, checked, no_phone)
+    _check_parent(service, post, uploads, checked)
     if result is not None and result.ok and not errors and desa is not None:
         checked.request = Request(
             service=service.keyword,
@@ -235,6 +263,80 @@ def check_form(service: Service, post, uploads, profile: StaffProfile) -> Checke
             kode_desa=desa.kode,
         )
     return checked
+
+
+def _check_typed(service: Service, post, uploads, profile: StaffProfile, area: Area) -> Checked:
+    """The form of an area without a desa list: the kecamatan picked, the desa typed. The
+    desa is kept as written and flagged `desa_unverified` (the parser's verdict for a
+    kecamatan without a desa list), never refused for being unknown."""
+    checked = Checked()
+    errors = checked.errors
+    kecamatan = next((k for k in area.kecamatan if k.kode == post.get("kecamatan", "")), None)
+    if kecamatan is None:
+        errors["kecamatan"] = "Pilih kecamatan di wilayah Anda."
+    places = {spec.kind: spec.key for spec in service.fields if spec.kind in PLACE_KINDS}
+    desa_name = _value(post, "desa_nama") if places else ""
+    if places and not desa_name:
+        errors["desa_nama"] = "Tulis nama desa/kelurahan seperti di Kartu Keluarga."
+    elif "#" in desa_name:
+        errors["desa_nama"] = "Nama desa/kelurahan tidak boleh berisi tanda #."
+    checked.kecamatan, checked.desa_name = kecamatan, desa_name
+    values: dict[str, object] = {}
+    for spec in text_fields(service):
+        value = _value(post, spec.key)
+        if not value:
+            errors[spec.key] = problem("field_missing", spec.key, words=field_words(service, spec)).text
+        elif "#" in value:
+            errors[spec.key] = f"{field_words(service, spec)} tidak boleh berisi tanda #."
+        values[spec.key] = value
+    result = None
+    place_keys = {"kecamatan", "desa_nama"}
+    if not set(errors) - place_keys:
+        # A missing place has a stand-in so that the other fields are still checked now.
+        stand_in = kecamatan or (area.kecamatan[0] if area.kecamatan else None)
+        if places and stand_in is not None:
+            values[places["kecamatan"]] = stand_in.nama
+            values[places["desa"]] = desa_name if "desa_nama" not in errors else "DESA"
+        if not places or stand_in is not None:
+            result = parse(canonical_message(service, values), regions=index_for(profile.office))
+            for found in result.problems:
+                if found.field in values and found.field not in PLACE_KINDS:
+                    key = found.field
+                elif found.field == places.get("desa"):
+                    key = "desa_nama"
+                else:
+                    key = "kecamatan"
+                if key in place_keys and key in errors:
+                    continue  # the stand-in's verdict: the operator is already asked to fill it
+                errors[key] = f"{errors[key]} {found.text}" if key in errors else found.text
+        matched = result.fields.get("kode_kecamatan") if result is not None and result.ok else None
+        if places and kecamatan is not None and matched not in (None, kecamatan.kode):
+            errors["kecamatan"] = "Kecamatan tidak cocok. Pilih lagi dari daftar."
+    _check_parent(service, post, uploads, checked)
+    if result is not None and result.ok and not errors and kecamatan is not None:
+        checked.request = Request(
+            service=service.keyword,
+            subject=str(result.subject),
+            fields=_jsonable(result.fields),
+            derived=_jsonable(result.derived),
+            warnings=[w.to_dict() for w in result.warnings],
+            raw_text=canonical_message(service, values),
+            kode_kecamatan=kecamatan.kode,
+            kode_desa="",  # no desa list: the name as written, flagged for the officer
+        )
+    return checked
+
+
+def _check_parent(service: Service, post, uploads, checked: Checked) -> None:
+    """The parent's WhatsApp number (or a signed paper consent) and the photos."""
+    no_phone = post.get("tanpa_wa") == "1"
+    if not no_phone:
+        checked.phone = normalise_phone(str(post.get("telepon", ""))) or ""
+        if not checked.phone:
+            checked.errors["telepon"] = (
+                "Nomor WhatsApp orang tua/wali belum benar: tulis nomor HP Indonesia, mis. 0812 3456 7890."
+            )
+    _check_files(service, uploads, checked, no_phone)
 
 
 def _read(upload, limit: int) -> bytes | None:
@@ -314,19 +416,19 @@ class Duplicate(Exception):
         self.case, self.mine = case, mine
 
 
-def _resident(checked: Checked, token: str, office_id: int | None = None) -> Resident:
+def _resident(checked: Checked, token: str, office_id: int) -> Resident:
+    """The parent on a number of the operator's own office serving the service (never another
+    office's: the case is that office's). NoChannel when the office has none."""
     service = checked.request.service if checked.request else ""
     if checked.phone:
-        return port.resident_for_service(service, checked.phone)
+        return port.resident_for_service(service, checked.phone, office_id)
     # A parent without WhatsApp: a record of their own on the office number (nothing is
     # ever sent to it: it has no address; the channel holds anything addressed to it).
-    addresses = port.addresses_serving([service])
+    addresses = port.addresses_serving([service], office_id)
     if not addresses:
-        raise port.NoChannel(f"no address serves {service}")
+        raise port.NoChannel(f"no address of office {office_id} serves {service}")
     return Resident.objects.create(
-        channel_number=addresses[0],
-        user_id=f"operator-{token}"[:128],
-        **({"office_id": office_id} if office_id else {}),
+        channel_number=addresses[0], user_id=f"operator-{token}"[:128], office_id=office_id
     )
 
 
@@ -345,9 +447,9 @@ def _attach(case: Case, key: str, verdict: Verdict, label: str) -> Document:
 
 def submit(request: StaffRequest, service: Service, checked: Checked, token: str) -> OperatorSubmission:
     """Open the case, keep the photos, ask the parent (or wait for an officer). One transaction."""
-    assert checked.request is not None and checked.desa is not None
+    assert checked.request is not None and (checked.desa or checked.kecamatan) is not None
     with transaction.atomic():
-        resident = _resident(checked, token, request.staff.office_id)
+        resident = _resident(checked, token, request.staff.office.pk)
         existing = Case.objects.filter(
             resident=resident,
             service=checked.request.service,
@@ -358,7 +460,7 @@ def submit(request: StaffRequest, service: Service, checked: Checked, token: str
             mine = OperatorSubmission.objects.filter(case=existing, operator=request.staff.user).exists()
             raise Duplicate(existing, mine)
         case, _created = open_or_update(resident, checked.request, source="console", case_source="operator")
-        who = operator_name(request, checked.desa)
+        who = operator_name(request, checked.desa, checked.desa_name)
         submission = OperatorSubmission.objects.create(
             case=case, operator=request.staff.user, form_token=token, paper_consent=not checked.phone
         )
@@ -366,7 +468,10 @@ def submit(request: StaffRequest, service: Service, checked: Checked, token: str
         labels = dict(possible_documents(service.keyword))
         for key, verdict in checked.files.items():
             _attach(case, key, verdict, labels.get(key, key))
-        audit.record(request, "operator_submit", case=case, detail=f"{case.service} desa {checked.desa.kode}")
+        where = (
+            f"desa {checked.desa.kode}" if checked.desa else f"kecamatan {case.kode_kecamatan}, desa ditulis"
+        )
+        audit.record(request, "operator_submit", case=case, detail=f"{case.service} {where}")
         if checked.paper is not None:
             submission.paper_document = _attach(
                 case, PAPER_LABEL, checked.paper, "Surat persetujuan orang tua/wali"
@@ -404,12 +509,12 @@ def _service(code: str) -> Service:
     return service
 
 
-def _require_area(request: StaffRequest) -> list[Region]:
-    desa = list(area_desa(request.staff))
-    if not desa:
+def _require_area(request: StaffRequest) -> Area:
+    area = operator_area(request.staff)
+    if not (area.desa or area.kecamatan):
         # An operator account without an area (made before the rule, or its desa removed).
         raise PermissionDenied("Akun operator ini belum punya wilayah. Hubungi administrator.")
-    return desa
+    return area
 
 
 def state_words(case: Case) -> str:
@@ -439,7 +544,7 @@ def choose(request: StaffRequest) -> HttpResponse:
     return render(request, "console/operator/choose.html", {"services": list(SERVICES.values())})
 
 
-def _form_context(service: Service, desa: list[Region], post=None, errors=None, token: str = "") -> dict:
+def _form_context(service: Service, area: Area, post=None, errors=None, token: str = "") -> dict:
     post, errors = post or {}, errors or {}
     fields = []
     for spec in text_fields(service):
@@ -461,8 +566,17 @@ def _form_context(service: Service, desa: list[Region], post=None, errors=None, 
         "service": service,
         "fields": fields,
         "uploads": uploads,
-        "desa_options": desa,
-        "chosen_desa": post.get("desa", "") if post else (desa[0].kode if len(desa) == 1 else ""),
+        "typed": area.typed,
+        "desa_options": area.desa,
+        "chosen_desa": post.get("desa", "") if post else (area.desa[0].kode if len(area.desa) == 1 else ""),
+        "kecamatan_options": area.kecamatan,
+        "chosen_kecamatan": (
+            post.get("kecamatan", "")
+            if post
+            else (area.kecamatan[0].kode if len(area.kecamatan) == 1 else "")
+        ),
+        "asks_desa_name": any(spec.kind == "desa" for spec in service.fields),
+        "desa_name": _value(post, "desa_nama") if post else "",
         "errors": errors,
         "phone": post.get("telepon", "") if post else "",
         "no_phone": post.get("tanpa_wa") == "1" if post else False,
@@ -474,10 +588,10 @@ def _form_context(service: Service, desa: list[Region], post=None, errors=None, 
 @require_http_methods(["GET", "POST"])
 def form(request: StaffRequest, service: str) -> HttpResponse:
     declaration = _service(service)
-    desa = _require_area(request)
+    area = _require_area(request)
     if request.method == "GET":
         audit.record(request, "operator_form", detail=declaration.keyword)
-        return render(request, "console/operator/form.html", _form_context(declaration, desa))
+        return render(request, "console/operator/form.html", _form_context(declaration, area))
     token = str(request.POST.get("token", ""))[:64]
     if not token:
         messages.error(request, "Formulir tidak lengkap. Silakan isi ulang.")
@@ -490,7 +604,7 @@ def form(request: StaffRequest, service: str) -> HttpResponse:
         audit.record(
             request, "operator_refused", detail=f"{declaration.keyword}: {', '.join(sorted(checked.errors))}"
         )
-        context = _form_context(declaration, desa, request.POST, checked.errors, token)
+        context = _form_context(declaration, area, request.POST, checked.errors, token)
         return render(request, "console/operator/form.html", context, status=422)
     try:
         submission = submit(request, declaration, checked, token)
@@ -514,14 +628,20 @@ def form(request: StaffRequest, service: str) -> HttpResponse:
         errors = {
             "form": f"Permohonan {declaration.keyword} untuk data ini sudah ada dan sedang diproses{where}."
         }
-        context = _form_context(declaration, desa, request.POST, errors, token)
+        context = _form_context(declaration, area, request.POST, errors, token)
         return render(request, "console/operator/form.html", context, status=409)
     except port.NoChannel:
-        errors = {"form": "Nomor WhatsApp layanan ini belum terdaftar di kantor. Hubungi administrator."}
+        office = request.staff.office
+        errors = {
+            "form": (
+                f"{office.name} belum punya nomor WhatsApp untuk layanan {declaration.keyword}, "
+                "jadi permohonan belum bisa dikirim. Hubungi administrator kantor."
+            )
+        }
         return render(
             request,
             "console/operator/form.html",
-            _form_context(declaration, desa, request.POST, errors, token),
+            _form_context(declaration, area, request.POST, errors, token),
             status=503,
         )
     messages.success(request, f"Terkirim: {submission.case.request_number}.")

@@ -72,7 +72,8 @@ def save_before_purge(limits) -> None:
     """Count every past day whose texts a purge (loket.privacy) is about to remove, so the
     figures read the same afterwards. Today is counted live and cannot be saved yet: the
     retention purge keeps today's texts (an erasure may take some; see docs/privacy.md)."""
-    through = min(timezone.localdate(limits.messages), timezone.localdate() - dt.timedelta(days=1))
+    # The latest instant of any office: an office keeping texts for less goes first.
+    through = min(timezone.localdate(limits.messages_latest), timezone.localdate() - dt.timedelta(days=1))
     first = port.first_automatic_reply_at()
     if first is not None and timezone.localdate(first) <= through:
         _count_past_days(timezone.localdate(first), through)

@@ -249,9 +249,9 @@ class ResidentChannel(Protocol):
     # -- identity and numbers ---------------------------------------------------------------
     def same_person(self, resident: Any) -> Rows: ...
 
-    def addresses_serving(self, services: set[str]) -> list[str]: ...
+    def addresses_serving(self, services: set[str], office_id: int | None = None) -> list[str]: ...
 
-    def resident_for_service(self, service: str, phone: str) -> Any: ...
+    def resident_for_service(self, service: str, phone: str, office_id: int | None = None) -> Any: ...
 
     def demo_address(self) -> str | None: ...
 
@@ -439,14 +439,15 @@ def await_consent(case: Any) -> None:
 # --- identity ------------------------------------------------------------------------------
 
 
-def resident_for_service(service: str, phone: str) -> Any:
-    """The resident at the office address serving `service` for this phone number (E.164
-    digits, "6281234567890"), created when the person never wrote: someone else (a village
-    operator) submits for them. NoChannel when no address serves the service."""
+def resident_for_service(service: str, phone: str, office_id: int | None = None) -> Any:
+    """The resident at an address of office `office_id` serving `service` for this phone
+    number (E.164 digits, "6281234567890"), created when the person never wrote: someone else
+    (a village operator of that office) submits for them. Without `office_id`, any office's
+    address. NoChannel when no address (of that office) serves the service."""
     for channel in _channels.values():
-        if channel.addresses_serving({service}):
-            return channel.resident_for_service(service, phone)
-    raise NoChannel(f"no channel serves {service}")
+        if channel.addresses_serving({service}, office_id):
+            return channel.resident_for_service(service, phone, office_id)
+    raise NoChannel(f"no channel of office {office_id} serves {service}")
 
 
 def same_person(resident: Any) -> Rows:
@@ -454,10 +455,13 @@ def same_person(resident: Any) -> Rows:
     return channel_for(resident).same_person(resident)
 
 
-def addresses_serving(services: Iterable[str]) -> list[str]:
-    """Office addresses (numbers) that serve any of these services, on every channel."""
+def addresses_serving(services: Iterable[str], office_id: int | None = None) -> list[str]:
+    """Office addresses (numbers) that serve any of these services, on every channel; with
+    `office_id`, only that office's."""
     wanted = set(services)
-    return [address for channel in _channels.values() for address in channel.addresses_serving(wanted)]
+    return [
+        address for channel in _channels.values() for address in channel.addresses_serving(wanted, office_id)
+    ]
 
 
 def demo_address() -> str | None:

@@ -5,5 +5,12 @@ from loket.offices.models import Office
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "has_desa_list", "retain_documents_days", "pickup_lead_days"]
+    list_display = [
+        "code",
+        "name",
+        "has_desa_list",
+        "retain_documents_days",
+        "retain_messages_days",
+        "pickup_lead_days",
+    ]
     search_fields = ["code", "name"]

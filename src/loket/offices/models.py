@@ -42,6 +42,9 @@ class Office(models.Model):
     retain_documents_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="empty: LOKET_RETAIN_DOCUMENTS_DAYS"
     )
+    retain_messages_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="empty: LOKET_RETAIN_MESSAGES_DAYS"
+    )
     pickup_lead_days = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="empty: LOKET_PICKUP_LEAD_DAYS"
     )
@@ -64,6 +67,7 @@ class Office(models.Model):
         """A per-office value, else the installation default: the one precedence rule."""
         own = {
             "LOKET_RETAIN_DOCUMENTS_DAYS": self.retain_documents_days,
+            "LOKET_RETAIN_MESSAGES_DAYS": self.retain_messages_days,
             "LOKET_PICKUP_LEAD_DAYS": self.pickup_lead_days,
         }[setting]
         return own if own is not None else getattr(settings, setting)

@@ -95,8 +95,9 @@ def anonymise_cases(qs: QuerySet, limits: Cutoffs) -> int:
 
 def expired_residents(limits: Cutoffs) -> QuerySet:
     """Residents of whom nothing personal is kept any more: no open request, every request
-    past its period, no message within the messages period, no unfiled file kept. After an
-    erasure the officer confirmed, a day later (time for the confirmation to go out)."""
+    past its period, no message within the messages period (both periods the resident's
+    office's), no unfiled file kept. After an erasure the officer confirmed, a day later
+    (time for the confirmation to go out)."""
     kept_case = Case.objects.filter(resident=OuterRef("pk"), purged_at__isnull=True).filter(
         Q(state__in=OPEN) | limits.documents_kept("state_changed_at", "office_id")
     )
@@ -106,8 +107,8 @@ def expired_residents(limits: Cutoffs) -> QuerySet:
     qs = Resident.objects.filter(purged_at__isnull=True)
     if limits.residents is not None:
         return qs.none()  # an erasure: the address waits for the confirmation (see above)
-    quiet = Q(created_at__lte=limits.messages) & (
-        Q(last_inbound_at__isnull=True) | Q(last_inbound_at__lte=limits.messages)
+    quiet = limits.messages_expired("created_at", "office_id") & (
+        Q(last_inbound_at__isnull=True) | limits.messages_expired("last_inbound_at", "office_id")
     )
     erased = Q(
         pk__in=ErasureRequest.objects.filter(

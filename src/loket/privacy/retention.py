@@ -1,8 +1,9 @@
 """What personal data expires when, and the one purge that removes it (UU 27/2022).
 
-The periods are settings (`LOKET_RETAIN_*_DAYS`); an office may set its own documents period
-(`Office.retain_documents_days`, which wins over LOKET_RETAIN_DOCUMENTS_DAYS for that office's
-rows: docs/offices.md). Each capability that holds personal
+The periods are settings (`LOKET_RETAIN_*_DAYS`); an office may set its own documents and
+messages periods (`Office.retain_documents_days`, `Office.retain_messages_days`, which win
+over LOKET_RETAIN_DOCUMENTS_DAYS / LOKET_RETAIN_MESSAGES_DAYS for that office's rows:
+docs/offices.md). Each capability that holds personal
 data registers a *kind* here: how to select what has expired, and how to remove it. This
 module imports no capability; the dependency points from each capability to it.
 
@@ -37,10 +38,10 @@ ERASED_MARK = "dihapus (permintaan pemohon)"
 class Cutoffs:
     """What received or closed at or before each instant has expired.
 
-    `documents` is the installation's instant; `office_documents` the instant of each office
-    that sets its own period (office id -> instant), which wins for that office's rows.
-    `residents`: when set, only these residents' data (an erasure request), whatever the
-    periods; `mark`: the marker left behind.
+    `documents` and `messages` are the installation's instants; `office_documents` and
+    `office_messages` the instants of each office that sets its own period (office id ->
+    instant), which win for that office's rows. `residents`: when set, only these residents'
+    data (an erasure request), whatever the periods; `mark`: the marker left behind.
     """
 
     now: dt.datetime
@@ -50,24 +51,43 @@ class Cutoffs:
     residents: list[int] | None = None
     mark: str = PURGED_MARK
     office_documents: Mapping[int, dt.datetime] = field(default_factory=dict)
+    office_messages: Mapping[int, dt.datetime] = field(default_factory=dict)
 
     def documents_expired(self, date_field: str, office_field: str) -> Q:
         """`date_field` at or before the documents instant of the row's office
         (`office_field`, e.g. "resident__office_id")."""
-        return self._per_office(date_field, office_field, "lte")
+        return _per_office(self.documents, self.office_documents, date_field, office_field, "lte")
 
     def documents_kept(self, date_field: str, office_field: str) -> Q:
         """The opposite of `documents_expired`: after the instant of the row's office."""
-        return self._per_office(date_field, office_field, "gt")
+        return _per_office(self.documents, self.office_documents, date_field, office_field, "gt")
 
-    def _per_office(self, date_field: str, office_field: str, lookup: str) -> Q:
-        installation = Q(**{f"{date_field}__{lookup}": self.documents})
-        if not self.office_documents:
-            return installation  # one rule for every row, as before offices had periods
-        query = installation & ~Q(**{f"{office_field}__in": list(self.office_documents)})
-        for office_id, instant in self.office_documents.items():
-            query |= Q(**{office_field: office_id, f"{date_field}__{lookup}": instant})
-        return query
+    def messages_expired(self, date_field: str, office_field: str) -> Q:
+        """`date_field` at or before the messages instant of the row's office; a row without
+        an office (a message to a number no office registered) takes the installation's."""
+        return _per_office(self.messages, self.office_messages, date_field, office_field, "lte")
+
+    @property
+    def messages_latest(self) -> dt.datetime:
+        """The latest messages instant of any office: texts up to it may go in this purge."""
+        return max([self.messages, *self.office_messages.values()])
+
+
+def _per_office(
+    installation: dt.datetime,
+    offices: Mapping[int, dt.datetime],
+    date_field: str,
+    office_field: str,
+    lookup: str,
+) -> Q:
+    query = Q(**{f"{date_field}__{lookup}": installation})
+    if not offices:
+        return query  # one rule for every row, as before offices had periods
+    # Rows of no office (NULL) are not "in" the list: they take the installation's instant.
+    query &= Q(**{f"{office_field}__isnull": True}) | ~Q(**{f"{office_field}__in": list(offices)})
+    for office_id, instant in offices.items():
+        query |= Q(**{office_field: office_id, f"{date_field}__{lookup}": instant})
+    return query
 
 
 def period_days(name: str) -> int:
@@ -77,27 +97,39 @@ def period_days(name: str) -> int:
     return days
 
 
-def office_periods() -> dict[int, int]:
-    """The documents period of each office that sets its own (office id -> days)."""
-    rows = Office.objects.filter(retain_documents_days__isnull=False).values_list(
-        "pk", "retain_documents_days"
-    )
+OFFICE_FIELDS = {
+    "LOKET_RETAIN_DOCUMENTS_DAYS": "retain_documents_days",
+    "LOKET_RETAIN_MESSAGES_DAYS": "retain_messages_days",
+}
+
+
+def office_periods(setting: str = "LOKET_RETAIN_DOCUMENTS_DAYS") -> dict[int, int]:
+    """The period of each office that sets its own (office id -> days) for `setting`."""
+    name = OFFICE_FIELDS[setting]
+    rows = Office.objects.filter(**{f"{name}__isnull": False}).values_list("pk", name)
     return {pk: days for pk, days in rows if days is not None}
 
 
 def cutoffs(now: dt.datetime | None = None) -> Cutoffs:
-    """The instants from the settings, and from the offices that set their own documents
-    period. Message texts also wait for the end of their local day: the day's figures derived
-    from them are saved first (a day still running is counted live)."""
+    """The instants from the settings, and from the offices that set their own documents or
+    messages period. Message texts also wait for the end of their local day: the day's
+    figures derived from them are saved first (a day still running is counted live)."""
     now = now or timezone.now()
     start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    messages = now - dt.timedelta(days=period_days("LOKET_RETAIN_MESSAGES_DAYS"))
+    last_past = start_of_today - dt.timedelta(microseconds=1)
+
+    def messages(days: int) -> dt.datetime:
+        return min(now - dt.timedelta(days=days), last_past)
+
     return Cutoffs(
         now=now,
         documents=now - dt.timedelta(days=period_days("LOKET_RETAIN_DOCUMENTS_DAYS")),
-        messages=min(messages, start_of_today - dt.timedelta(microseconds=1)),
+        messages=messages(period_days("LOKET_RETAIN_MESSAGES_DAYS")),
         deliveries=now - dt.timedelta(days=period_days("LOKET_RETAIN_DELIVERIES_DAYS")),
         office_documents={pk: now - dt.timedelta(days=days) for pk, days in office_periods().items()},
+        office_messages={
+            pk: messages(days) for pk, days in office_periods("LOKET_RETAIN_MESSAGES_DAYS").items()
+        },
     )
 
 

@@ -12,7 +12,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -94,7 +93,7 @@ def my_data_text(resident: Resident) -> str:
     lines.extend(text for text in (line(resident) for line in _summary_lines) if text)
     lines.append(
         f"Berkas disimpan {resident.office.effective('LOKET_RETAIN_DOCUMENTS_DAYS')} hari setelah permohonan selesai, "
-        f"isi pesan {settings.LOKET_RETAIN_MESSAGES_DAYS} hari."
+        f"isi pesan {resident.office.effective('LOKET_RETAIN_MESSAGES_DAYS')} hari."
     )
     lines.append("Untuk membetulkan data ketik PETUGAS; untuk menghapus ketik HAPUS DATA.")
     return "\n".join(lines)

@@ -193,26 +193,25 @@ class WhatsAppChannel:
         )
 
     # -- identity and numbers -------------------------------------------------------------------
-    def resident_for_service(self, service: str, phone: str) -> Resident:
+    def resident_for_service(self, service: str, phone: str, office_id: int | None = None) -> Resident:
         from loket.channels.whatsapp.ingest import resident_for
 
-        number = next(
-            (
-                n
-                for n in PhoneNumber.objects.filter(active=True).order_by("pk")
-                if service in (n.services or [])
-            ),
-            None,
-        )
+        numbers = PhoneNumber.objects.filter(active=True).order_by("pk")
+        if office_id is not None:
+            numbers = numbers.filter(office_id=office_id)  # never another office's number
+        number = next((n for n in numbers if service in (n.services or [])), None)
         if number is None:
-            raise port.NoChannel(f"no WhatsApp number serves {service}")
-        return resident_for(number.phone_number_id, wa_id=phone, bsuid="")
+            raise port.NoChannel(f"no WhatsApp number of office {office_id} serves {service}")
+        return resident_for(number.phone_number_id, wa_id=phone, bsuid="", office_id=number.office_id)
 
     def same_person(self, resident: Resident) -> QuerySet:
         return same_person(resident)
 
-    def addresses_serving(self, services: set[str]) -> list[str]:
-        return [n.phone_number_id for n in PhoneNumber.objects.all() if services & set(n.services or [])]
+    def addresses_serving(self, services: set[str], office_id: int | None = None) -> list[str]:
+        numbers = PhoneNumber.objects.order_by("pk")
+        if office_id is not None:
+            numbers = numbers.filter(office_id=office_id)
+        return [n.phone_number_id for n in numbers if services & set(n.services or [])]
 
     def demo_address(self) -> str | None:
         number = PhoneNumber.objects.filter(active=True).order_by("pk").first()

@@ -1,5 +1,6 @@
 """The channel's personal data under the retention rules (loket.privacy): message contents,
-our replies, and the raw webhook deliveries. Registered from the app's `ready()`.
+our replies, and the raw webhook deliveries. Registered from the app's `ready()`. Messages
+and replies follow the messages period of the resident's office (docs/offices.md).
 
 Never removed: a message not yet handled (it would be lost), a reply not yet sent or held
 for an officer, a delivery not yet dispatched or set aside in quarantine (an administrator
@@ -24,14 +25,20 @@ UNSENT = [OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING, Outboun
 
 
 def expired_messages(limits: Cutoffs) -> QuerySet:
-    qs = InboundMessage.objects.filter(
-        purged_at__isnull=True, received_at__lte=limits.messages, handled_at__isnull=False
-    ).exclude(media_state=InboundMessage.Media.PENDING)
+    """Texts past the messages period of the resident's office (the office of the number
+    written to); a message to a number no office registered has no resident: the
+    installation's period."""
+    qs = (
+        InboundMessage.objects.filter(purged_at__isnull=True, handled_at__isnull=False)
+        .filter(limits.messages_expired("received_at", "resident__office_id"))
+        .exclude(media_state=InboundMessage.Media.PENDING)
+    )
     return qs if limits.residents is None else qs.filter(resident_id__in=limits.residents)
 
 
 def remove_messages(qs: QuerySet, limits: Cutoffs) -> int:
-    ids = list(qs.select_for_update().values_list("pk", flat=True))
+    # Lock the messages only: the office is read through the resident (an outer join).
+    ids = list(qs.select_for_update(of=("self",)).values_list("pk", flat=True))
     for part in chunks(ids):
         InboundMessage.objects.filter(pk__in=part).update(
             payload={}, summary=limits.mark, media_error="", purged_at=limits.now
@@ -40,14 +47,16 @@ def remove_messages(qs: QuerySet, limits: Cutoffs) -> int:
 
 
 def expired_replies(limits: Cutoffs) -> QuerySet:
-    qs = OutboundMessage.objects.filter(purged_at__isnull=True, created_at__lte=limits.messages).exclude(
-        status__in=UNSENT
+    qs = (
+        OutboundMessage.objects.filter(purged_at__isnull=True)
+        .filter(limits.messages_expired("created_at", "resident__office_id"))
+        .exclude(status__in=UNSENT)
     )
     return qs if limits.residents is None else qs.filter(resident_id__in=limits.residents)
 
 
 def remove_replies(qs: QuerySet, limits: Cutoffs) -> int:
-    rows = list(qs.select_for_update().values_list("pk", "document"))
+    rows = list(qs.select_for_update(of=("self",)).values_list("pk", "document"))
     for part in chunks([pk for pk, _ in rows]):
         OutboundMessage.objects.filter(pk__in=part).update(
             text=limits.mark,
@@ -76,10 +85,23 @@ def _in_quarantine() -> Q:
     return kept
 
 
+def _short_message_offices(limits: Cutoffs) -> list[int]:
+    """Offices whose messages period ends before the installation's deliveries period."""
+    return [pk for pk, instant in limits.office_messages.items() if instant > limits.deliveries]
+
+
 def expired_deliveries(limits: Cutoffs) -> QuerySet:
-    qs = Delivery.objects.filter(
-        purged_at__isnull=True, received_at__lte=limits.deliveries, dispatched_at__isnull=False
-    )
+    """Bodies past LOKET_RETAIN_DELIVERIES_DAYS (the installation's: one POST may carry several
+    numbers' changes, or a number no office registered). A body also holds the texts of the
+    messages it carried: where their office keeps messages for less, it goes with them."""
+    expired = Q(received_at__lte=limits.deliveries)
+    short = _short_message_offices(limits)
+    if short:
+        carried = InboundMessage.objects.filter(resident__office_id__in=short).filter(
+            limits.messages_expired("received_at", "resident__office_id")
+        )
+        expired |= Q(pk__in=carried.values("delivery_id"))
+    qs = Delivery.objects.filter(expired, purged_at__isnull=True, dispatched_at__isnull=False)
     if limits.residents is not None:
         qs = qs.filter(messages__resident_id__in=limits.residents)
     # A subquery, not a join: a delivery counts once whatever it holds.
