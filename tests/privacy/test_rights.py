@@ -161,11 +161,14 @@ def test_the_notice_and_data_saya_state_the_offices_own_documents_period(fake_gr
     assert "Berkas disimpan 7 hari setelah permohonan selesai, isi pesan 120 hari." in last_reply()
 
 
-def test_data_saya_states_the_offices_own_messages_period(fake_graph, settings):
+def test_the_notice_and_data_saya_state_the_offices_own_messages_period(fake_graph, settings):
     settings.LOKET_RETAIN_DOCUMENTS_DAYS = 45
     settings.LOKET_RETAIN_MESSAGES_DAYS = 120
     Office.objects.update(retain_messages_days=14)
-    deliver(text("DATA SAYA"))
+    deliver(text(KIA_BUDI))
+    notice = OutboundMessage.objects.get(interactive__isnull=False).text
+    assert "Berkas disimpan 45 hari sesudah permohonan selesai, pesan 14 hari." in notice
+    deliver(text("DATA SAYA", ts=1764400400))
     assert "Berkas disimpan 45 hari setelah permohonan selesai, isi pesan 14 hari." in last_reply()
 
 

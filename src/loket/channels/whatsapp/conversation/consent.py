@@ -40,16 +40,19 @@ def notice_version() -> str:
 
 def privacy_notice(office: Office | None = None) -> str:
     """The notice, with the retention periods the purge really applies: the office's own
-    documents period when it sets one, else the settings'."""
+    documents and messages periods when it sets them, else the settings'."""
     documents_days = (
         office.effective("LOKET_RETAIN_DOCUMENTS_DAYS") if office else settings.LOKET_RETAIN_DOCUMENTS_DAYS
+    )
+    messages_days = (
+        office.effective("LOKET_RETAIN_MESSAGES_DAYS") if office else settings.LOKET_RETAIN_MESSAGES_DAYS
     )
     return (
         "Data ini (NIK, nama, akta, KK, KTP orang tua, foto) hanya dipakai Disdukcapil untuk "
         # The automated pre-check (loket.precheck) is named: it reads, an officer decides.
         "dokumen yang Anda minta; nomornya dicek mesin, petugas memutuskan. Berkas disimpan "
         f"{documents_days} hari sesudah permohonan selesai, pesan "
-        f"{settings.LOKET_RETAIN_MESSAGES_DAYS} hari. Ketik DATA SAYA: lihat, HAPUS DATA: hapus, "
+        f"{messages_days} hari. Ketik DATA SAYA: lihat, HAPUS DATA: hapus, "
         "PETUGAS: betulkan/tarik persetujuan.\n"
         "Data anak hanya dari orang tua/wali: tekan *Saya setuju* bila Anda orang tua/wali."
     )
