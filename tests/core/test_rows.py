@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from loket.cases.models import Case, Resident
-from loket.core.rows import add_to_row, fetch_row, insert_row, update_row
+from loket.channels.whatsapp.models import Delivery, InboundMessage
+from loket.core.rows import add_to_row, fetch_chain, fetch_row, insert_row, update_row
 from loket.jobs.models import Job
 from loket.offices.models import default_office
 
@@ -126,3 +127,38 @@ def test_insert_row_unless_still_raises_for_another_constraint():
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_row(Job(name=None, key="k-null"), unless=("key",))  # type: ignore[misc]
     assert not Job.objects.filter(key="k-null").exists()
+
+
+def _message(resident: Resident | None, wamid: str) -> InboundMessage:
+    return InboundMessage.objects.create(
+        delivery=Delivery.objects.create(body=b"{}"),
+        wamid=wamid,
+        phone_number_id="9900",
+        resident=resident,
+        type="text",
+        sent_at=timezone.now(),
+        payload={"text": {"body": "halo"}},
+    )
+
+
+def test_fetch_chain_loads_a_row_and_what_its_foreign_keys_lead_to_in_one_statement():
+    resident = Resident.objects.create(channel_number="9900", user_id="62812", wa_id="62812")
+    message = _message(resident, "wamid.chain")
+    office = default_office()
+    with CaptureQueriesContext(connection) as queries:
+        found = fetch_chain(InboundMessage, message.pk, ("resident", "office"), lock=True)
+        assert found is not None
+        assert found.payload == {"text": {"body": "halo"}} and found.sent_at == message.sent_at
+        assert found.resident.wa_id == "62812" and found.resident.office.pk == office
+    assert len(queries.captured_queries) == 1
+    if connection.features.has_select_for_update_of:
+        assert "FOR UPDATE OF t0" in queries.captured_queries[0]["sql"]
+
+
+def test_fetch_chain_stops_at_a_null_key_and_answers_none_for_a_missing_row():
+    message = _message(None, "wamid.nobody")
+    with CaptureQueriesContext(connection) as queries:
+        found = fetch_chain(InboundMessage, message.pk, ("resident", "office"))
+        assert found is not None and found.resident is None
+    assert len(queries.captured_queries) == 1
+    assert fetch_chain(InboundMessage, message.pk + 1000, ("resident",)) is None

@@ -22,15 +22,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from loket.cases import document_files
-from loket.cases.models import Resident
 from loket.cases.opening import file_received
 from loket.channels.whatsapp import conversation, incidents, ingest, media, outbox
 from loket.channels.whatsapp.models import Conversation, InboundMessage, Incident
-from loket.core.rows import fetch_row, update_row
+from loket.core.rows import fetch_chain, update_row
 from loket.core.storage import delete_files
 from loket.domain import files
 from loket.jobs import queue
-from loket.offices.models import Office
 
 log = logging.getLogger(__name__)
 
@@ -79,18 +77,11 @@ def _flag_for_officer(message_id: int, flag: str) -> None:
 
 def _handle(payload: dict) -> None:
     with transaction.atomic():
-        # Once per message: written out (core/rows.py); the message locked, its resident not.
-        message = fetch_row(InboundMessage, "id = %s", [payload["message_id"]], lock=True)
+        # Once per message, in one statement (core/rows.py): the message (locked), its
+        # resident and their office (the regions, the notice and the calendar of the answer).
+        message = fetch_chain(InboundMessage, payload["message_id"], ("resident", "office"), lock=True)
         if message is None or message.handled_at is not None:
             return  # handled by an earlier run (the worker died after committing)
-        if message.resident_id is not None:
-            resident = fetch_row(Resident, "id = %s", [message.resident_id])
-            assert resident is not None  # the key is a foreign key: the row exists
-            # The office decides the regions, the notice and the calendar of the answer.
-            Resident.office.field.set_cached_value(
-                resident, fetch_row(Office, "id = %s", [resident.office_id])
-            )
-            InboundMessage.resident.field.set_cached_value(message, resident)
         conversation.respond(message)
         message.handled_at = timezone.now()
         # Once per message, written out (no signal listens to InboundMessage saves).

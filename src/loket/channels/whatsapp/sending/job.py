@@ -9,7 +9,6 @@ import time
 from django.conf import settings
 from django.utils import timezone
 
-from loket.cases.models import Resident
 from loket.channels.whatsapp import graph, incidents, templates
 from loket.channels.whatsapp.errors import GraphError, SendTimeout
 from loket.channels.whatsapp.models import Incident, OutboundMessage, PhoneNumber
@@ -19,7 +18,7 @@ from loket.channels.whatsapp.sending.number_state import forget_state, number_st
 from loket.channels.whatsapp.sending.pacing import pair_wait, reserve_slot
 from loket.channels.whatsapp.sending.refusals import refused
 from loket.channels.whatsapp.sending.rows import SENDABLE, Status, fail, hold, one, update
-from loket.core.rows import fetch_row, update_row
+from loket.core.rows import fetch_chain, update_row
 from loket.jobs.queue import RetryLater, handler
 from loket.outreach import preferences
 
@@ -44,14 +43,10 @@ def send(message_id: int) -> None:
 
     Each step either lets the message on or stops here: waits (RetryLater), holds or fails it.
     """
-    # Once per message sent: written out (core/rows.py), the message and then its resident.
-    message = fetch_row(OutboundMessage, "id = %s", [message_id])
+    # Once per message sent: the message and its resident in one statement (core/rows.py).
+    message = fetch_chain(OutboundMessage, message_id, ("resident",))
     if message is None or message.status not in SENDABLE:
         return
-    if message.resident_id is not None:
-        OutboundMessage.resident.field.set_cached_value(
-            message, fetch_row(Resident, "id = %s", [message.resident_id])
-        )
     now = timezone.now()
     duplicate_risk = _after_uncertain_attempt(message, now)
     phone_number_id = message.phone_number_id or message.resident.channel_number
