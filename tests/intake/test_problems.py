@@ -3,6 +3,7 @@
 import pytest
 
 from loket.domain.intake import OFFICER_HINT, PROBLEMS, WARNINGS
+from loket.domain.intake.problems import RESIDENT_WARNINGS
 
 from .builders import ADULT_NIK, check, codes, kia, kk, ktp, skdwni, skpwni, warning_codes
 
@@ -192,6 +193,14 @@ def test_every_warning_code_has_a_case():
         "ktp_pemula_under_17",
         "desa_unverified",
     }
+
+
+def test_every_warning_has_a_resident_wording_that_asks_nothing_of_the_office():
+    # The officer's wording tells the officer what to check; the resident reads what happens.
+    assert set(RESIDENT_WARNINGS) == set(WARNINGS)
+    for code, text in RESIDENT_WARNINGS.items():
+        assert not any(order in text for order in ("Cocokkan", "Minta ", "pastikan")), code
+        assert len(text) < len(WARNINGS[code]) + 40, code  # short: it sits under the answer
 
 
 def test_a_nik_from_another_regency_is_a_warning_never_a_problem():

@@ -108,6 +108,10 @@ def test_office_b_without_a_desa_list_keeps_the_desa_as_written_and_flags_it(tmp
     assert case.fields["desa"] == "KAMPUNG BARU" and "kode_desa" not in case.fields
     assert case.fields["kode_kecamatan"] == "36.71.01"
     assert [w["code"] for w in case.warnings] == ["desa_unverified"]
+    assert "Cocokkan nama desa dengan KK" in case.warnings[0]["message"]  # the officer's wording
+    said = "\n".join(replies())
+    assert "Nama desa/kelurahan \"Kampung Baru\" kami catat seperti Anda tulis" in said
+    assert "Cocokkan" not in said  # nothing of the officer's check is asked of the resident
     assert approval_refusals(approvable.make_complete(case)) == []
 
 

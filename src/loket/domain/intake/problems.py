@@ -22,6 +22,9 @@ class Problem:
     message: str  # what the resident (problem) or the officer (warning) reads
     text: str = ""  # the message without the officer hint: one line of a reply
     redirect: str = ""  # the service the resident should apply for instead (KIA at 17 -> KTP)
+    resident: str = (
+        ""  # a warning as the resident reads it under the answer (never an instruction to officers)
+    )
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "field": self.field, "message": self.message}
@@ -133,6 +136,25 @@ WARNINGS: dict[str, str] = {
 }
 
 
+# The same warnings as the resident reads them under the answer: what happens, kindly, with
+# nothing asked of the resident that the office does (the officer checks the KK).
+RESIDENT_WARNINGS: dict[str, str] = {
+    "nik_region_outside_office": (
+        "NIK ini terbit di Kecamatan {place}, {elsewhere}. Tidak apa-apa: petugas akan "
+        "mencocokkan domisili dengan KK."
+    ),
+    "nik_region_unknown": (
+        "Kode wilayah NIK {code} tidak ada dalam daftar kami (mungkin kode lama). Petugas akan "
+        "mencocokkannya dengan KK."
+    ),
+    "desa_unverified": "Nama desa/kelurahan {value} kami catat seperti Anda tulis; petugas akan mencocokkannya dengan KK.",
+    "ktp_pemula_under_17": (
+        "Menurut NIK, umurnya {age} tahun. KTP-el pemula sebelum 17 tahun hanya untuk yang sudah "
+        "atau pernah menikah: siapkan buku nikah."
+    ),
+}
+
+
 def problem(code: str, field: str, /, **params: object) -> Problem:
     text = PROBLEMS[code].format(**params)
     hinted = text if code == "service_unknown" else f"{text} {OFFICER_HINT}"
@@ -141,4 +163,6 @@ def problem(code: str, field: str, /, **params: object) -> Problem:
 
 def warning(code: str, field: str, /, **params: object) -> Problem:
     text = WARNINGS[code].format(**params)
-    return Problem(code=code, field=field, message=text, text=text)
+    return Problem(
+        code=code, field=field, message=text, text=text, resident=RESIDENT_WARNINGS[code].format(**params)
+    )

@@ -86,12 +86,13 @@ def jsonable(value: Any) -> Any:
 
 
 def warning_texts(result: ParseResult) -> list[str]:
+    """The warnings as the resident reads them (the officer's wording stays on the case)."""
     texts: list[str] = []
     for warning in result.warnings:
         if isinstance(warning, str):
             texts.append(warning)
         elif isinstance(warning, dict):
-            texts.append(str(warning.get("message") or warning.get("text") or ""))
+            texts.append(str(warning.get("resident") or warning.get("message") or warning.get("text") or ""))
         else:
-            texts.append(str(getattr(warning, "message", warning)))
+            texts.append(str(getattr(warning, "resident", "") or getattr(warning, "message", warning)))
     return [t for t in texts if t]
