@@ -13,7 +13,8 @@ import datetime as dt
 from functools import cache
 from typing import Any, Literal, TypeVar
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model, signals
 
 from loket.jobs.queue import db_time  # noqa: F401 - one definition, in the queue below the core
@@ -21,10 +22,23 @@ from loket.jobs.queue import db_time  # noqa: F401 - one definition, in the queu
 M = TypeVar("M", bound=Model)
 
 
+def _db() -> BaseDatabaseWrapper:
+    """This thread's connection, looked up once per statement: every attribute read through
+    `django.db.connection` looks it up again (an asgiref local), several times a statement."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+@cache
+def _field(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column, f"{model.__name__}.{name} is not a column"
+    return field
+
+
 def read_column(sql: str, params: list) -> list:
     """The first column of every row of a SELECT; datetimes come back aware (SQLite hands
     back naive UTC)."""
-    with connection.cursor() as cursor:
+    with _db().cursor() as cursor:
         cursor.execute(sql, params)
         values = [row[0] for row in cursor.fetchall()]
     return [
@@ -34,9 +48,8 @@ def read_column(sql: str, params: list) -> list:
 
 
 def _column(model: type[Model], name: str) -> tuple[Field, str]:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field) and field.column, f"{model.__name__}.{name} is not a column"
-    return field, connection.ops.quote_name(field.column)
+    field = _field(model, name)
+    return field, connection.ops.quote_name(field.column)  # type: ignore[arg-type]  # checked in _field
 
 
 @cache
@@ -54,10 +67,11 @@ def update_row(model: type[Model], pk, values: dict, *, condition: str = "", par
 
     `condition`: extra SQL ANDed to the key, e.g. " AND wamid IS NULL", with its `params`.
     """
+    db = _db()
     names = tuple(values)
-    sql = _update_sql(model, names, condition, connection.vendor)
-    prepared = [_column(model, name)[0].get_db_prep_save(values[name], connection) for name in names]
-    with connection.cursor() as cursor:
+    sql = _update_sql(model, names, condition, db.vendor)
+    prepared = [_field(model, name).get_db_prep_save(values[name], db) for name in names]
+    with db.cursor() as cursor:
         cursor.execute(sql, [*prepared, pk, *params])
         return cursor.rowcount
 
@@ -78,14 +92,13 @@ def _add_sql(
 def add_to_row(model: type[Model], key: dict, amounts: dict) -> int:
     """Add `amounts` to the counters of the row that `key` names (None matches NULL);
     returns how many rows matched (0: the caller creates it)."""
+    db = _db()
     shape = tuple((name, value is None) for name, value in key.items())
-    sql = _add_sql(model, shape, tuple(amounts), connection.vendor)
+    sql = _add_sql(model, shape, tuple(amounts), db.vendor)
     params = [
-        _column(model, name)[0].get_db_prep_value(value, connection)
-        for name, value in key.items()
-        if value is not None
+        _field(model, name).get_db_prep_value(value, db) for name, value in key.items() if value is not None
     ]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, [*amounts.values(), *params])
         return cursor.rowcount
 
@@ -93,6 +106,7 @@ def add_to_row(model: type[Model], key: dict, amounts: dict) -> int:
 # --- whole rows: INSERT one new instance, SELECT one by a condition ------------------------
 
 
+@cache
 def _plain(model: type[Model]) -> bool:
     """True when `save()` of this model is the ORM's own, with no parent table and no
     database defaults: then the INSERT written out here (with the save signals sent as
@@ -128,7 +142,8 @@ def insert_row(obj: Model, *, unless: tuple[str, ...] = ()) -> bool:
     savepoint to go on after an IntegrityError). A model with its own `save()`, a parent
     table or database defaults is saved by the ORM (then `unless` takes a savepoint)."""
     model = type(obj)
-    if not _plain(model) or obj.pk is not None or not connection.features.can_return_columns_from_insert:
+    db = _db()
+    if not _plain(model) or obj.pk is not None or not db.features.can_return_columns_from_insert:
         if not unless:
             obj.save(force_insert=True)
             return True
@@ -140,12 +155,12 @@ def insert_row(obj: Model, *, unless: tuple[str, ...] = ()) -> bool:
                 raise  # another constraint refused it: an error like any other
             return False
         return True
-    using = connection.alias
+    using = db.alias
     with transaction.mark_for_rollback_on_error(using):  # as `save()`: an error spoils the block
         signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-        fields, sql = _insert_shape(model, unless, connection.vendor)
-        values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-        with connection.cursor() as cursor:
+        fields, sql = _insert_shape(model, unless, db.vendor)
+        values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+        with db.cursor() as cursor:
             cursor.execute(sql, values)
             row = cursor.fetchone()
         if row is None:
@@ -196,9 +211,10 @@ def fetch_rows(
     as instances, their values converted by the fields as the ORM converts them. `lock`:
     FOR UPDATE (where the database has it), "skip_locked" skipping rows others hold;
     `only`: those fields (and the key) loaded, the rest deferred."""
+    db = _db()
     shape = "skip_locked" if lock == "skip_locked" else ("update" if lock else "")
-    sql, attnames, converters = _select_shape(model, only, where, shape, connection.vendor)
-    with connection.cursor() as cursor:
+    sql, attnames, converters = _select_shape(model, only, where, shape, db.vendor)
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     found = []
@@ -206,8 +222,8 @@ def fetch_rows(
         values = list(row)
         for index, functions, column in converters:
             for convert in functions:
-                values[index] = convert(values[index], column, connection)
-        found.append(model.from_db(connection.alias, attnames, values))
+                values[index] = convert(values[index], column, db)
+        found.append(model.from_db(db.alias, attnames, values))
     return found
 
 
@@ -263,8 +279,9 @@ def fetch_chain(model: type[M], pk: Any, chain: tuple[str, ...], *, lock: bool =
     (`select_related` written out): fetch_chain(InboundMessage, 7, ("resident", "office"))
     is the message with `.resident` and `.resident.office` loaded. `lock` locks the first
     row only (FOR UPDATE OF, where the database has it). None when no row has that key."""
-    sql, parts = _chain_shape(model, chain, lock, connection.vendor)
-    with connection.cursor() as cursor:
+    db = _db()
+    sql, parts = _chain_shape(model, chain, lock, db.vendor)
+    with db.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:
@@ -273,12 +290,12 @@ def fetch_chain(model: type[M], pk: Any, chain: tuple[str, ...], *, lock: bool =
     for _model, _names, converters, _start in parts:
         for index, functions, column in converters:
             for convert in functions:
-                values[index] = convert(values[index], column, connection)
-    first = model.from_db(connection.alias, parts[0][1], values[: len(parts[0][1])])
+                values[index] = convert(values[index], column, db)
+    first = model.from_db(db.alias, parts[0][1], values[: len(parts[0][1])])
     parent: Model = first
     for name, (each, names, _converters, start) in zip(chain, parts[1:], strict=True):
         own = values[start : start + len(names)]
-        instance = None if own[0] is None else each.from_db(connection.alias, names, own)
+        instance = None if own[0] is None else each.from_db(db.alias, names, own)
         parent._meta.get_field(name).set_cached_value(parent, instance)  # type: ignore[union-attr]  # a foreign key
         if instance is None:
             break  # a NULL key on the way: nothing further
