@@ -110,7 +110,7 @@ def test_office_b_without_a_desa_list_keeps_the_desa_as_written_and_flags_it(tmp
     assert [w["code"] for w in case.warnings] == ["desa_unverified"]
     assert "Cocokkan nama desa dengan KK" in case.warnings[0]["message"]  # the officer's wording
     said = "\n".join(replies())
-    assert "Nama desa/kelurahan \"Kampung Baru\" kami catat seperti Anda tulis" in said
+    assert 'Nama desa/kelurahan "Kampung Baru" kami catat seperti Anda tulis' in said
     assert "Cocokkan" not in said  # nothing of the officer's check is asked of the resident
     assert approval_refusals(approvable.make_complete(case)) == []
 
