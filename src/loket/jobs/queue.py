@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import random
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from loket.jobs import context
@@ -220,9 +222,38 @@ def _claim_sql(
         f"WHERE id IN (SELECT id FROM {_TABLE} WHERE state = 'pending' AND run_after <= %s "
         f"{by_name}AND {_UNBLOCKED} "
         f"ORDER BY priority DESC, run_after, id LIMIT %s {lock}) "
-        "RETURNING *"
+        f"RETURNING {_returned(connection.vendor)[0]}"
     )
     return sql, [*(names or []), *(exclude or [])]
+
+
+@functools.cache
+def _returned(vendor: str) -> tuple[str, list[str], list[tuple[int, list[Any], Any]]]:
+    """The claimed rows' columns in the model's order, their attribute names and the fields'
+    converters: the rows become jobs as the ORM would make them, without a raw queryset's
+    work on every claim (it reads the cursor's description and looks the converters up each
+    time, about 0.15 ms of a worker's CPU per claim)."""
+    fields = list(Job._meta.concrete_fields)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # type: ignore[arg-type]  # concrete: a column
+    converters = []
+    for index, field in enumerate(fields):
+        column = field.get_col(_TABLE)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converters.append((index, found, column))
+    return columns, [f.attname for f in fields], converters
+
+
+def _jobs_of(rows: list[tuple[Any, ...]]) -> list[Job]:
+    _columns, attnames, converters = _returned(connection.vendor)
+    jobs = []
+    for row in rows:
+        values = list(row)
+        for index, functions, column in converters:
+            for convert in functions:
+                values[index] = convert(values[index], column, connection)
+        jobs.append(Job.from_db(connection.alias, attnames, values))
+    return jobs
 
 
 # A job whose lease ran out on its last attempt is not given back: it failed for good. A
@@ -278,7 +309,9 @@ def claim(
         reclaim_expired(now)
     sql, name_params = _claim_sql(limit, names, exclude)
     params = [db_time(now + LEASE), worker_id, db_time(now), *name_params, limit]
-    jobs = list(Job.objects.raw(sql, params))  # one statement: atomic on its own
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)  # one statement: atomic on its own
+        jobs = _jobs_of(cursor.fetchall())
     return sorted(jobs, key=lambda job: (-job.priority, job.run_after, job.pk))
 
 
@@ -302,9 +335,13 @@ def run(job: Job) -> str:
 def _run(job: Job) -> str:
     func = _HANDLERS.get(job.name)
     now = timezone.now
-    mine = Job.objects.filter(pk=job.pk, leased_by=job.leased_by, state=Job.State.RUNNING)
+
+    def mine() -> QuerySet[Job]:
+        # Built only when a job does not finish (a queryset costs CPU even unexecuted).
+        return Job.objects.filter(pk=job.pk, leased_by=job.leased_by, state=Job.State.RUNNING)
+
     if func is None:
-        mine.update(state=Job.State.FAILED, last_error=f"no handler for {job.name}", finished_at=now())
+        mine().update(state=Job.State.FAILED, last_error=f"no handler for {job.name}", finished_at=now())
         log.error("job %s #%s has no handler", job.name, job.pk)
         return Job.State.FAILED
     outer = getattr(_running, "follow_ups", None)
@@ -314,7 +351,7 @@ def _run(job: Job) -> str:
         func(job.payload)
     except RetryLater as exc:
         # Asked to wait: give back the attempt, it was not a failure.
-        mine.update(
+        mine().update(
             state=Job.State.PENDING,
             run_after=now() + dt.timedelta(seconds=exc.delay),
             attempts=max(0, job.attempts - 1),
@@ -326,11 +363,11 @@ def _run(job: Job) -> str:
         error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
         final = isinstance(exc, GiveUp) or job.attempts >= job.max_attempts
         if final:
-            if mine.update(state=Job.State.FAILED, last_error=error, finished_at=now(), lease_until=None):
+            if mine().update(state=Job.State.FAILED, last_error=error, finished_at=now(), lease_until=None):
                 _failed_for_good(job.pk, job.name, job.payload, error)
             log.error("job %s #%s failed for good: %s", job.name, job.pk, type(exc).__name__)
             return Job.State.FAILED
-        mine.update(
+        mine().update(
             state=Job.State.PENDING,
             run_after=now() + dt.timedelta(seconds=backoff(job.attempts)),
             last_error=error,
