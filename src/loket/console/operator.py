@@ -211,6 +211,33 @@ def _value(post, key: str) -> str:
     return " ".join(str(post.get(key, "")).split())
 
 
+def _typed_values(service: Service, post, errors: dict[str, str]) -> dict[str, object]:
+    """The service's text fields as typed, each missing one or one holding "#" named in `errors`."""
+    values: dict[str, object] = {}
+    for spec in text_fields(service):
+        value = _value(post, spec.key)
+        if not value:
+            errors[spec.key] = problem("field_missing", spec.key, words=field_words(service, spec)).text
+        elif "#" in value:
+            errors[spec.key] = f"{field_words(service, spec)} tidak boleh berisi tanda #."
+        values[spec.key] = value
+    return values
+
+
+def _request(service: Service, result, values: dict, *, kode_kecamatan: str, kode_desa: str) -> Request:
+    """The request a valid form makes, as the channel would make it from the typed message."""
+    return Request(
+        service=service.keyword,
+        subject=str(result.subject),
+        fields=_jsonable(result.fields),
+        derived=_jsonable(result.derived),
+        warnings=[w.to_dict() for w in result.warnings],
+        raw_text=canonical_message(service, values),
+        kode_kecamatan=kode_kecamatan,
+        kode_desa=kode_desa,
+    )
+
+
 def check_form(service: Service, post, uploads, profile: StaffProfile) -> Checked:
     """Check everything, report every problem at once (as the typed format's reply does)."""
     area = operator_area(profile)
@@ -222,14 +249,7 @@ def check_form(service: Service, post, uploads, profile: StaffProfile) -> Checke
     if desa is None:
         errors["desa"] = "Pilih desa/kelurahan di wilayah Anda."
     checked.desa = desa
-    values: dict[str, object] = {}
-    for spec in text_fields(service):
-        value = _value(post, spec.key)
-        if not value:
-            errors[spec.key] = problem("field_missing", spec.key, words=field_words(service, spec)).text
-        elif "#" in value:
-            errors[spec.key] = f"{field_words(service, spec)} tidak boleh berisi tanda #."
-        values[spec.key] = value
+    values = _typed_values(service, post, errors)
     result = None
     if not set(errors) - {"desa"}:
         places = {spec.kind: spec.key for spec in service.fields if spec.kind in PLACE_KINDS}
@@ -251,16 +271,10 @@ def check_form(service: Service, post, uploads, profile: StaffProfile) -> Checke
             errors["desa"] = "Desa/kelurahan tidak cocok dengan kecamatannya. Pilih lagi dari daftar."
     _check_parent(service, post, uploads, checked)
     if result is not None and result.ok and not errors and desa is not None:
-        checked.request = Request(
-            service=service.keyword,
-            subject=str(result.subject),
-            fields=_jsonable(result.fields),
-            derived=_jsonable(result.derived),
-            warnings=[w.to_dict() for w in result.warnings],
-            raw_text=canonical_message(service, values),
-            # The case's area is the desa the operator picked (SKPWNI/SKDWNI name none).
-            kode_kecamatan=desa.parent.kode if desa.parent else "",
-            kode_desa=desa.kode,
+        # The case's area is the desa the operator picked (SKPWNI/SKDWNI name none).
+        kecamatan_code = desa.parent.kode if desa.parent else ""
+        checked.request = _request(
+            service, result, values, kode_kecamatan=kecamatan_code, kode_desa=desa.kode
         )
     return checked
 
@@ -281,14 +295,7 @@ def _check_typed(service: Service, post, uploads, profile: StaffProfile, area: A
     elif "#" in desa_name:
         errors["desa_nama"] = "Nama desa/kelurahan tidak boleh berisi tanda #."
     checked.kecamatan, checked.desa_name = kecamatan, desa_name
-    values: dict[str, object] = {}
-    for spec in text_fields(service):
-        value = _value(post, spec.key)
-        if not value:
-            errors[spec.key] = problem("field_missing", spec.key, words=field_words(service, spec)).text
-        elif "#" in value:
-            errors[spec.key] = f"{field_words(service, spec)} tidak boleh berisi tanda #."
-        values[spec.key] = value
+    values = _typed_values(service, post, errors)
     result = None
     place_keys = {"kecamatan", "desa_nama"}
     if not set(errors) - place_keys:
@@ -314,16 +321,8 @@ def _check_typed(service: Service, post, uploads, profile: StaffProfile, area: A
             errors["kecamatan"] = "Kecamatan tidak cocok. Pilih lagi dari daftar."
     _check_parent(service, post, uploads, checked)
     if result is not None and result.ok and not errors and kecamatan is not None:
-        checked.request = Request(
-            service=service.keyword,
-            subject=str(result.subject),
-            fields=_jsonable(result.fields),
-            derived=_jsonable(result.derived),
-            warnings=[w.to_dict() for w in result.warnings],
-            raw_text=canonical_message(service, values),
-            kode_kecamatan=kecamatan.kode,
-            kode_desa="",  # no desa list: the name as written, flagged for the officer
-        )
+        # No desa list: the name as written, flagged for the officer; no desa code.
+        checked.request = _request(service, result, values, kode_kecamatan=kecamatan.kode, kode_desa="")
     return checked
 
 

@@ -17,6 +17,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model, signals
 
+from loket.jobs.loading import Converters, converted, converters_of, instances
 from loket.jobs.queue import db_time  # noqa: F401 - one definition, in the queue below the core
 
 M = TypeVar("M", bound=Model)
@@ -177,7 +178,7 @@ def insert_row(obj: Model, *, unless: tuple[str, ...] = ()) -> bool:
 @cache
 def _select_shape(
     model: type[Model], names: tuple[str, ...] | None, where: str, lock: str, vendor: str
-) -> tuple[str, list[str], list[tuple[int, list, Any]]]:
+) -> tuple[str, list[str], Converters]:
     meta = model._meta
     # In the model's order of fields: `from_db` reads the values in that order.
     wanted = None if names is None else {_column(model, n)[0].name for n in names}
@@ -190,13 +191,7 @@ def _select_shape(
         skip = lock == "skip_locked" and features.has_select_for_update_skip_locked
         locking = " FOR UPDATE SKIP LOCKED" if skip else " FOR UPDATE"
     sql = f"SELECT {columns} FROM {table} WHERE {where}{locking}"  # noqa: S608 - names are ours
-    converters = []
-    for index, field in enumerate(fields):
-        column = field.get_col(meta.db_table)
-        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if found:
-            converters.append((index, found, column))
-    return sql, [f.attname for f in fields], converters
+    return sql, [f.attname for f in fields], converters_of(fields, connection)
 
 
 def fetch_rows(
@@ -216,15 +211,7 @@ def fetch_rows(
     sql, attnames, converters = _select_shape(model, only, where, shape, db.vendor)
     with db.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    found = []
-    for row in rows:
-        values = list(row)
-        for index, functions, column in converters:
-            for convert in functions:
-                values[index] = convert(values[index], column, db)
-        found.append(model.from_db(db.alias, attnames, values))
-    return found
+        return instances(model, attnames, converters, cursor.fetchall(), db)
 
 
 def fetch_row(
@@ -238,7 +225,7 @@ def fetch_row(
 @cache
 def _chain_shape(
     model: type[Model], chain: tuple[str, ...], lock: bool, vendor: str
-) -> tuple[str, list[tuple[type[Model], list[str], list[tuple[int, list, Any]], int]]]:
+) -> tuple[str, list[tuple[type[Model], list[str], int]], Converters]:
     quote = connection.ops.quote_name
     models: list[type[Model]] = [model]
     joins = []
@@ -252,16 +239,12 @@ def _chain_shape(
         )
         models.append(target)
     parts, columns, start = [], [], 0
+    converters: Converters = []
     for n, each in enumerate(models):
         fields = list(each._meta.concrete_fields)
         columns += [f"t{n}.{quote(f.column)}" for f in fields]  # type: ignore[arg-type]  # concrete: a column
-        converters = []
-        for index, field in enumerate(fields):
-            column = field.get_col(each._meta.db_table)
-            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-            if found:
-                converters.append((start + index, found, column))
-        parts.append((each, [f.attname for f in fields], converters, start))
+        parts.append((each, [f.attname for f in fields], start))
+        converters += converters_of(fields, connection, start=start)
         start += len(fields)
     locking = " FOR UPDATE OF t0" if lock and connection.features.has_select_for_update_of else ""
     if lock and not locking and connection.features.has_select_for_update:
@@ -271,7 +254,7 @@ def _chain_shape(
         f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} t0{''.join(joins)}"  # noqa: S608 - names are ours
         f" WHERE t0.{pk} = %s{locking}"
     )
-    return sql, parts
+    return sql, parts, converters
 
 
 def fetch_chain(model: type[M], pk: Any, chain: tuple[str, ...], *, lock: bool = False) -> M | None:
@@ -280,20 +263,16 @@ def fetch_chain(model: type[M], pk: Any, chain: tuple[str, ...], *, lock: bool =
     is the message with `.resident` and `.resident.office` loaded. `lock` locks the first
     row only (FOR UPDATE OF, where the database has it). None when no row has that key."""
     db = _db()
-    sql, parts = _chain_shape(model, chain, lock, db.vendor)
+    sql, parts, converters = _chain_shape(model, chain, lock, db.vendor)
     with db.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row)
-    for _model, _names, converters, _start in parts:
-        for index, functions, column in converters:
-            for convert in functions:
-                values[index] = convert(values[index], column, db)
+    values = converted(row, converters, db)
     first = model.from_db(db.alias, parts[0][1], values[: len(parts[0][1])])
     parent: Model = first
-    for name, (each, names, _converters, start) in zip(chain, parts[1:], strict=True):
+    for name, (each, names, start) in zip(chain, parts[1:], strict=True):
         own = values[start : start + len(names)]
         instance = None if own[0] is None else each.from_db(db.alias, names, own)
         parent._meta.get_field(name).set_cached_value(parent, instance)  # type: ignore[union-attr]  # a foreign key

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from loket.jobs import context
+from loket.jobs.loading import Converters, converters_of, instances
 from loket.jobs.models import Job
 
 log = logging.getLogger(__name__)
@@ -228,32 +229,14 @@ def _claim_sql(
 
 
 @functools.cache
-def _returned(vendor: str) -> tuple[str, list[str], list[tuple[int, list[Any], Any]]]:
+def _returned(vendor: str) -> tuple[str, list[str], Converters]:
     """The claimed rows' columns in the model's order, their attribute names and the fields'
-    converters: the rows become jobs as the ORM would make them, without a raw queryset's
-    work on every claim (it reads the cursor's description and looks the converters up each
-    time, about 0.15 ms of a worker's CPU per claim)."""
+    converters, found once: the rows become jobs as the ORM would make them, without a raw
+    queryset's work on every claim (it reads the cursor's description and looks the
+    converters up each time, about 0.15 ms of a worker's CPU per claim)."""
     fields = list(Job._meta.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # type: ignore[arg-type]  # concrete: a column
-    converters = []
-    for index, field in enumerate(fields):
-        column = field.get_col(_TABLE)
-        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if found:
-            converters.append((index, found, column))
-    return columns, [f.attname for f in fields], converters
-
-
-def _jobs_of(rows: list[tuple[Any, ...]]) -> list[Job]:
-    _columns, attnames, converters = _returned(connection.vendor)
-    jobs = []
-    for row in rows:
-        values = list(row)
-        for index, functions, column in converters:
-            for convert in functions:
-                values[index] = convert(values[index], column, connection)
-        jobs.append(Job.from_db(connection.alias, attnames, values))
-    return jobs
+    return columns, [f.attname for f in fields], converters_of(fields, connection)
 
 
 # A job whose lease ran out on its last attempt is not given back: it failed for good. A
@@ -309,9 +292,10 @@ def claim(
         reclaim_expired(now)
     sql, name_params = _claim_sql(limit, names, exclude)
     params = [db_time(now + LEASE), worker_id, db_time(now), *name_params, limit]
+    _columns, attnames, converters = _returned(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)  # one statement: atomic on its own
-        jobs = _jobs_of(cursor.fetchall())
+        jobs = instances(Job, attnames, converters, cursor.fetchall(), connection)
     return sorted(jobs, key=lambda job: (-job.priority, job.run_after, job.pk))
 
 
