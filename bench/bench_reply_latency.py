@@ -20,7 +20,6 @@ divided by the requests, less noisy than wall-clock figures on a shared machine.
 
 from __future__ import annotations
 
-import http.client
 import os
 import shutil
 import signal
@@ -34,6 +33,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.posting import machine_cpu, post_signed, process_cpu
 from loket.channels.whatsapp import envelopes
 
 SCRATCH_DATABASE = "loket_reply_latency_bench"
@@ -58,30 +58,6 @@ def _body(n: int, wa_id: str) -> bytes:
     )
     contact = envelopes.contact(wa_id=wa_id, user_id=f"ID.B{wa_id}", name="Warga")
     return envelopes.body(envelopes.envelope(NUMBER_ID, contacts=[contact], messages=[message]))
-
-
-def _cpu(*, session: int | None = None, command: str = "") -> float:
-    """CPU seconds (user + system) used so far by the live processes of one session, or by
-    those running one command (e.g. every PostgreSQL backend)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            head, _, tail = stat.read_text().rpartition(")")
-        except OSError:
-            continue
-        fields = tail.split()  # after the command: state ppid pgrp session ...
-        if (session is not None and int(fields[3]) == session) or (command and head.endswith(f"({command}")):
-            total += int(fields[11]) + int(fields[12])
-    return total / tick
-
-
-def _machine_cpu() -> tuple[float, float]:
-    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    tick = os.sysconf("SC_CLK_TCK")
-    idle = values[3] + values[4]
-    return (sum(values) - idle) / tick, sum(values) / tick
 
 
 def _wait(url: str, seconds: float = 40) -> None:
@@ -111,14 +87,7 @@ def _warm_up(fake: httpx.Client) -> None:
     wa_ids = [f"62899{int(time.time()) % 100000:05d}{n:04d}" for n in range(WARMUP)]
     for n, wa_id in enumerate(wa_ids):
         body = _body(n, wa_id)
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        try:
-            connection.request(
-                "POST", "/webhooks/whatsapp", body=body, headers=envelopes.headers(SECRET, body)
-            )
-            connection.getresponse().read()
-        finally:
-            connection.close()
+        post_signed(PORT, body, envelopes.headers(SECRET, body), timeout=30)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if set(wa_ids) <= {sent["to"] for sent in fake.get("/messages").json()}:
@@ -200,24 +169,17 @@ def _run(database_url: str) -> None:
             posts.append((wa_id, body, envelopes.headers(SECRET, body)))
 
         def send(wa_id: str, body: bytes, headers: dict) -> None:
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-            try:
-                with lock:
-                    started[wa_id] = time.time()
-                connection.request("POST", "/webhooks/whatsapp", body=body, headers=headers)
-                status = connection.getresponse().status
-            except OSError:
-                status = 0
-            finally:
-                connection.close()
+            with lock:
+                started[wa_id] = time.time()
+            status = post_signed(PORT, body, headers, timeout=30)
             with lock:
                 statuses.append(status)
 
         threads = []
         roles = ["fake Graph API", "loket serve", *[f"worker {i + 1}" for i in range(WORKERS)]]
-        cpu_before = [_cpu(session=proc.pid) for proc in procs]
-        postgres_before = _cpu(command="postgres")
-        machine_before = _machine_cpu()
+        cpu_before = [process_cpu(session=proc.pid) for proc in procs]
+        postgres_before = process_cpu(command="postgres")
+        machine_before = machine_cpu()
         own_before = time.process_time()
         begin = time.monotonic()
         for n, post in enumerate(posts):
@@ -240,10 +202,10 @@ def _run(database_url: str) -> None:
             if len(first) >= len(started):
                 break
             time.sleep(1)
-        cpu = [_cpu(session=proc.pid) - before for proc, before in zip(procs, cpu_before, strict=True)]
-        postgres = _cpu(command="postgres") - postgres_before
+        cpu = [process_cpu(session=proc.pid) - before for proc, before in zip(procs, cpu_before, strict=True)]
+        postgres = process_cpu(command="postgres") - postgres_before
         own = time.process_time() - own_before
-        busy, whole = (after - before for after, before in zip(_machine_cpu(), machine_before, strict=True))
+        busy, whole = (after - before for after, before in zip(machine_cpu(), machine_before, strict=True))
         latencies = sorted(first[k] - started[k] for k in first)
         q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
         print(

@@ -19,7 +19,9 @@ def post_signed(port: int, body: bytes, headers: dict, *, timeout: float = 60) -
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("POST", WEBHOOK_PATH, body=body, headers=headers)
-        return connection.getresponse().status
+        answer = connection.getresponse()
+        answer.read()  # the whole answer, so that the server is done with the request
+        return answer.status
     except OSError:
         return 0
     finally:
